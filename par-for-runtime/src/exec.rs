@@ -1,0 +1,31 @@
+//! Running a loop body over a source on the pool: the entry points of form 1.
+
+use crate::flow::{Exit, Flow};
+use crate::options::Options;
+use crate::pool;
+use crate::source::Source;
+
+/// Runs `body` once per item of `source` on the pool `options` chose, in any order,
+/// and returns when every iteration has ended. A panic in an iteration stops new
+/// iterations from starting and is re-raised here with its original payload.
+pub fn for_each<S, F>(source: S, options: &Options, body: F)
+where
+    S: Source,
+    F: Fn(S::Item) + Sync + Send,
+{
+    pool::install(options.threads, || source.drive_for_each(body))
+}
+
+/// Like [`for_each`] for a body that may `break`, `return` or `?`: the result is the
+/// exit of the earliest iteration in order that left the loop, every iteration before
+/// it has completed, and iterations after it are not started once it is known.
+pub fn for_each_flow<S, F, R>(source: S, options: &Options, body: F) -> Exit<R>
+where
+    S: Source,
+    F: Fn(S::Item) -> Flow<R> + Sync + Send,
+{
+    let first = pool::install(options.threads, || {
+        source.drive_find_first(|item| body(item).leaves_loop())
+    });
+    Exit::from_first(first)
+}

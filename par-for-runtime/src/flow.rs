@@ -1,0 +1,116 @@
+//! Serial control flow (`break`, `return`, `?`) carried out of parallel iterations.
+
+use std::convert::Infallible;
+use std::ops::ControlFlow;
+
+/// How one iteration of a parallel loop ended.
+pub enum Flow<R> {
+    /// It ran to the end of the body, or hit `continue`.
+    Continue,
+    /// It hit `break`.
+    Break,
+    /// It hit `return` or a failing `?`: the enclosing function's value, computed on the
+    /// calling thread once the loop is over (so it need not be `Send`).
+    Return(Deferred<R>),
+}
+
+/// How a whole parallel loop ended: like the serial loop would have.
+#[must_use = "a loop that returned must make its function return"]
+pub enum Exit<R> {
+    /// Every iteration ran (or `continue`d).
+    Completed,
+    /// The earliest iteration in order that left the loop did so by `break`.
+    Broke,
+    /// The earliest iteration in order that left the loop did so by `return`/`?`.
+    Returned(Deferred<R>),
+}
+
+impl<R> Exit<R> {
+    pub(crate) fn from_first(first: Option<Flow<R>>) -> Self {
+        match first {
+            None | Some(Flow::Continue) => Exit::Completed,
+            Some(Flow::Break) => Exit::Broke,
+            Some(Flow::Return(value)) => Exit::Returned(value),
+        }
+    }
+}
+
+impl<R> Flow<R> {
+    pub(crate) fn leaves_loop(self) -> Option<Self> {
+        match self {
+            Flow::Continue => None,
+            left => Some(left),
+        }
+    }
+}
+
+/// The value of a `return` (or a failing `?`) inside a parallel iteration, computed on
+/// the calling thread after the loop: only the serial winner's is ever computed.
+pub struct Deferred<R>(Box<dyn FnOnce() -> R + Send>);
+
+impl<R> Deferred<R> {
+    /// Wraps the expression of a `return`.
+    pub fn new(value: impl FnOnce() -> R + Send + 'static) -> Self {
+        Deferred(Box::new(value))
+    }
+
+    /// Computes the value.
+    pub fn run(self) -> R {
+        (self.0)()
+    }
+}
+
+/// The `?` operator, split as `Try` does on nightly: continue with the output, or
+/// leave with the residual.
+pub trait Branch {
+    /// What `expr?` evaluates to.
+    type Output;
+    /// What `expr?` returns from the function with (converted by [`FromResidual`]).
+    type Residual;
+    /// Splits the value.
+    fn branch(self) -> ControlFlow<Self::Residual, Self::Output>;
+}
+
+impl<T, E> Branch for Result<T, E> {
+    type Output = T;
+    type Residual = Result<Infallible, E>;
+    fn branch(self) -> ControlFlow<Self::Residual, T> {
+        match self {
+            Ok(value) => ControlFlow::Continue(value),
+            Err(error) => ControlFlow::Break(Err(error)),
+        }
+    }
+}
+
+impl<T> Branch for Option<T> {
+    type Output = T;
+    type Residual = Option<Infallible>;
+    fn branch(self) -> ControlFlow<Self::Residual, T> {
+        match self {
+            Some(value) => ControlFlow::Continue(value),
+            None => ControlFlow::Break(None),
+        }
+    }
+}
+
+/// Builds the enclosing function's return value from a `?` residual, converting the
+/// error with `From` exactly as `?` does.
+pub trait FromResidual<R> {
+    /// Converts.
+    fn from_residual(residual: R) -> Self;
+}
+
+impl<T, E, F: From<E>> FromResidual<Result<Infallible, E>> for Result<T, F> {
+    fn from_residual(residual: Result<Infallible, E>) -> Self {
+        match residual {
+            Err(error) => Err(F::from(error)),
+            Ok(never) => match never {},
+        }
+    }
+}
+
+impl<T> FromResidual<Option<Infallible>> for Option<T> {
+    fn from_residual(_: Option<Infallible>) -> Self {
+        None
+    }
+}

@@ -1,0 +1,152 @@
+//! Pool sizing and control: the default pool, dedicated pools of N threads, and the
+//! CPU counts.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::{ThreadPool, ThreadPoolBuilder};
+
+/// The number of logical CPUs this process may run on.
+///
+/// Honours CPU affinity masks and cgroup quotas (it is
+/// [`std::thread::available_parallelism`]), so inside a container limited to two
+/// cores it says two. Never less than one.
+///
+/// ```
+/// assert!(par_for_runtime::cpu_count() >= 1);
+/// ```
+pub fn cpu_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The number of physical cores of the machine, as the OS reports its topology
+/// (hyper-threads of one core count once). Never less than one.
+///
+/// ```
+/// let physical = par_for_runtime::physical_cpu_count();
+/// assert!(physical >= 1);
+/// ```
+pub fn physical_cpu_count() -> usize {
+    num_cpus::get_physical().max(1)
+}
+
+/// The number of threads an annotated loop would use if it started here: the size of
+/// the pool the calling thread belongs to, or of the default pool.
+///
+/// The default pool has `PAR_FOR_THREADS` threads if that variable is set, else
+/// `RAYON_NUM_THREADS`, else [`cpu_count`].
+///
+/// ```
+/// assert_eq!(par_for_runtime::with_threads(3, par_for_runtime::current_threads), 3);
+/// ```
+pub fn current_threads() -> usize {
+    ensure_default_pool();
+    rayon::current_num_threads()
+}
+
+/// Runs `f` inside a pool of exactly `n` threads; every annotated loop that `f` starts
+/// (without its own `threads = ..`) runs on that pool. Pools are built once per size and
+/// reused for the life of the process.
+///
+/// # Panics
+/// If `n` is zero, or if the OS refuses to start the threads.
+///
+/// ```
+/// let seen = par_for_runtime::with_threads(2, || par_for_runtime::current_threads());
+/// assert_eq!(seen, 2);
+/// ```
+pub fn with_threads<R, F>(n: usize, f: F) -> R
+where
+    F: FnOnce() -> R + Send,
+    R: Send,
+{
+    sized_pool(n).install(f)
+}
+
+/// Runs `f` on the pool a loop with `threads` asked for: the dedicated pool of that size,
+/// or, with `None`, the pool of the calling thread (the default pool from outside any).
+pub(crate) fn install<R, F>(threads: Option<usize>, f: F) -> R
+where
+    F: FnOnce() -> R + Send,
+    R: Send,
+{
+    match threads {
+        Some(n) => with_threads(n, f),
+        None => {
+            ensure_default_pool();
+            f()
+        }
+    }
+}
+
+/// How many threads a loop asking for `threads` gets.
+pub(crate) fn threads_for(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(current_threads)
+}
+
+fn sized_pool(n: usize) -> Arc<ThreadPool> {
+    assert!(n > 0, "par_for: `threads` must be at least 1, got 0");
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pools
+        .entry(n)
+        .or_insert_with(|| {
+            let pool = ThreadPoolBuilder::new()
+                .num_threads(n)
+                .thread_name(move |i| format!("par-for-{n}-{i}"))
+                .build()
+                .unwrap_or_else(|e| panic!("par_for: cannot start a pool of {n} threads: {e}"));
+            Arc::new(pool)
+        })
+        .clone()
+}
+
+/// Sizes rayon's global pool from `PAR_FOR_THREADS` before its first use. If the
+/// program already built the global pool itself, that pool is kept as it is.
+fn ensure_default_pool() {
+    static CONFIGURED: OnceLock<()> = OnceLock::new();
+    CONFIGURED.get_or_init(|| {
+        let threads = default_pool_size();
+        let _already_built = ThreadPoolBuilder::new().num_threads(threads).build_global();
+    });
+}
+
+fn default_pool_size() -> usize {
+    ["PAR_FOR_THREADS", "RAYON_NUM_THREADS"]
+        .iter()
+        .find_map(|var| parse_thread_count(var, std::env::var(var).ok()?.as_str()))
+        .unwrap_or_else(cpu_count)
+}
+
+fn parse_thread_count(var: &str, value: &str) -> Option<usize> {
+    match value.trim().parse::<usize>() {
+        Ok(0) => None,
+        Ok(n) => Some(n),
+        Err(_) => panic!("par_for: {var}={value:?} is not a number of threads"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_means_default_and_numbers_parse() {
+        assert_eq!(parse_thread_count("X", "0"), None);
+        assert_eq!(parse_thread_count("X", " 6 "), Some(6));
+    }
+
+    #[test]
+    #[should_panic(expected = "not a number of threads")]
+    fn garbage_is_rejected_loudly() {
+        parse_thread_count("PAR_FOR_THREADS", "many");
+    }
+
+    #[test]
+    fn sized_pools_are_reused() {
+        assert!(Arc::ptr_eq(&sized_pool(3), &sized_pool(3)));
+    }
+}

@@ -1,0 +1,324 @@
+//! Turning the `EXPR` of `for PAT in EXPR` into something the pool can run.
+//!
+//! The type decides, by autoref-based dispatch on a [`Probe`] holding the value:
+//! 1. a value rayon can split (`IntoParallelIterator`: ranges, `Vec`, `&Vec`,
+//!    `&mut Vec`, slices, arrays, maps, sets) becomes a [`Native`] parallel iterator;
+//! 2. a std iterator whose collection can be recovered ([`Recover`]: `slice::Iter`,
+//!    `slice::IterMut`, `vec::IntoIter`) also becomes [`Native`];
+//! 3. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand.
+//!
+//! The macro builds a `Probe` from the receiver of `.iter()`/`.iter_mut()`/
+//! `.into_iter()` (as `&recv`/`&mut recv`/`recv`) together with a closure that calls
+//! the original method, so the serial iterator is only built when rayon cannot split
+//! the collection itself. Adapters (`enumerate`, `zip`, ...) then apply to either kind.
+
+use std::cell::Cell;
+
+use rayon::iter::{
+    IndexedParallelIterator, IntoParallelIterator, ParallelBridge, ParallelIterator,
+};
+use rayon::slice::{ParallelSlice, ParallelSliceMut};
+
+/// A parallel iterator rayon splits natively (no bridge).
+#[derive(Debug)]
+pub struct Native<P>(pub(crate) P);
+
+/// A serial iterator fed to the pool through rayon's bridge, one item at a time.
+#[derive(Debug)]
+pub struct Bridge<I>(pub(crate) I);
+
+/// A value waiting to be turned into a [`Native`] or a [`Bridge`]; see the module docs.
+pub struct Probe<R, F>(Cell<Option<(R, F)>>);
+
+impl<R, F> Probe<R, F> {
+    /// `value` is what rayon may split; `serial(value)` is the iterator of the serial
+    /// loop, used when it cannot.
+    pub fn new<I>(value: R, serial: F) -> Self
+    where
+        F: FnOnce(R) -> I,
+    {
+        Probe(Cell::new(Some((value, serial))))
+    }
+
+    fn take(&self) -> (R, F) {
+        self.0
+            .take()
+            .expect("par_for: a source probe is used exactly once")
+    }
+}
+
+/// Dispatch level 1: rayon can split the value itself.
+pub trait ViaRayon {
+    /// What the probe becomes.
+    type Source;
+    /// Turns the probe into a source for the pool.
+    fn __par_for_source(&self) -> Self::Source;
+}
+
+impl<R: IntoParallelIterator, F> ViaRayon for &&Probe<R, F> {
+    type Source = Native<R::Iter>;
+    fn __par_for_source(&self) -> Self::Source {
+        Native(self.take().0.into_par_iter())
+    }
+}
+
+/// Dispatch level 2: the serial iterator is one whose collection can be recovered.
+pub trait ViaRecover {
+    /// What the probe becomes.
+    type Source;
+    /// Turns the probe into a source for the pool.
+    fn __par_for_source(&self) -> Self::Source;
+}
+
+impl<R, F, I> ViaRecover for &Probe<R, F>
+where
+    F: FnOnce(R) -> I,
+    I: Recover,
+{
+    type Source = Native<I::Native>;
+    fn __par_for_source(&self) -> Self::Source {
+        let (value, serial) = self.take();
+        Native(serial(value).recover())
+    }
+}
+
+/// Dispatch level 3: any other iterator, bridged.
+#[diagnostic::on_unimplemented(
+    message = "`#[par_for]` cannot iterate over this source",
+    label = "this is neither something rayon can split nor an `Iterator` whose items are `Send`",
+    note = "a parallel loop needs a range, a collection (`Vec`, slice, array, map, set), a reference to one, or an `Iterator + Send` with `Send` items"
+)]
+pub trait ViaBridge {
+    /// What the probe becomes.
+    type Source;
+    /// Turns the probe into a source for the pool.
+    fn __par_for_source(&self) -> Self::Source;
+}
+
+impl<R, F, I> ViaBridge for Probe<R, F>
+where
+    F: FnOnce(R) -> I,
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    type Source = Bridge<I>;
+    fn __par_for_source(&self) -> Self::Source {
+        let (value, serial) = self.take();
+        Bridge(serial(value))
+    }
+}
+
+/// A std iterator that still knows its whole collection, so rayon can split it.
+pub trait Recover {
+    /// The parallel iterator over the same items.
+    type Native: ParallelIterator;
+    /// Gives up the serial iterator for the parallel one.
+    fn recover(self) -> Self::Native;
+}
+
+impl<'a, T: Sync + 'a> Recover for std::slice::Iter<'a, T> {
+    type Native = rayon::slice::Iter<'a, T>;
+    fn recover(self) -> Self::Native {
+        self.as_slice().into_par_iter()
+    }
+}
+
+impl<'a, T: Send + 'a> Recover for std::slice::IterMut<'a, T> {
+    type Native = rayon::slice::IterMut<'a, T>;
+    fn recover(self) -> Self::Native {
+        self.into_slice().into_par_iter()
+    }
+}
+
+impl<T: Send> Recover for std::vec::IntoIter<T> {
+    type Native = rayon::vec::IntoIter<T>;
+    fn recover(self) -> Self::Native {
+        // Collecting a `vec::IntoIter` back into a `Vec` reuses its buffer in place.
+        self.collect::<Vec<T>>().into_par_iter()
+    }
+}
+
+/// A collection that is a contiguous slice: the receivers of `.chunks(n)`.
+pub trait AsSlice {
+    /// The element type.
+    type Elem;
+    /// The whole collection as a slice.
+    fn as_slice(&self) -> &[Self::Elem];
+}
+
+/// A collection that is a contiguous mutable slice: the receivers of `.chunks_mut(n)`.
+pub trait AsMutSlice: AsSlice {
+    /// The whole collection as a mutable slice.
+    fn as_mut_slice(&mut self) -> &mut [Self::Elem];
+}
+
+impl<T> AsSlice for [T] {
+    type Elem = T;
+    fn as_slice(&self) -> &[T] {
+        self
+    }
+}
+impl<T> AsMutSlice for [T] {
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        self
+    }
+}
+impl<T> AsSlice for Vec<T> {
+    type Elem = T;
+    fn as_slice(&self) -> &[T] {
+        self
+    }
+}
+impl<T> AsMutSlice for Vec<T> {
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        self
+    }
+}
+impl<T, const N: usize> AsSlice for [T; N] {
+    type Elem = T;
+    fn as_slice(&self) -> &[T] {
+        self
+    }
+}
+impl<T, const N: usize> AsMutSlice for [T; N] {
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        self
+    }
+}
+impl<S: AsSlice + ?Sized> AsSlice for &S {
+    type Elem = S::Elem;
+    fn as_slice(&self) -> &[S::Elem] {
+        (**self).as_slice()
+    }
+}
+impl<S: AsSlice + ?Sized> AsSlice for &mut S {
+    type Elem = S::Elem;
+    fn as_slice(&self) -> &[S::Elem] {
+        (**self).as_slice()
+    }
+}
+impl<S: AsMutSlice + ?Sized> AsMutSlice for &mut S {
+    fn as_mut_slice(&mut self) -> &mut [S::Elem] {
+        (**self).as_mut_slice()
+    }
+}
+impl<T> AsSlice for Box<[T]> {
+    type Elem = T;
+    fn as_slice(&self) -> &[T] {
+        self
+    }
+}
+
+/// `recv.chunks(size)` as a native parallel iterator.
+pub fn chunks<S>(slice: &S, size: usize) -> Native<rayon::slice::Chunks<'_, S::Elem>>
+where
+    S: AsSlice + ?Sized,
+    S::Elem: Sync,
+{
+    Native(slice.as_slice().par_chunks(size))
+}
+
+/// `recv.chunks_mut(size)` as a native parallel iterator.
+pub fn chunks_mut<S>(slice: &mut S, size: usize) -> Native<rayon::slice::ChunksMut<'_, S::Elem>>
+where
+    S: AsMutSlice + ?Sized,
+    S::Elem: Send,
+{
+    Native(slice.as_mut_slice().par_chunks_mut(size))
+}
+
+/// Borrowing a loop's receiver the way a method call would (`v.iter()` borrows `v`,
+/// autoref and autoderef included), so the macro can hand `&v` or `&mut v` to a
+/// [`Probe`] without knowing `v`'s type.
+pub trait Receiver {
+    /// `&self`, as `recv.iter()` would take it.
+    fn __par_for_ref(&self) -> &Self {
+        self
+    }
+    /// `&mut self`, as `recv.iter_mut()` would take it.
+    fn __par_for_mut(&mut self) -> &mut Self {
+        self
+    }
+}
+
+impl<T: ?Sized> Receiver for T {}
+
+impl<P: IndexedParallelIterator> Native<P> {
+    /// Like [`Iterator::enumerate`].
+    pub fn enumerate(self) -> Native<rayon::iter::Enumerate<P>> {
+        Native(self.0.enumerate())
+    }
+    /// Like [`Iterator::zip`].
+    pub fn zip<Q: IndexedParallelIterator>(self, other: Native<Q>) -> Native<rayon::iter::Zip<P, Q>> {
+        Native(self.0.zip(other.0))
+    }
+}
+
+impl<I: Iterator> Bridge<I> {
+    /// Like [`Iterator::enumerate`].
+    pub fn enumerate(self) -> Bridge<std::iter::Enumerate<I>> {
+        Bridge(self.0.enumerate())
+    }
+    /// Like [`Iterator::zip`].
+    pub fn zip<J: Iterator>(self, other: Bridge<J>) -> Bridge<std::iter::Zip<I, J>> {
+        Bridge(self.0.zip(other.0))
+    }
+}
+
+/// Something the pool can run a loop over: a [`Native`] or a [`Bridge`].
+pub trait Source: Send + Sized {
+    /// The item each iteration gets.
+    type Item: Send;
+    /// Whether rayon splits it natively (for tests and diagnostics).
+    const NATIVE: bool;
+    /// Runs `op` for every item, stopping the start of new items after a panic.
+    fn drive_for_each<F>(self, op: F)
+    where
+        F: Fn(Self::Item) + Sync + Send;
+    /// Runs `op` for items in parallel and returns the first `Some` in iteration order;
+    /// items after it are not started once it is known, every item before it completes.
+    fn drive_find_first<F, T>(self, op: F) -> Option<T>
+    where
+        F: Fn(Self::Item) -> Option<T> + Sync + Send,
+        T: Send;
+}
+
+impl<P: ParallelIterator> Source for Native<P> {
+    type Item = P::Item;
+    const NATIVE: bool = true;
+    fn drive_for_each<F>(self, op: F)
+    where
+        F: Fn(Self::Item) + Sync + Send,
+    {
+        self.0.panic_fuse().for_each(op)
+    }
+    fn drive_find_first<F, T>(self, op: F) -> Option<T>
+    where
+        F: Fn(Self::Item) -> Option<T> + Sync + Send,
+        T: Send,
+    {
+        self.0.panic_fuse().find_map_first(op)
+    }
+}
+
+impl<I> Source for Bridge<I>
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    type Item = I::Item;
+    const NATIVE: bool = false;
+    fn drive_for_each<F>(self, op: F)
+    where
+        F: Fn(Self::Item) + Sync + Send,
+    {
+        self.0.par_bridge().panic_fuse().for_each(op)
+    }
+    fn drive_find_first<F, T>(self, op: F) -> Option<T>
+    where
+        F: Fn(Self::Item) -> Option<T> + Sync + Send,
+        T: Send,
+    {
+        crate::bridge::find_first(self.0, op)
+    }
+}
