@@ -1,6 +1,25 @@
+//! The `#[par_for]` attribute. Use it through the `par-for` crate, whose docs describe
+//! it; this crate only parses, checks and expands.
+//!
+//! Layout, one phase per file: `item.rs` finds the marked statements of an enabled
+//! item; `attr.rs` parses their options; `ast.rs` tells the forms apart; `valid.rs`
+//! (with `scope.rs`) rejects writes to shared state; `flow.rs` rewrites `break`,
+//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime.
+
+mod ast;
+mod attr;
+mod error;
+mod expand;
+mod flow;
+mod item;
+mod scope;
+mod source;
+mod valid;
+
 use proc_macro::TokenStream;
 
+/// Runs a `for` loop or a collecting pipeline on all cores. See the `par-for` crate.
 #[proc_macro_attribute]
-pub fn par_for(_args: TokenStream, input: TokenStream) -> TokenStream {
-    input
+pub fn par_for(args: TokenStream, input: TokenStream) -> TokenStream {
+    item::expand(args.into(), input.into()).into()
 }

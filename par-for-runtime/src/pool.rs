@@ -84,7 +84,7 @@ pub(crate) fn threads_for(threads: Option<usize>) -> usize {
     threads.unwrap_or_else(current_threads)
 }
 
-fn sized_pool(n: usize) -> Arc<ThreadPool> {
+pub(crate) fn sized_pool(n: usize) -> Arc<ThreadPool> {
     assert!(n > 0, "par_for: `threads` must be at least 1, got 0");
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
     let mut pools = POOLS

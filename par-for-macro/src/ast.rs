@@ -1,0 +1,57 @@
+//! What a marked statement is: the forms of the spec, told apart by syntax.
+
+use syn::spanned::Spanned;
+use syn::{Expr, ExprForLoop, Stmt};
+
+use crate::attr::Options;
+
+/// A statement marked `#[par_for]` / `#[par_for(...)]`, with its options parsed.
+pub struct Marked {
+    pub options: Options,
+    pub form: Form,
+}
+
+pub enum Form {
+    /// Form 1: `for PAT in EXPR { BODY }`.
+    Loop(ExprForLoop),
+    /// Form 3: `for PAT in SOURCE.map(TASK) { CONSUMER }` with `stream`.
+    Stream {
+        for_loop: ExprForLoop,
+        source: Expr,
+        task: Expr,
+    },
+}
+
+impl Form {
+    /// Classifies the statement the marking attribute was taken from.
+    pub fn of(stmt: Stmt, options: &Options) -> syn::Result<Form> {
+        match stmt {
+            Stmt::Expr(Expr::ForLoop(for_loop), _) if options.is_stream() => stream(for_loop),
+            Stmt::Expr(Expr::ForLoop(for_loop), _) => Ok(Form::Loop(for_loop)),
+            Stmt::Macro(mac) => Err(syn::Error::new(
+                mac.span(),
+                "#[par_for] cannot see inside a macro call: mark the `for` loop or `let` pipeline itself",
+            )),
+            other => Err(syn::Error::new(
+                other.span(),
+                "#[par_for] marks a `for` loop (`#[par_for] for x in items { .. }`) or a pipeline \
+                 that collects (`#[par_for] let v: Vec<_> = items.iter().map(f).collect();`)",
+            )),
+        }
+    }
+}
+
+fn stream(for_loop: ExprForLoop) -> syn::Result<Form> {
+    match &*for_loop.expr {
+        Expr::MethodCall(call) if call.method == "map" && call.args.len() == 1 => Ok(Form::Stream {
+            source: (*call.receiver).clone(),
+            task: call.args[0].clone(),
+            for_loop,
+        }),
+        other => Err(syn::Error::new(
+            other.span(),
+            "a streaming loop iterates over `SOURCE.map(TASK)`: TASK runs on the pool and the \
+             loop body gets each result\nhelp: write `#[par_for(stream)] for r in items.map(|x| work(x)) { .. }`",
+        )),
+    }
+}

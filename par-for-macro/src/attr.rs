@@ -1,0 +1,229 @@
+//! The options of `#[par_for(...)]`: parsed, checked for bad literals, spanned.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, Ident, Lit, LitStr, Path, Token};
+
+use crate::error::Errors;
+
+/// Everything written between the parentheses of a marking `#[par_for(...)]`.
+#[derive(Default)]
+pub struct Options {
+    pub threads: Option<Expr>,
+    pub min_len: Option<Expr>,
+    pub parallel_if: Option<Expr>,
+    pub progress: Option<Progress>,
+    pub reduce: Vec<Reduction>,
+    pub stream: Option<Span>,
+    pub unordered: Option<Span>,
+    pub window: Option<Expr>,
+}
+
+/// `progress` or `progress = "label"`.
+pub struct Progress {
+    pub label: Option<LitStr>,
+}
+
+/// One `VAR: OP` of `reduce(...)`.
+pub struct Reduction {
+    pub var: Ident,
+    pub op: ReduceOp,
+}
+
+/// The combining operation of a reduction.
+pub enum ReduceOp {
+    /// `+ * & | ^`: the binary operator.
+    Operator(syn::BinOp),
+    /// `min` or `max`.
+    MinMax(Ident),
+    /// The path of a `fn(T, T) -> T` whose identity is `T::default()`.
+    Function(Path),
+}
+
+impl Options {
+    /// Parses the tokens inside `#[par_for(...)]`, collecting every error.
+    pub fn parse(tokens: TokenStream) -> syn::Result<Self> {
+        let items = syn::parse::Parser::parse2(
+            Punctuated::<OptionItem, Token![,]>::parse_terminated,
+            tokens,
+        )?;
+        let mut options = Options::default();
+        let mut errors = Errors::default();
+        for item in items {
+            errors.push_result(options.set(item));
+        }
+        errors.push_result(options.check_combinations());
+        errors.finish().map(|()| options)
+    }
+
+    pub fn is_stream(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    fn set(&mut self, item: OptionItem) -> syn::Result<()> {
+        let name = item.name.to_string();
+        let span = item.name.span();
+        match (name.as_str(), item.value) {
+            ("threads", OptionValue::Expr(e)) => put(&mut self.threads, positive("threads", e)?, span),
+            ("min_len", OptionValue::Expr(e)) => put(&mut self.min_len, positive("min_len", e)?, span),
+            ("window", OptionValue::Expr(e)) => put(&mut self.window, positive("window", e)?, span),
+            ("if", OptionValue::Expr(e)) => put(&mut self.parallel_if, e, span),
+            ("progress", OptionValue::Flag) => put(&mut self.progress, Progress { label: None }, span),
+            ("progress", OptionValue::Expr(e)) => {
+                let label = progress_label(e)?;
+                put(&mut self.progress, Progress { label: Some(label) }, span)
+            }
+            ("stream", OptionValue::Flag) => put(&mut self.stream, span, span),
+            ("unordered", OptionValue::Flag) => put(&mut self.unordered, span, span),
+            ("reduce", OptionValue::List(list)) => {
+                self.reduce.extend(list);
+                Ok(())
+            }
+            (known @ ("threads" | "min_len" | "window" | "if"), _) => Err(syn::Error::new(
+                span,
+                format!("`{known}` needs a value: write `{known} = ...`"),
+            )),
+            (known @ ("stream" | "unordered"), _) => Err(syn::Error::new(
+                span,
+                format!("`{known}` takes no value: write just `{known}`"),
+            )),
+            ("reduce", _) => Err(syn::Error::new(
+                span,
+                "`reduce` lists its variables: write `reduce(total: +)` or `reduce(counts: merge_fn)`",
+            )),
+            (_, _) => Err(syn::Error::new(
+                span,
+                format!(
+                    "unknown #[par_for] option `{name}`; the options are `threads = N`, \
+                     `reduce(VAR: OP, ..)`, `min_len = N`, `if = EXPR`, `progress`, \
+                     `progress = \"label\"`, `stream`, `unordered`, `window = N`"
+                ),
+            )),
+        }
+    }
+
+    fn check_combinations(&self) -> syn::Result<()> {
+        let mut errors = Errors::default();
+        if let (Some(span), None) = (self.unordered, self.stream) {
+            errors.push(syn::Error::new(span, "`unordered` only applies to a streaming loop: write `#[par_for(stream, unordered)]`"));
+        }
+        if let (Some(window), None) = (&self.window, self.stream) {
+            errors.push(syn::Error::new(window.span(), "`window` only applies to a streaming loop: write `#[par_for(stream, window = N)]`"));
+        }
+        errors.finish()
+    }
+}
+
+fn put<T>(slot: &mut Option<T>, value: T, span: Span) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(syn::Error::new(span, "this option is given twice; keep one"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// A literal must be a positive integer; any other expression is checked at run time.
+fn positive(name: &str, expr: Expr) -> syn::Result<Expr> {
+    let Expr::Lit(lit) = &expr else {
+        return Ok(expr);
+    };
+    match &lit.lit {
+        Lit::Int(int) => match int.base10_parse::<usize>() {
+            Ok(0) => Err(syn::Error::new(
+                int.span(),
+                format!("`{name} = 0` is not allowed: use a positive number such as `{name} = 4`"),
+            )),
+            Ok(_) => Ok(expr),
+            Err(_) => Err(syn::Error::new(int.span(), format!("`{name}` must be a `usize`, such as `{name} = 4`"))),
+        },
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{name}` must be a positive integer such as `{name} = 4`, or an expression of type `usize`"),
+        )),
+    }
+}
+
+fn progress_label(expr: Expr) -> syn::Result<LitStr> {
+    match expr {
+        Expr::Lit(syn::ExprLit { lit: Lit::Str(label), .. }) => Ok(label),
+        other => Err(syn::Error::new(
+            other.span(),
+            "`progress` takes a string literal label: write `progress = \"resizing images\"`, or just `progress`",
+        )),
+    }
+}
+
+struct OptionItem {
+    name: Ident,
+    value: OptionValue,
+}
+
+enum OptionValue {
+    Flag,
+    Expr(Expr),
+    List(Vec<Reduction>),
+}
+
+impl Parse for OptionItem {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name = if input.peek(Token![if]) {
+            let token: Token![if] = input.parse()?;
+            Ident::new("if", token.span)
+        } else {
+            input.call(syn::ext::IdentExt::parse_any)?
+        };
+        let value = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            OptionValue::Expr(input.parse()?)
+        } else if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            let list = Punctuated::<Reduction, Token![,]>::parse_terminated(&content)?;
+            OptionValue::List(list.into_iter().collect())
+        } else {
+            OptionValue::Flag
+        };
+        Ok(OptionItem { name, value })
+    }
+}
+
+impl Parse for Reduction {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let var: Ident = input.parse()?;
+        if !input.peek(Token![:]) {
+            return Err(syn::Error::new(
+                var.span(),
+                format!("a reduction names its operation: write `{var}: +` (or `*`, `min`, `max`, `&`, `|`, `^`, or the path of a `fn(T, T) -> T`)"),
+            ));
+        }
+        input.parse::<Token![:]>()?;
+        let op = if input.peek(Ident) && (input.peek2(Token![,]) || input.peek2(syn::parse::End)) {
+            let name: Ident = input.fork().parse()?;
+            if name == "min" || name == "max" {
+                input.parse::<Ident>()?;
+                ReduceOp::MinMax(name)
+            } else {
+                ReduceOp::Function(input.parse()?)
+            }
+        } else if input.peek(Ident) || input.peek(Token![::]) || input.peek(Token![crate]) || input.peek(Token![self]) || input.peek(Token![super]) {
+            ReduceOp::Function(input.parse()?)
+        } else {
+            let op: syn::BinOp = input.parse().map_err(|e| {
+                syn::Error::new(e.span(), "a reduction operation is `+`, `*`, `min`, `max`, `&`, `|`, `^`, or the path of a `fn(T, T) -> T`")
+            })?;
+            match op {
+                syn::BinOp::Add(_) | syn::BinOp::Mul(_) | syn::BinOp::BitAnd(_) | syn::BinOp::BitOr(_) | syn::BinOp::BitXor(_) => ReduceOp::Operator(op),
+                other => {
+                    return Err(syn::Error::new(
+                        other.span(),
+                        "this operator cannot combine partial results: use `+`, `*`, `min`, `max`, `&`, `|`, `^`, or the path of a `fn(T, T) -> T`",
+                    ))
+                }
+            }
+        };
+        Ok(Reduction { var, op })
+    }
+}
+

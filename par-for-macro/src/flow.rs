@@ -1,0 +1,249 @@
+//! `break`, `continue`, `return` and `?` inside a task keep their serial meaning: they
+//! are rewritten into values the runtime carries back to the calling thread. Jumps the
+//! runtime cannot honour (a label outside the loop, `.await`, `yield`) are errors.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Lifetime};
+
+use crate::error::Errors;
+
+/// Where the rewritten body runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A parallel iteration on the pool: leaves with `Flow`, returns deferred.
+    Worker,
+    /// The consumer of a stream, on the calling thread: leaves with `ControlFlow`.
+    Consumer,
+}
+
+/// Which jumps out of the loop a body makes.
+#[derive(Default, Clone, Copy)]
+pub struct Jumps {
+    pub breaks: bool,
+    pub returns: bool,
+}
+
+/// Rewrites the jumps of `body` (the body of the loop labelled `label`) for `target`,
+/// reporting the jumps that cannot be honoured. `with_flow` says whether the task
+/// returns a `Flow`; without it, `continue` is a plain `return`.
+pub fn rewrite(
+    body: &mut syn::Block,
+    label: Option<&Lifetime>,
+    target: Target,
+    errors: &mut Errors,
+) -> Jumps {
+    let mut scan = Rewriter::new(label, target, None);
+    scan.visit_block_mut(&mut body.clone());
+    let jumps = scan.jumps;
+    for error in scan.errors {
+        errors.push(error);
+    }
+    let with_flow = target == Target::Consumer || jumps.breaks || jumps.returns;
+    let mut rewrite = Rewriter::new(label, target, Some(with_flow));
+    rewrite.visit_block_mut(body);
+    jumps
+}
+
+struct Rewriter<'a> {
+    label: Option<&'a Lifetime>,
+    target: Target,
+    /// `None` while scanning; `Some(with_flow)` while rewriting.
+    rewriting: Option<bool>,
+    loops: usize,
+    closures: usize,
+    labels: Vec<String>,
+    jumps: Jumps,
+    errors: Vec<syn::Error>,
+}
+
+impl<'a> Rewriter<'a> {
+    fn new(label: Option<&'a Lifetime>, target: Target, rewriting: Option<bool>) -> Self {
+        Rewriter {
+            label,
+            target,
+            rewriting,
+            loops: 0,
+            closures: 0,
+            labels: Vec::new(),
+            jumps: Jumps::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn in_task(&self) -> bool {
+        self.closures == 0
+    }
+
+    /// Whether a `break`/`continue` with this label leaves the parallel loop.
+    fn leaves_loop(&mut self, label: Option<&Lifetime>, keyword: &str, span: Span) -> bool {
+        match label {
+            None => self.loops == 0,
+            Some(l) if self.labels.contains(&l.ident.to_string()) => false,
+            Some(l) if self.label.is_some_and(|own| own.ident == l.ident) => true,
+            Some(l) => {
+                self.errors.push(syn::Error::new(
+                    span,
+                    format!(
+                        "`{keyword} {l}` jumps to a loop outside this #[par_for] loop, which a parallel \
+                         iteration cannot do: iterations run at once on other threads\n\
+                         help: `break` out of the parallel loop and test a result after it, or make the \
+                         outer loop the parallel one"
+                    ),
+                ));
+                false
+            }
+        }
+    }
+
+    fn nested<F: FnOnce(&mut Self)>(&mut self, label: Option<&Lifetime>, is_loop: bool, f: F) {
+        if let Some(l) = label {
+            self.labels.push(l.ident.to_string());
+        }
+        self.loops += usize::from(is_loop);
+        f(self);
+        self.loops -= usize::from(is_loop);
+        if label.is_some() {
+            self.labels.pop();
+        }
+    }
+
+    fn replace(&self, expr: &mut Expr, tokens: TokenStream) {
+        if self.rewriting.is_some() {
+            *expr = syn::parse2(tokens).expect("par_for: rewritten jump parses as an expression");
+        }
+    }
+
+    fn leave_break(&self, span: Span) -> TokenStream {
+        match self.target {
+            Target::Worker => quote_spanned!(span=> return ::par_for::__private::Flow::Break),
+            Target::Consumer => {
+                quote_spanned!(span=> return ::core::ops::ControlFlow::Break(::core::option::Option::None))
+            }
+        }
+    }
+
+    fn leave_continue(&self, span: Span) -> TokenStream {
+        match (self.target, self.rewriting) {
+            (Target::Worker, Some(true)) => quote_spanned!(span=> return ::par_for::__private::Flow::Continue),
+            (Target::Worker, _) => quote_spanned!(span=> return),
+            (Target::Consumer, _) => quote_spanned!(span=> return ::core::ops::ControlFlow::Continue(())),
+        }
+    }
+
+    fn leave_return(&self, value: Option<&Expr>, span: Span) -> TokenStream {
+        let value = value.map_or_else(|| quote_spanned!(span=> ()), ToTokens::to_token_stream);
+        match self.target {
+            Target::Worker => quote_spanned! {span=>
+                return ::par_for::__private::Flow::Return(::par_for::__private::Deferred::new(move || #value))
+            },
+            Target::Consumer => quote_spanned! {span=>
+                return ::core::ops::ControlFlow::Break(::core::option::Option::Some(#value))
+            },
+        }
+    }
+
+    fn leave_try(&self, operand: &Expr, span: Span) -> TokenStream {
+        let value = syn::Ident::new("__par_for_value", Span::mixed_site());
+        let residual = syn::Ident::new("__par_for_residual", Span::mixed_site());
+        let leave = match self.target {
+            Target::Worker => quote_spanned! {span=>
+                ::par_for::__private::Flow::Return(::par_for::__private::residual(#residual))
+            },
+            Target::Consumer => quote_spanned! {span=>
+                ::core::ops::ControlFlow::Break(::core::option::Option::Some(
+                    ::par_for::__private::FromResidual::from_residual(#residual)
+                ))
+            },
+        };
+        quote_spanned! {span=>
+            match ::par_for::__private::branch(#operand) {
+                ::core::ops::ControlFlow::Continue(#value) => #value,
+                ::core::ops::ControlFlow::Break(#residual) => return #leave,
+            }
+        }
+    }
+
+    fn refuse(&mut self, span: Span, message: &str) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+}
+
+impl VisitMut for Rewriter<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Closure(_) | Expr::Async(_) => {
+                self.closures += 1;
+                syn::visit_mut::visit_expr_mut(self, expr);
+                self.closures -= 1;
+            }
+            Expr::ForLoop(e) => {
+                let label = e.label.as_ref().map(|l| l.name.clone());
+                self.nested(label.as_ref(), true, |s| syn::visit_mut::visit_expr_for_loop_mut(s, e));
+            }
+            Expr::While(e) => {
+                let label = e.label.as_ref().map(|l| l.name.clone());
+                self.nested(label.as_ref(), true, |s| syn::visit_mut::visit_expr_while_mut(s, e));
+            }
+            Expr::Loop(e) => {
+                let label = e.label.as_ref().map(|l| l.name.clone());
+                self.nested(label.as_ref(), true, |s| syn::visit_mut::visit_expr_loop_mut(s, e));
+            }
+            Expr::Block(e) if e.label.is_some() => {
+                let label = e.label.as_ref().map(|l| l.name.clone());
+                self.nested(label.as_ref(), false, |s| syn::visit_mut::visit_expr_block_mut(s, e));
+            }
+            Expr::Break(e) if self.in_task() => {
+                syn::visit_mut::visit_expr_break_mut(self, e);
+                let span = e.span();
+                if self.leaves_loop(e.label.as_ref(), "break", span) {
+                    self.jumps.breaks = true;
+                    let tokens = self.leave_break(span);
+                    self.replace(expr, tokens);
+                }
+            }
+            Expr::Continue(e) if self.in_task() => {
+                let span = e.span();
+                if self.leaves_loop(e.label.as_ref(), "continue", span) {
+                    let tokens = self.leave_continue(span);
+                    self.replace(expr, tokens);
+                }
+            }
+            Expr::Return(e) if self.in_task() => {
+                syn::visit_mut::visit_expr_return_mut(self, e);
+                self.jumps.returns = true;
+                let tokens = self.leave_return(e.expr.as_deref(), e.span());
+                self.replace(expr, tokens);
+            }
+            Expr::Try(e) if self.in_task() => {
+                syn::visit_mut::visit_expr_try_mut(self, e);
+                self.jumps.returns = true;
+                let tokens = self.leave_try(&e.expr, e.question_token.span);
+                self.replace(expr, tokens);
+            }
+            Expr::Await(e) if self.in_task() => {
+                self.refuse(
+                    e.await_token.span,
+                    "`.await` cannot be used inside a #[par_for] loop: its iterations run on pool \
+                     threads, outside the async task\nhelp: await before or after the loop, or run \
+                     the futures concurrently with an async join instead of #[par_for]",
+                );
+            }
+            Expr::Yield(e) if self.in_task() => {
+                self.refuse(
+                    e.yield_token.span,
+                    "`yield` cannot be used inside a #[par_for] loop: its iterations run on pool \
+                     threads, not in the coroutine\nhelp: collect the values with a #[par_for] \
+                     pipeline and yield them after it",
+                );
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {
+        // Jumps inside a nested item belong to it.
+    }
+}

@@ -1,0 +1,231 @@
+//! The enabling role of `#[par_for]`: on a `fn`, method, `impl` block or inline `mod`,
+//! find every statement inside marked `#[par_for]` and replace it by its expansion.
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Item, Stmt};
+
+use crate::ast::{Form, Marked};
+use crate::attr::Options;
+use crate::error::Errors;
+use crate::expand;
+
+/// Expands the enabling attribute: `args` are its own (empty) arguments.
+pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    if !args.is_empty() {
+        errors.push(syn::Error::new(
+            args.span(),
+            "options belong on the marked loop, not on the item that enables it: write \
+             `#[par_for]` here and `#[par_for(...)]` on the `for` loop inside",
+        ));
+    }
+    let mut item = match parse_item(input.clone()) {
+        Ok(item) => item,
+        Err(error) => {
+            let error = error.to_compile_error();
+            return quote!(#error #input);
+        }
+    };
+    let mut rewriter = Rewriter {
+        errors: Errors::default(),
+        marked: 0,
+    };
+    item.visit(&mut rewriter);
+    if rewriter.marked == 0 && rewriter.errors.is_empty() {
+        errors.push(syn::Error::new(
+            item.name_span(),
+            "#[par_for] on this item enables parallel loops inside it, but no statement inside is \
+             marked\nhelp: put `#[par_for]` on a `for` loop or a collecting `let` inside it too",
+        ));
+    }
+    errors.push_result(rewriter.errors.finish());
+    match errors.finish() {
+        Ok(()) => item.into_token_stream(),
+        Err(error) => {
+            let mut original = parse_item(input).expect("parsed once already");
+            original.visit(&mut Unmark);
+            let error = error.to_compile_error();
+            quote!(#error #original)
+        }
+    }
+}
+
+enum Enabled {
+    Item(Item),
+    Method(syn::ImplItemFn),
+}
+
+impl Enabled {
+    fn visit(&mut self, visitor: &mut impl VisitMut) {
+        match self {
+            Enabled::Item(item) => visitor.visit_item_mut(item),
+            Enabled::Method(method) => visitor.visit_impl_item_fn_mut(method),
+        }
+    }
+
+    fn name_span(&self) -> proc_macro2::Span {
+        match self {
+            Enabled::Item(Item::Fn(f)) => f.sig.ident.span(),
+            Enabled::Item(Item::Mod(m)) => m.ident.span(),
+            Enabled::Item(Item::Impl(i)) => i.self_ty.span(),
+            Enabled::Item(other) => other.span(),
+            Enabled::Method(m) => m.sig.ident.span(),
+        }
+    }
+
+    fn into_token_stream(self) -> TokenStream {
+        match self {
+            Enabled::Item(item) => item.to_token_stream(),
+            Enabled::Method(method) => method.to_token_stream(),
+        }
+    }
+}
+
+impl ToTokens for Enabled {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Enabled::Item(item) => item.to_tokens(tokens),
+            Enabled::Method(method) => method.to_tokens(tokens),
+        }
+    }
+}
+
+fn parse_item(input: TokenStream) -> syn::Result<Enabled> {
+    let not_here = |span| {
+        syn::Error::new(
+            span,
+            "#[par_for] goes on a `fn`, a method, an `impl` block or an inline `mod`, and on the \
+             `for` loops and `let` pipelines inside them",
+        )
+    };
+    match syn::parse2::<Item>(input.clone()) {
+        Ok(item @ (Item::Fn(_) | Item::Impl(_))) => Ok(Enabled::Item(item)),
+        Ok(Item::Mod(module)) if module.content.is_some() => Ok(Enabled::Item(Item::Mod(module))),
+        Ok(other) => Err(not_here(other.span())),
+        Err(_) => match syn::parse2::<syn::ImplItemFn>(input.clone()) {
+            Ok(method) => Ok(Enabled::Method(method)),
+            Err(_) => Err(not_here(input.span())),
+        },
+    }
+}
+
+/// Whether an attribute is `#[par_for]`, `#[par_for(...)]` or `#[par_for::par_for]`.
+fn is_marker(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|segment| segment.ident == "par_for")
+}
+
+fn take_marker(attrs: &mut Vec<Attribute>) -> Option<Attribute> {
+    let index = attrs.iter().position(is_marker)?;
+    Some(attrs.remove(index))
+}
+
+fn stmt_attrs(stmt: &mut Stmt) -> Option<&mut Vec<Attribute>> {
+    match stmt {
+        Stmt::Local(local) => Some(&mut local.attrs),
+        Stmt::Macro(mac) => Some(&mut mac.attrs),
+        Stmt::Expr(expr, _) => expr_attrs(expr),
+        Stmt::Item(_) => None,
+    }
+}
+
+fn expr_attrs(expr: &mut syn::Expr) -> Option<&mut Vec<Attribute>> {
+    use syn::Expr::*;
+    Some(match expr {
+        ForLoop(e) => &mut e.attrs,
+        Assign(e) => &mut e.attrs,
+        MethodCall(e) => &mut e.attrs,
+        Call(e) => &mut e.attrs,
+        While(e) => &mut e.attrs,
+        Loop(e) => &mut e.attrs,
+        Block(e) => &mut e.attrs,
+        _ => return None,
+    })
+}
+
+/// Whether a nested item enables par_for itself (then its own expansion handles it).
+fn enables_itself(item: &Item) -> bool {
+    let attrs = match item {
+        Item::Fn(f) => &f.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Mod(m) => &m.attrs,
+        _ => return false,
+    };
+    attrs.iter().any(is_marker)
+}
+
+struct Rewriter {
+    errors: Errors,
+    marked: usize,
+}
+
+impl Rewriter {
+    fn expand_stmt(&mut self, stmt: &mut Stmt) {
+        let Some(marker) = stmt_attrs(stmt).and_then(take_marker) else {
+            return;
+        };
+        self.marked += 1;
+        let args = match &marker.meta {
+            syn::Meta::Path(_) => TokenStream::new(),
+            syn::Meta::List(list) => list.tokens.clone(),
+            syn::Meta::NameValue(nv) => {
+                self.errors.push(syn::Error::new(
+                    nv.span(),
+                    "write the options in parentheses: `#[par_for(threads = 4)]`",
+                ));
+                return;
+            }
+        };
+        let Some(options) = self.errors.push_result(Options::parse(args)) else {
+            return;
+        };
+        let original = std::mem::replace(stmt, Stmt::Expr(syn::parse_quote!({}), None));
+        let Some(form) = self.errors.push_result(Form::of(original.clone(), &options)) else {
+            *stmt = original;
+            return;
+        };
+        let tokens = expand::marked(Marked { options, form }, &mut self.errors);
+        *stmt = Stmt::Expr(
+            syn::Expr::Verbatim(tokens),
+            None,
+        );
+    }
+}
+
+impl VisitMut for Rewriter {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        for stmt in &mut block.stmts {
+            self.visit_stmt_mut(stmt);
+            self.expand_stmt(stmt);
+        }
+    }
+
+    fn visit_item_mut(&mut self, item: &mut Item) {
+        if !enables_itself(item) {
+            syn::visit_mut::visit_item_mut(self, item);
+        }
+    }
+}
+
+/// Removes the marks, so that an item with errors compiles as the serial code it was.
+struct Unmark;
+
+impl VisitMut for Unmark {
+    fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
+        if let Some(attrs) = stmt_attrs(stmt) {
+            attrs.retain(|attr| !is_marker(attr));
+        }
+        syn::visit_mut::visit_stmt_mut(self, stmt);
+    }
+
+    fn visit_item_mut(&mut self, item: &mut Item) {
+        if !enables_itself(item) {
+            syn::visit_mut::visit_item_mut(self, item);
+        }
+    }
+}

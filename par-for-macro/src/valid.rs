@@ -1,0 +1,293 @@
+//! The compile-time rejection of loop bodies that write shared state.
+//!
+//! A free variable is one the body uses but does not bind itself. Writing one
+//! (assignment, compound assignment, `&mut`, `ref mut`) is rejected here, by syntax and
+//! correct scoping. Everything the syntax cannot see (`v.push(x)` on an outer `Vec`, an
+//! outer `RefCell`) is left to the compiler: the task must be `Fn + Send + Sync`, and
+//! every free variable `Sync` (see `expand::shared_reads`).
+
+use std::collections::HashSet;
+
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, Ident, Pat, Token};
+
+use crate::error::Errors;
+use crate::scope::{has_ref_mut, place_root, starts_upper, Scopes};
+
+/// What a body reads from outside, for the `Sync` checks at the use sites.
+pub struct FreeVars {
+    /// The first use of each free variable, in order of appearance.
+    pub reads: Vec<Ident>,
+}
+
+/// Checks a task body. `bound` are the names the task binds before its body (the loop
+/// pattern, closure parameters); `reductions` the variables `reduce(...)` declares.
+pub fn check_task(
+    bound: &[&Pat],
+    body: &dyn Fn(&mut Checker),
+    reductions: &HashSet<String>,
+    errors: &mut Errors,
+) -> FreeVars {
+    let mut checker = Checker {
+        scopes: Scopes::default(),
+        reductions,
+        errors,
+        reads: Vec::new(),
+        seen: HashSet::new(),
+    };
+    checker.scopes.push();
+    for pat in bound {
+        checker.scopes.bind_pattern(pat, true);
+    }
+    body(&mut checker);
+    FreeVars {
+        reads: checker.reads,
+    }
+}
+
+pub struct Checker<'a> {
+    scopes: Scopes,
+    reductions: &'a HashSet<String>,
+    errors: &'a mut Errors,
+    reads: Vec<Ident>,
+    seen: HashSet<String>,
+}
+
+enum Write {
+    Assign,
+    Compound(&'static str),
+    BorrowMut,
+    RefMut,
+}
+
+impl Checker<'_> {
+    fn check_write(&mut self, place: &Expr, write: Write) {
+        let Some(root) = place_root(place) else {
+            return;
+        };
+        let name = root.segments.last().map(|s| s.ident.clone());
+        let Some(name) = name else { return };
+        let local = root.segments.len() == 1 && self.scopes.is_bound(&name);
+        if local || (root.segments.len() == 1 && self.reductions.contains(&name.to_string())) {
+            return;
+        }
+        let shown = place.to_token_stream().to_string().replace(" . ", ".").replace(" [", "[").replace("* ", "*");
+        self.errors.push(syn::Error::new(place.span(), write_message(&shown, &name, write)));
+    }
+
+    fn record_read(&mut self, ident: &Ident) {
+        if starts_upper(ident) || self.scopes.is_bound(ident) {
+            return;
+        }
+        if self.seen.insert(ident.to_string()) {
+            self.reads.push(ident.clone());
+        }
+    }
+
+    fn check_ref_mut_match(&mut self, pat: &Pat, scrutinee: &Expr) {
+        if let Some(binding) = has_ref_mut(pat) {
+            if let Some(root) = place_root(scrutinee) {
+                let free = root.segments.len() > 1
+                    || root
+                        .get_ident()
+                        .is_some_and(|ident| !self.scopes.is_bound(ident));
+                if free {
+                    let name = root.to_token_stream().to_string();
+                    self.errors.push(syn::Error::new(
+                        binding.span(),
+                        format!(
+                            "`ref mut {}` borrows `{name}` mutably, but `{name}` is declared outside this \
+                             #[par_for] loop and every iteration would write it at once; bind by \
+                             value or `ref`, or wrap `{name}` in a `Mutex` and lock it",
+                            binding.ident
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn visit_macro_args(&mut self, mac: &syn::Macro) {
+        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+            for arg in &args {
+                self.visit_expr(arg);
+            }
+        }
+    }
+}
+
+fn write_message(shown: &str, name: &Ident, write: Write) -> String {
+    let what = match write {
+        Write::Assign => format!("cannot assign to `{shown}` inside a #[par_for] loop"),
+        Write::Compound(op) => format!("cannot update `{shown}` with `{op}` inside a #[par_for] loop"),
+        Write::BorrowMut => format!("cannot borrow `{shown}` as `&mut` inside a #[par_for] loop"),
+        Write::RefMut => format!("cannot bind `{shown}` by `ref mut` inside a #[par_for] loop"),
+    };
+    let fix = match write {
+        Write::Compound(op) if reducible(op) => format!(
+            "declare it a reduction: `#[par_for(reduce({name}: {}))]`, or return values and collect them",
+            op.trim_end_matches('=')
+        ),
+        _ => format!(
+            "return values and collect them (`#[par_for] let v: Vec<_> = ...collect();`), \
+             or put `{name}` in a `Mutex` or an atomic and write through it"
+        ),
+    };
+    format!(
+        "{what}: `{name}` is declared outside the loop, so every iteration would write it at once\n\
+         help: {fix}"
+    )
+}
+
+fn reducible(op: &str) -> bool {
+    matches!(op, "+=" | "*=" | "&=" | "|=" | "^=")
+}
+
+fn compound_op(op: &syn::BinOp) -> Option<&'static str> {
+    use syn::BinOp::*;
+    Some(match op {
+        AddAssign(_) => "+=",
+        SubAssign(_) => "-=",
+        MulAssign(_) => "*=",
+        DivAssign(_) => "/=",
+        RemAssign(_) => "%=",
+        BitXorAssign(_) => "^=",
+        BitAndAssign(_) => "&=",
+        BitOrAssign(_) => "|=",
+        ShlAssign(_) => "<<=",
+        ShrAssign(_) => ">>=",
+        _ => return None,
+    })
+}
+
+impl<'ast> Visit<'ast> for Checker<'_> {
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.scopes.push();
+        syn::visit::visit_block(self, block);
+        self.scopes.pop();
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let Some(init) = &local.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+            self.check_ref_mut_match(&local.pat, &init.expr);
+        }
+        self.scopes.bind_pattern(&local.pat, true);
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        self.scopes.push();
+        for input in &closure.inputs {
+            self.scopes.bind_pattern(input, true);
+        }
+        self.visit_expr(&closure.body);
+        self.scopes.pop();
+    }
+
+    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        self.visit_expr(&expr.expr);
+        for arm in &expr.arms {
+            self.check_ref_mut_match(&arm.pat, &expr.expr);
+            self.visit_arm(arm);
+        }
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.scopes.push();
+        self.scopes.bind_pattern(&arm.pat, false);
+        if let Some((_, guard)) = &arm.guard {
+            self.visit_expr(guard);
+        }
+        self.visit_expr(&arm.body);
+        self.scopes.pop();
+    }
+
+    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        self.scopes.push();
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.then_branch);
+        self.scopes.pop();
+        if let Some((_, otherwise)) = &expr.else_branch {
+            self.visit_expr(otherwise);
+        }
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        self.scopes.push();
+        self.visit_expr(&expr.cond);
+        self.visit_block(&expr.body);
+        self.scopes.pop();
+    }
+
+    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
+        self.visit_expr(&expr.expr);
+        self.check_ref_mut_match(&expr.pat, &expr.expr);
+        self.scopes.bind_pattern(&expr.pat, false);
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.visit_expr(&expr.expr);
+        self.scopes.push();
+        self.scopes.bind_pattern(&expr.pat, true);
+        self.visit_block(&expr.body);
+        self.scopes.pop();
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {
+        // A nested item cannot capture the loop's variables.
+    }
+
+    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        if let Some(ident) = expr.path.get_ident() {
+            self.record_read(ident);
+        }
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        // A callee `f(..)` is usually a function item, not a captured variable.
+        if !matches!(&*call.func, Expr::Path(path) if path.path.get_ident().is_some()) {
+            self.visit_expr(&call.func);
+        }
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
+        self.check_write(&expr.left, Write::Assign);
+        syn::visit::visit_expr_assign(self, expr);
+    }
+
+    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
+        if let Some(op) = compound_op(&expr.op) {
+            self.check_write(&expr.left, Write::Compound(op));
+        }
+        syn::visit::visit_expr_binary(self, expr);
+    }
+
+    fn visit_expr_reference(&mut self, expr: &'ast syn::ExprReference) {
+        if expr.mutability.is_some() {
+            self.check_write(&expr.expr, Write::BorrowMut);
+        }
+        syn::visit::visit_expr_reference(self, expr);
+    }
+
+    fn visit_expr_raw_addr(&mut self, expr: &'ast syn::ExprRawAddr) {
+        if matches!(expr.mutability, syn::PointerMutability::Mut(_)) {
+            self.check_write(&expr.expr, Write::RefMut);
+        }
+        syn::visit::visit_expr_raw_addr(self, expr);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.visit_macro_args(mac);
+    }
+}
+

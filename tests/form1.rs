@@ -1,0 +1,265 @@
+//! Form 1, the parallel loop: every source kind runs on several pool threads with the
+//! serial loop's effect, and control flow keeps its serial meaning.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::BufRead;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::thread::{self, ThreadId};
+use std::time::Duration;
+
+use par_for::par_for;
+
+/// Runs `f` on a pool of 4 threads and returns the distinct threads `record` saw.
+fn on_four_threads(f: impl FnOnce(&Mutex<HashSet<ThreadId>>) + Send) -> usize {
+    let seen = Mutex::new(HashSet::new());
+    par_for::with_threads(4, || f(&seen));
+    let n = seen.lock().unwrap().len();
+    n
+}
+
+fn record(seen: &Mutex<HashSet<ThreadId>>) {
+    // Long enough per item that the other workers get to steal.
+    thread::sleep(Duration::from_micros(200));
+    seen.lock().unwrap().insert(thread::current().id());
+}
+
+#[par_for]
+fn range_sum(n: usize, seen: &Mutex<HashSet<ThreadId>>) -> usize {
+    let total = AtomicUsize::new(0);
+    #[par_for]
+    for i in 0..n {
+        record(seen);
+        total.fetch_add(i, Ordering::Relaxed);
+    }
+    total.into_inner()
+}
+
+#[test]
+fn range() {
+    let mut result = 0;
+    let threads = on_four_threads(|seen| result = range_sum(200, seen));
+    assert_eq!(result, (0..200).sum());
+    assert!(threads > 1, "ran on {threads} thread(s)");
+}
+
+#[par_for]
+fn squares_in_place(v: &mut Vec<u64>, seen: &Mutex<HashSet<ThreadId>>) {
+    #[par_for]
+    for x in v.iter_mut() {
+        record(seen);
+        *x *= *x;
+    }
+}
+
+#[test]
+fn iter_mut_writes_through_items() {
+    let mut v: Vec<u64> = (0..200).collect();
+    let threads = on_four_threads(|seen| squares_in_place(&mut v, seen));
+    assert_eq!(v, (0..200u64).map(|x| x * x).collect::<Vec<_>>());
+    assert!(threads > 1);
+}
+
+#[par_for]
+fn sum_by_iter(v: &[u64], seen: &Mutex<HashSet<ThreadId>>) -> u64 {
+    let sum = Mutex::new(0);
+    #[par_for]
+    for x in v.iter() {
+        record(seen);
+        *sum.lock().unwrap() += x;
+    }
+    sum.into_inner().unwrap()
+}
+
+#[par_for]
+fn sum_by_ref(v: &Vec<u64>, seen: &Mutex<HashSet<ThreadId>>) -> u64 {
+    let sum = Mutex::new(0);
+    #[par_for]
+    for x in v {
+        record(seen);
+        *sum.lock().unwrap() += x;
+    }
+    sum.into_inner().unwrap()
+}
+
+#[par_for]
+fn sum_by_value(v: Vec<u64>, seen: &Mutex<HashSet<ThreadId>>) -> u64 {
+    let sum = AtomicUsize::new(0);
+    #[par_for]
+    for x in v.into_iter() {
+        record(seen);
+        sum.fetch_add(x as usize, Ordering::Relaxed);
+    }
+    sum.into_inner() as u64
+}
+
+#[par_for]
+fn sum_array(seen: &Mutex<HashSet<ThreadId>>) -> u64 {
+    let sum = AtomicUsize::new(0);
+    let array = [1u64; 64];
+    #[par_for]
+    for x in array {
+        record(seen);
+        sum.fetch_add(x as usize, Ordering::Relaxed);
+    }
+    sum.into_inner() as u64
+}
+
+#[test]
+fn vec_slice_and_array_sources() {
+    let v: Vec<u64> = (1..=100).collect();
+    for (name, run) in [
+        ("iter", &(|s: &Mutex<_>| assert_eq!(sum_by_iter(&(1..=100).collect::<Vec<_>>(), s), 5050)) as &(dyn Fn(&Mutex<HashSet<ThreadId>>) + Sync)),
+        ("&vec", &|s: &Mutex<_>| assert_eq!(sum_by_ref(&(1..=100).collect(), s), 5050)),
+        ("into_iter", &|s: &Mutex<_>| assert_eq!(sum_by_value((1..=100).collect(), s), 5050)),
+        ("array", &|s: &Mutex<_>| assert_eq!(sum_array(s), 64)),
+    ] {
+        let threads = on_four_threads(|seen| run(seen));
+        assert!(threads > 1, "{name}: ran on {threads} thread(s)");
+    }
+    assert_eq!(v.len(), 100);
+}
+
+#[par_for]
+fn enumerate_zip(a: &[u32], b: &[u32], seen: &Mutex<HashSet<ThreadId>>) -> Vec<u32> {
+    let out = Mutex::new(vec![0; a.len()]);
+    #[par_for]
+    for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+        record(seen);
+        out.lock().unwrap()[i] = x * y;
+    }
+    out.into_inner().unwrap()
+}
+
+#[test]
+fn enumerate_and_zip_starmap() {
+    let a: Vec<u32> = (0..100).collect();
+    let b: Vec<u32> = (100..200).collect();
+    let mut out = Vec::new();
+    let threads = on_four_threads(|seen| out = enumerate_zip(&a, &b, seen));
+    let serial: Vec<u32> = a.iter().zip(&b).map(|(x, y)| x * y).collect();
+    assert_eq!(out, serial);
+    assert!(threads > 1);
+}
+
+#[par_for]
+fn chunked(v: &mut [u32], seen: &Mutex<HashSet<ThreadId>>) -> u32 {
+    #[par_for]
+    for chunk in v.chunks_mut(8) {
+        record(seen);
+        for x in chunk.iter_mut() {
+            *x += 1;
+        }
+    }
+    let total = AtomicUsize::new(0);
+    #[par_for]
+    for chunk in v.chunks(8) {
+        record(seen);
+        total.fetch_add(chunk.iter().sum::<u32>() as usize, Ordering::Relaxed);
+    }
+    total.into_inner() as u32
+}
+
+#[test]
+fn chunks_and_chunks_mut() {
+    let mut v = vec![1u32; 160];
+    let mut total = 0;
+    let threads = on_four_threads(|seen| total = chunked(&mut v, seen));
+    assert_eq!(total, 320);
+    assert!(v.iter().all(|&x| x == 2));
+    assert!(threads > 1);
+}
+
+#[par_for]
+fn maps_and_sets(m: &HashMap<u32, u32>, b: &BTreeMap<u32, u32>, s: &HashSet<u32>, seen: &Mutex<HashSet<ThreadId>>) -> usize {
+    let total = AtomicUsize::new(0);
+    #[par_for]
+    for (k, v) in m {
+        record(seen);
+        total.fetch_add((k + v) as usize, Ordering::Relaxed);
+    }
+    #[par_for]
+    for (k, v) in b.iter() {
+        record(seen);
+        total.fetch_add((k + v) as usize, Ordering::Relaxed);
+    }
+    #[par_for]
+    for k in s {
+        record(seen);
+        total.fetch_add(*k as usize, Ordering::Relaxed);
+    }
+    total.into_inner()
+}
+
+#[test]
+fn map_and_set_sources() {
+    let m: HashMap<u32, u32> = (0..50).map(|k| (k, 1)).collect();
+    let b: BTreeMap<u32, u32> = (0..50).map(|k| (k, 1)).collect();
+    let s: HashSet<u32> = (0..50).collect();
+    let mut total = 0;
+    let threads = on_four_threads(|seen| total = maps_and_sets(&m, &b, &s, seen));
+    let serial = 2 * (1225 + 50) + 1225;
+    assert_eq!(total, serial);
+    assert!(threads > 1);
+}
+
+struct Countdown(u32);
+
+impl Iterator for Countdown {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        self.0 = self.0.checked_sub(1)?;
+        Some(self.0)
+    }
+}
+
+#[par_for]
+fn bridged(text: &str, seen: &Mutex<HashSet<ThreadId>>) -> (usize, u32) {
+    let lengths = AtomicUsize::new(0);
+    #[par_for]
+    for line in std::io::Cursor::new(text).lines() {
+        record(seen);
+        lengths.fetch_add(line.unwrap().len(), Ordering::Relaxed);
+    }
+    let total = AtomicUsize::new(0);
+    #[par_for]
+    for n in Countdown(100) {
+        record(seen);
+        total.fetch_add(n as usize, Ordering::Relaxed);
+    }
+    (lengths.into_inner(), total.into_inner() as u32)
+}
+
+#[test]
+fn any_iterator_runs_through_the_bridge() {
+    let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+    let mut out = (0, 0);
+    let threads = on_four_threads(|seen| out = bridged(&text, seen));
+    let serial_len: usize = text.lines().map(str::len).sum();
+    assert_eq!(out, (serial_len, (0..100).sum()));
+    assert!(threads > 1);
+}
+
+#[test]
+fn sources_dispatch_by_type() {
+    use par_for::__private::Source;
+    fn native<S: Source>(_: &S) -> bool {
+        S::NATIVE
+    }
+    let v = vec![1, 2, 3];
+    #[par_for]
+    fn kinds(v: &Vec<i32>) -> Vec<bool> {
+        let _ = v;
+        let mut out = Vec::new();
+        #[par_for]
+        for _ in 0..0 {}
+        out.push(true);
+        out
+    }
+    assert_eq!(kinds(&v), vec![true]);
+    use par_for::__private::dispatch::*;
+    let probe = |s: &dyn Fn() -> bool| s();
+    assert!(probe(&|| native(&(&&&par_for::__private::Probe::new(&v, |r| r)).__par_for_source())));
+    assert!(probe(&|| native(&(&&&par_for::__private::Probe::new(v.iter(), |r| r)).__par_for_source())));
+    assert!(!probe(&|| native(&(&&&par_for::__private::Probe::new(Countdown(3), |r| r)).__par_for_source())));
+}
