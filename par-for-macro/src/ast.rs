@@ -28,12 +28,12 @@ impl Form {
         match stmt {
             Stmt::Expr(Expr::ForLoop(for_loop), _) if options.is_stream() => stream(for_loop),
             Stmt::Expr(Expr::ForLoop(for_loop), _) => Ok(Form::Loop(for_loop)),
-            Stmt::Macro(mac) => Err(syn::Error::new(
-                mac.span(),
+            Stmt::Macro(mac) => Err(syn::Error::new_spanned(
+                &mac.mac.path,
                 "#[par_for] cannot see inside a macro call: mark the `for` loop or `let` pipeline itself",
             )),
-            other => Err(syn::Error::new(
-                other.span(),
+            other => Err(syn::Error::new_spanned(
+                other,
                 "#[par_for] marks a `for` loop (`#[par_for] for x in items { .. }`) or a pipeline \
                  that collects (`#[par_for] let v: Vec<_> = items.iter().map(f).collect();`)",
             )),
@@ -48,8 +48,8 @@ fn stream(for_loop: ExprForLoop) -> syn::Result<Form> {
             task: call.args[0].clone(),
             for_loop,
         }),
-        other => Err(syn::Error::new(
-            other.span(),
+        other => Err(syn::Error::new_spanned(
+            other,
             "a streaming loop iterates over `SOURCE.map(TASK)`: TASK runs on the pool and the \
              loop body gets each result\nhelp: write `#[par_for(stream)] for r in items.map(|x| work(x)) { .. }`",
         )),

@@ -46,10 +46,13 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     let shared = shared_reads(&free);
     let source = parallel_source(&for_loop.expr);
     let pat = &for_loop.pat;
+    // The task closure carries the span of the loop's `for`, so that the compiler's own
+    // errors about it ("captured variable in a `Fn` closure") point at the loop.
+    let task_start = quote_spanned!(for_loop.for_token.span=> |#pat|);
     let run = if jumps.breaks || jumps.returns {
         let value = if jumps.returns { quote!(_) } else { quote!(::core::convert::Infallible) };
         let exit = quote! {
-            ::par_for::__private::for_each_flow(#source_var, &#options_var, |#pat| -> ::par_for::__private::Flow<#value> {
+            ::par_for::__private::for_each_flow(#source_var, &#options_var, #task_start -> ::par_for::__private::Flow<#value> {
                 #body
                 ::par_for::__private::Flow::Continue
             })
@@ -68,7 +71,7 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
         }
     } else {
         quote! {
-            ::par_for::__private::for_each(#source_var, &#options_var, |#pat| #body);
+            ::par_for::__private::for_each(#source_var, &#options_var, #task_start #body);
         }
     };
     let serial = ExprForLoop { attrs: Vec::new(), ..for_loop };

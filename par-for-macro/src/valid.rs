@@ -75,7 +75,7 @@ impl Checker<'_> {
             return;
         }
         let shown = place.to_token_stream().to_string().replace(" . ", ".").replace(" [", "[").replace("* ", "*");
-        self.errors.push(syn::Error::new(place.span(), write_message(&shown, &name, write)));
+        self.errors.push(syn::Error::new_spanned(place, write_message(&shown, &name, write)));
     }
 
     fn record_read(&mut self, ident: &Ident) {
@@ -96,8 +96,8 @@ impl Checker<'_> {
                         .is_some_and(|ident| !self.scopes.is_bound(ident));
                 if free {
                     let name = root.to_token_stream().to_string();
-                    self.errors.push(syn::Error::new(
-                        binding.span(),
+                    self.errors.push(syn::Error::new_spanned(
+                        binding,
                         format!(
                             "`ref mut {}` borrows `{name}` mutably, but `{name}` is declared outside this \
                              #[par_for] loop and every iteration would write it at once; bind by \
@@ -128,6 +128,10 @@ fn write_message(shown: &str, name: &Ident, write: Write) -> String {
         Write::RefMut => format!("cannot bind `{shown}` by `ref mut` inside a #[par_for] loop"),
     };
     let fix = match write {
+        _ if starts_upper(name) => format!(
+            "make `{name}` an atomic (`static {name}: AtomicU64`) and update it with `fetch_add` \
+             and friends, or put it in a `Mutex`"
+        ),
         Write::Compound(op) if reducible(op) => format!(
             "declare it a reduction: `#[par_for(reduce({name}: {}))]`, or return values and collect them",
             op.trim_end_matches('=')
@@ -281,7 +285,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
 
     fn visit_expr_raw_addr(&mut self, expr: &'ast syn::ExprRawAddr) {
         if matches!(expr.mutability, syn::PointerMutability::Mut(_)) {
-            self.check_write(&expr.expr, Write::RefMut);
+            self.check_write(&expr.expr, Write::BorrowMut);
         }
         syn::visit::visit_expr_raw_addr(self, expr);
     }

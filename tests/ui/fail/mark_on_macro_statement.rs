@@ -1,0 +1,7 @@
+use par_for::par_for;
+
+#[par_for]
+fn main() {
+    #[par_for]
+    println!("hello");
+}
