@@ -1,6 +1,5 @@
 //! What a marked statement is: the forms of the spec, told apart by syntax.
 
-use syn::spanned::Spanned;
 use syn::{Expr, ExprForLoop, Stmt};
 
 use crate::attr::Options;

@@ -190,10 +190,10 @@ impl Rewriter {
             return;
         };
         let tokens = expand::marked(Marked { options, form }, &mut self.errors);
-        *stmt = Stmt::Expr(
-            syn::Expr::Verbatim(tokens),
-            None,
-        );
+        // Parsed back into syntax, not kept verbatim, so that an enclosing marked loop
+        // rewrites the `return`s this expansion makes.
+        let expansion = syn::parse2(tokens.clone()).unwrap_or(syn::Expr::Verbatim(tokens));
+        *stmt = Stmt::Expr(expansion, None);
     }
 }
 

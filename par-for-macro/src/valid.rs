@@ -10,7 +10,6 @@ use std::collections::HashSet;
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, Ident, Pat, Token};
 
@@ -60,7 +59,6 @@ enum Write {
     Assign,
     Compound(&'static str),
     BorrowMut,
-    RefMut,
 }
 
 impl Checker<'_> {
@@ -125,7 +123,6 @@ fn write_message(shown: &str, name: &Ident, write: Write) -> String {
         Write::Assign => format!("cannot assign to `{shown}` inside a #[par_for] loop"),
         Write::Compound(op) => format!("cannot update `{shown}` with `{op}` inside a #[par_for] loop"),
         Write::BorrowMut => format!("cannot borrow `{shown}` as `&mut` inside a #[par_for] loop"),
-        Write::RefMut => format!("cannot bind `{shown}` by `ref mut` inside a #[par_for] loop"),
     };
     let fix = match write {
         _ if starts_upper(name) => format!(
