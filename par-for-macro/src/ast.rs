@@ -3,6 +3,7 @@
 use syn::{Expr, ExprForLoop, Stmt};
 
 use crate::attr::Options;
+use crate::pipeline::Chain;
 
 /// A statement marked `#[par_for]` / `#[par_for(...)]`, with its options parsed.
 pub struct Marked {
@@ -13,6 +14,9 @@ pub struct Marked {
 pub enum Form {
     /// Form 1: `for PAT in EXPR { BODY }`.
     Loop(ExprForLoop),
+    /// Form 2: `let PAT = PIPELINE;`, `PLACE = PIPELINE;` or `PIPELINE;`. `stmt` keeps
+    /// the statement; `pipeline` is its expression that the expansion replaces.
+    Pipeline { stmt: Stmt, chain: Chain },
     /// Form 3: `for PAT in SOURCE.map(TASK) { CONSUMER }` with `stream`.
     Stream {
         for_loop: ExprForLoop,
@@ -27,6 +31,39 @@ impl Form {
         match stmt {
             Stmt::Expr(Expr::ForLoop(for_loop), _) if options.is_stream() => stream(for_loop),
             Stmt::Expr(Expr::ForLoop(for_loop), _) => Ok(Form::Loop(for_loop)),
+            stmt => match pipeline_expr(&stmt) {
+                Some(expr) => {
+                    let chain = Chain::parse(expr)?;
+                    Ok(Form::Pipeline { stmt, chain })
+                }
+                None => not_a_form(stmt),
+            },
+        }
+    }
+}
+
+/// The pipeline of a statement that may hold one.
+pub fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
+    match stmt {
+        Stmt::Local(syn::Local { init: Some(init), .. }) if init.diverge.is_none() => Some(&init.expr),
+        Stmt::Expr(Expr::Assign(assign), _) => Some(&assign.right),
+        Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
+        _ => None,
+    }
+}
+
+/// Replaces the pipeline of a statement that holds one.
+pub fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
+    match stmt {
+        Stmt::Local(syn::Local { init: Some(init), .. }) if init.diverge.is_none() => Some(&mut init.expr),
+        Stmt::Expr(Expr::Assign(assign), _) => Some(&mut assign.right),
+        Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
+        _ => None,
+    }
+}
+
+fn not_a_form(stmt: Stmt) -> syn::Result<Form> {
+    match stmt {
             Stmt::Macro(mac) => Err(syn::Error::new_spanned(
                 &mac.mac.path,
                 "#[par_for] cannot see inside a macro call: mark the `for` loop or `let` pipeline itself",
@@ -36,7 +73,6 @@ impl Form {
                 "#[par_for] marks a `for` loop (`#[par_for] for x in items { .. }`) or a pipeline \
                  that collects (`#[par_for] let v: Vec<_> = items.iter().map(f).collect();`)",
             )),
-        }
     }
 }
 

@@ -24,6 +24,7 @@ pub struct Options {
 /// `progress` or `progress = "label"`.
 pub struct Progress {
     pub label: Option<LitStr>,
+    pub span: Span,
 }
 
 /// One `VAR: OP` of `reduce(...)`.
@@ -70,10 +71,10 @@ impl Options {
             ("min_len", OptionValue::Expr(e)) => put(&mut self.min_len, positive("min_len", e)?, span),
             ("window", OptionValue::Expr(e)) => put(&mut self.window, positive("window", e)?, span),
             ("if", OptionValue::Expr(e)) => put(&mut self.parallel_if, e, span),
-            ("progress", OptionValue::Flag) => put(&mut self.progress, Progress { label: None }, span),
+            ("progress", OptionValue::Flag) => put(&mut self.progress, Progress { label: None, span }, span),
             ("progress", OptionValue::Expr(e)) => {
                 let label = progress_label(e)?;
-                put(&mut self.progress, Progress { label: Some(label) }, span)
+                put(&mut self.progress, Progress { label: Some(label), span }, span)
             }
             ("stream", OptionValue::Flag) => put(&mut self.stream, span, span),
             ("unordered", OptionValue::Flag) => put(&mut self.unordered, span, span),

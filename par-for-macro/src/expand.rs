@@ -8,8 +8,9 @@ use quote::{quote, quote_spanned};
 use syn::visit::Visit;
 use syn::{Expr, ExprForLoop, Ident};
 
-use crate::ast::{Form, Marked};
-use crate::attr::Options;
+use crate::ast::{pipeline_expr_mut, Form, Marked};
+use crate::attr::{Options, ReduceOp, Reduction};
+use crate::pipeline::Chain;
 use crate::error::Errors;
 use crate::flow::{self, Target};
 use crate::source::parallel_source;
@@ -24,11 +25,12 @@ pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
             source,
             task,
         } => stream_loop(&marked.options, for_loop, &source, &task, errors),
+        Form::Pipeline { stmt, chain } => pipeline(&marked.options, stmt, &chain, errors),
     }
 }
 
 fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) -> TokenStream {
-    let reductions = HashSet::new();
+    let reductions: HashSet<String> = options.reduce.iter().map(|r| r.var.to_string()).collect();
     let free = check_task(
         &[&for_loop.pat],
         &|checker| checker.visit_block(&for_loop.body),
@@ -37,42 +39,27 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     );
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Worker, errors);
+    let always_flow = !options.reduce.is_empty();
+    let jumps = flow::rewrite(&mut body, label, Target::Worker, always_flow, errors);
 
     let options_var = local("options");
     let source_var = local("source");
-    let exit_var = local("exit");
     let settings = runtime_options(options);
     let shared = shared_reads(&free);
     let source = parallel_source(&for_loop.expr);
-    let pat = &for_loop.pat;
     // The task closure carries the span of the loop's `for`, so that the compiler's own
     // errors about it ("captured variable in a `Fn` closure") point at the loop.
-    let task_start = quote_spanned!(for_loop.for_token.span=> |#pat|);
-    let run = if jumps.breaks || jumps.returns {
-        let value = if jumps.returns { quote!(_) } else { quote!(::core::convert::Infallible) };
-        let exit = quote! {
-            ::par_for::__private::for_each_flow(#source_var, &#options_var, #task_start -> ::par_for::__private::Flow<#value> {
-                #body
-                ::par_for::__private::Flow::Continue
-            })
-        };
-        let leave = jumps.returns.then(|| {
-            quote! {
-                if let ::par_for::__private::Exit::Returned(#exit_var) = #exit_var {
-                    return #exit_var.run();
-                }
-            }
-        });
-        quote! {
-            #[allow(unreachable_code)]
-            let #exit_var = #exit;
-            #leave
-        }
+    let pat = &for_loop.pat;
+    let task = Task {
+        start: quote_spanned!(for_loop.for_token.span=> |#pat|),
+        pat: quote!(#pat),
+        body,
+        jumps,
+    };
+    let run = if options.reduce.is_empty() {
+        task.run(&source_var, &options_var)
     } else {
-        quote! {
-            ::par_for::__private::for_each(#source_var, &#options_var, #task_start #body);
-        }
+        task.run_reducing(&source_var, &options_var, &options.reduce)
     };
     let serial = ExprForLoop { attrs: Vec::new(), ..for_loop };
     quote! {
@@ -86,6 +73,191 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
                 #serial
             }
         }
+    }
+}
+
+/// The body of a parallel loop as the task closure the runtime calls.
+struct Task {
+    /// `|PAT|`, spanned at the loop's `for`.
+    start: TokenStream,
+    /// `PAT`.
+    pat: TokenStream,
+    body: syn::Block,
+    jumps: flow::Jumps,
+}
+
+impl Task {
+    fn leaves(&self) -> bool {
+        self.jumps.breaks || self.jumps.returns
+    }
+
+    /// `Flow<_>` when the body returns, `Flow<Infallible>` when it only breaks.
+    fn flow_type(&self) -> TokenStream {
+        let value = if self.jumps.returns { quote!(_) } else { quote!(::core::convert::Infallible) };
+        quote!(::par_for::__private::Flow<#value>)
+    }
+
+    /// After the loop: make the enclosing function return what the winning iteration
+    /// returned.
+    fn leave_function(&self, exit: &Ident) -> TokenStream {
+        if self.jumps.returns {
+            quote! {
+                if let ::par_for::__private::Exit::Returned(#exit) = #exit {
+                    return #exit.run();
+                }
+            }
+        } else {
+            quote!(let _ = #exit;)
+        }
+    }
+
+    fn run(&self, source: &Ident, options: &Ident) -> TokenStream {
+        let Task { start, body, .. } = self;
+        if !self.leaves() {
+            return quote! {
+                ::par_for::__private::for_each(#source, &#options, #start #body);
+            };
+        }
+        let exit = local("exit");
+        let flow = self.flow_type();
+        let leave = self.leave_function(&exit);
+        quote! {
+            #[allow(unreachable_code)]
+            let #exit = ::par_for::__private::for_each_flow(#source, &#options, #start -> #flow {
+                #body
+                ::par_for::__private::Flow::Continue
+            });
+            #leave
+        }
+    }
+
+    /// Each worker folds into private copies of the reduction variables, named as the
+    /// serial code names them; the copies are combined with the variables at the end.
+    fn run_reducing(&self, source: &Ident, options: &Ident, reductions: &[Reduction]) -> TokenStream {
+        let Task { pat, body, .. } = self;
+        let exit = local("exit");
+        let total = local("reduced");
+        let flow_var = local("flow");
+        let flow = self.flow_type();
+        let leave = self.leave_function(&exit);
+        let vars: Vec<&Ident> = reductions.iter().map(|r| &r.var).collect();
+        let identities = reductions.iter().map(|r| {
+            let identity = identity(&r.op);
+            let var = &r.var;
+            quote!(#identity(&#var))
+        });
+        let left = local("left");
+        let right = local("right");
+        let index = (0..reductions.len()).map(syn::Index::from).collect::<Vec<_>>();
+        let combines = reductions.iter().zip(&index).map(|(r, i)| {
+            let combine = combine(&r.op);
+            quote!(#combine(#left.#i, #right.#i))
+        });
+        let merge_back = reductions.iter().zip(&index).map(|(r, i)| {
+            let var = &r.var;
+            let combine = combine(&r.op);
+            quote!(#var = #combine(#var, #total.#i);)
+        });
+        quote! {
+            #[allow(unreachable_code, unused_mut)]
+            let (#total, #exit) = ::par_for::__private::for_each_reduce(
+                #source,
+                &#options,
+                || (#(#identities,)*),
+                |#left, #right| (#(#combines,)*),
+                |(#(mut #vars,)*), #pat| {
+                    let #flow_var = (|| -> #flow {
+                        #body
+                        ::par_for::__private::Flow::Continue
+                    })();
+                    ((#(#vars,)*), #flow_var)
+                },
+            );
+            #(#merge_back)*
+            #leave
+        }
+    }
+}
+
+fn identity(op: &ReduceOp) -> TokenStream {
+    let name = match op {
+        ReduceOp::Operator(syn::BinOp::Mul(_)) => "one",
+        ReduceOp::Operator(syn::BinOp::BitAnd(_)) => "all_ones",
+        ReduceOp::MinMax(m) if m == "min" => "greatest",
+        ReduceOp::MinMax(_) => "least",
+        ReduceOp::Operator(_) | ReduceOp::Function(_) => "zero",
+    };
+    let name = Ident::new(name, Span::call_site());
+    quote!(::par_for::__private::reduce::#name)
+}
+
+fn combine(op: &ReduceOp) -> TokenStream {
+    let name = match op {
+        ReduceOp::Function(path) => return quote!(#path),
+        ReduceOp::Operator(syn::BinOp::Add(_)) => "add",
+        ReduceOp::Operator(syn::BinOp::Mul(_)) => "mul",
+        ReduceOp::Operator(syn::BinOp::BitAnd(_)) => "bitand",
+        ReduceOp::Operator(syn::BinOp::BitOr(_)) => "bitor",
+        ReduceOp::Operator(_) => "bitxor",
+        ReduceOp::MinMax(m) if m == "min" => "min",
+        ReduceOp::MinMax(_) => "max",
+    };
+    let name = Ident::new(name, Span::call_site());
+    quote!(::par_for::__private::reduce::#name)
+}
+
+fn pipeline(options: &Options, mut stmt: syn::Stmt, chain: &Chain, errors: &mut Errors) -> TokenStream {
+    reject_loop_options(options, errors);
+    let mut reads = Vec::new();
+    for closure in chain.closures() {
+        let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
+        let free = check_task(&inputs, &|checker| checker.visit_expr(&closure.body), &HashSet::new(), errors);
+        for read in free.reads {
+            if !reads.contains(&read) {
+                reads.push(read);
+            }
+        }
+    }
+    let options_var = local("options");
+    let iter = local("iter");
+    let settings = runtime_options(options);
+    let shared = shared_reads(&FreeVars { reads });
+    let parallel = chain.expand(&iter, options.min_len.as_ref());
+    let Some(slot) = pipeline_expr_mut(&mut stmt) else {
+        return quote!(#stmt);
+    };
+    let original = slot.clone();
+    let expansion = quote! {
+        {
+            let #options_var = #settings;
+            if #options_var.runs_in_parallel() {
+                #shared
+                ::par_for::__private::install(&#options_var, || {
+                    #parallel
+                })
+            } else {
+                #original
+            }
+        }
+    };
+    *slot = Expr::Verbatim(expansion);
+    quote!(#stmt)
+}
+
+/// Options that only a `for` loop has.
+fn reject_loop_options(options: &Options, errors: &mut Errors) {
+    if let Some(first) = options.reduce.first() {
+        errors.push(syn::Error::new_spanned(
+            &first.var,
+            "`reduce(...)` declares reduction variables of a `for` loop; a pipeline reduces with \
+             its consumer: `.sum()`, `.product()`, `.min()`, `.max()` or `.reduce(f)`",
+        ));
+    }
+    if let Some(progress) = &options.progress {
+        errors.push(syn::Error::new(
+            progress.span,
+            "`progress` applies to `for` loops; mark the loop form of this work to see a progress bar",
+        ));
     }
 }
 
@@ -106,7 +278,7 @@ fn stream_loop(
     };
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Consumer, errors);
+    let jumps = flow::rewrite(&mut body, label, Target::Consumer, false, errors);
 
     let options_var = local("options");
     let exit_var = local("exit");

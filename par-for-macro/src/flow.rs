@@ -27,12 +27,13 @@ pub struct Jumps {
 }
 
 /// Rewrites the jumps of `body` (the body of the loop labelled `label`) for `target`,
-/// reporting the jumps that cannot be honoured. `with_flow` says whether the task
-/// returns a `Flow`; without it, `continue` is a plain `return`.
+/// reporting the jumps that cannot be honoured. The task returns a `Flow` when it
+/// leaves the loop or `always_flow` asks for one; otherwise `continue` is a `return`.
 pub fn rewrite(
     body: &mut syn::Block,
     label: Option<&Lifetime>,
     target: Target,
+    always_flow: bool,
     errors: &mut Errors,
 ) -> Jumps {
     let mut scan = Rewriter::new(label, target, None);
@@ -41,7 +42,7 @@ pub fn rewrite(
     for error in scan.errors {
         errors.push(error);
     }
-    let with_flow = target == Target::Consumer || jumps.breaks || jumps.returns;
+    let with_flow = always_flow || target == Target::Consumer || jumps.breaks || jumps.returns;
     let mut rewrite = Rewriter::new(label, target, Some(with_flow));
     rewrite.visit_block_mut(body);
     jumps

@@ -138,12 +138,30 @@ fn expr_attrs(expr: &mut syn::Expr) -> Option<&mut Vec<Attribute>> {
     use syn::Expr::*;
     Some(match expr {
         ForLoop(e) => &mut e.attrs,
-        Assign(e) => &mut e.attrs,
+        // `#[attr] a = b` puts the attribute on `a`, the leftmost operand.
+        Assign(e) => {
+            if e.attrs.iter().any(is_marker) {
+                &mut e.attrs
+            } else {
+                return place_attrs(&mut e.left);
+            }
+        }
         MethodCall(e) => &mut e.attrs,
         Call(e) => &mut e.attrs,
         While(e) => &mut e.attrs,
         Loop(e) => &mut e.attrs,
         Block(e) => &mut e.attrs,
+        _ => return None,
+    })
+}
+
+fn place_attrs(place: &mut syn::Expr) -> Option<&mut Vec<Attribute>> {
+    use syn::Expr::*;
+    Some(match place {
+        Path(e) => &mut e.attrs,
+        Field(e) => return place_attrs(&mut e.base),
+        Index(e) => return place_attrs(&mut e.expr),
+        Unary(e) => &mut e.attrs,
         _ => return None,
     })
 }
@@ -192,8 +210,8 @@ impl Rewriter {
         let tokens = expand::marked(Marked { options, form }, &mut self.errors);
         // Parsed back into syntax, not kept verbatim, so that an enclosing marked loop
         // rewrites the `return`s this expansion makes.
-        let expansion = syn::parse2(tokens.clone()).unwrap_or(syn::Expr::Verbatim(tokens));
-        *stmt = Stmt::Expr(expansion, None);
+        *stmt = syn::parse2(tokens.clone())
+            .unwrap_or_else(|_| Stmt::Expr(syn::Expr::Verbatim(tokens), None));
     }
 }
 

@@ -12,6 +12,7 @@ mod error;
 mod expand;
 mod flow;
 mod item;
+mod pipeline;
 mod scope;
 mod source;
 mod valid;

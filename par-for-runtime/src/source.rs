@@ -281,6 +281,14 @@ pub trait Source: Send + Sized {
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send;
+    /// Folds items in order into accumulators (one per task) and combines those in
+    /// order: `combine(left, right)`.
+    fn drive_fold<A, ID, F, C>(self, identity: ID, fold: F, combine: C) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(A, Self::Item) -> A + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send;
 }
 
 impl<P: ParallelIterator> Source for Native<P> {
@@ -298,6 +306,15 @@ impl<P: ParallelIterator> Source for Native<P> {
         T: Send,
     {
         self.0.panic_fuse().find_map_first(op)
+    }
+    fn drive_fold<A, ID, F, C>(self, identity: ID, fold: F, combine: C) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(A, Self::Item) -> A + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send,
+    {
+        self.0.panic_fuse().fold(&identity, fold).reduce(&identity, combine)
     }
 }
 
@@ -320,5 +337,16 @@ where
         T: Send,
     {
         crate::bridge::find_first(self.0, op)
+    }
+    /// Bridged items arrive in any order, so they are read into a `Vec` first: the
+    /// accumulators then combine in iteration order, as the serial loop's would.
+    fn drive_fold<A, ID, F, C>(self, identity: ID, fold: F, combine: C) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(A, Self::Item) -> A + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send,
+    {
+        Native(self.0.collect::<Vec<_>>().into_par_iter()).drive_fold(identity, fold, combine)
     }
 }

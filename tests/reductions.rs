@@ -1,0 +1,150 @@
+//! `reduce(VAR: OP)`: integer results equal the serial loop's for every operation, also
+//! with `continue`, `break`, `return` and `?`.
+
+use std::collections::HashMap;
+
+use par_for::par_for;
+use proptest::prelude::*;
+
+#[par_for]
+fn all_ops(v: &[i64]) -> (i64, i64, i64, i64, u32, u32, u32) {
+    let mut sum = 10;
+    let mut product = 1i64;
+    let mut smallest = i64::MAX;
+    let mut largest = i64::MIN;
+    let mut and = u32::MAX;
+    let mut or = 0u32;
+    let mut xor = 0u32;
+    #[par_for(reduce(sum: +, product: *, smallest: min, largest: max, and: &, or: |, xor: ^))]
+    for &x in v {
+        sum += x;
+        product = product.wrapping_mul(x % 5 + 1);
+        smallest = smallest.min(x);
+        largest = largest.max(x);
+        let bits = x as u32;
+        and &= bits | 0xF0F0;
+        or |= bits & 0x0FF0;
+        xor ^= bits;
+    }
+    (sum, product, smallest, largest, and, or, xor)
+}
+
+fn all_ops_serial(v: &[i64]) -> (i64, i64, i64, i64, u32, u32, u32) {
+    let mut r = (10i64, 1i64, i64::MAX, i64::MIN, u32::MAX, 0u32, 0u32);
+    for &x in v {
+        r.0 += x;
+        r.1 = r.1.wrapping_mul(x % 5 + 1);
+        r.2 = r.2.min(x);
+        r.3 = r.3.max(x);
+        let bits = x as u32;
+        r.4 &= bits | 0xF0F0;
+        r.5 |= bits & 0x0FF0;
+        r.6 ^= bits;
+    }
+    r
+}
+
+fn merge_counts(mut a: HashMap<String, usize>, b: HashMap<String, usize>) -> HashMap<String, usize> {
+    for (word, n) in b {
+        *a.entry(word).or_default() += n;
+    }
+    a
+}
+
+#[par_for]
+fn word_count(text: &str) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    #[par_for(reduce(counts: merge_counts))]
+    for word in text.split_whitespace() {
+        *counts.entry(word.to_lowercase()).or_default() += 1;
+    }
+    counts
+}
+
+#[par_for]
+fn sum_until(v: &[i64], stop: i64) -> i64 {
+    let mut total = 0;
+    #[par_for(reduce(total: +))]
+    for &x in v {
+        if x % 3 == 0 {
+            continue;
+        }
+        if x == stop {
+            break;
+        }
+        total += x;
+    }
+    total
+}
+
+fn sum_until_serial(v: &[i64], stop: i64) -> i64 {
+    let mut total = 0;
+    for &x in v {
+        if x % 3 == 0 {
+            continue;
+        }
+        if x == stop {
+            break;
+        }
+        total += x;
+    }
+    total
+}
+
+#[par_for]
+fn checked_total(words: &[String]) -> Result<u64, std::num::ParseIntError> {
+    let mut total = 0u64;
+    #[par_for(reduce(total: +))]
+    for w in words {
+        total += w.parse::<u64>()?;
+    }
+    Ok(total)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_integer_operation_equals_serial(v in prop::collection::vec(-10_000i64..10_000, 0..500)) {
+        prop_assert_eq!(par_for::with_threads(4, || all_ops(&v)), all_ops_serial(&v));
+    }
+
+    #[test]
+    fn reductions_with_continue_and_break_equal_serial(v in prop::collection::vec(0i64..50, 0..400), stop in 0i64..50) {
+        prop_assert_eq!(par_for::with_threads(4, || sum_until(&v, stop)), sum_until_serial(&v, stop));
+    }
+
+    #[test]
+    fn reductions_with_question_mark_equal_serial(words in prop::collection::vec("[0-9]{1,3}|x", 0..100)) {
+        let serial: Result<u64, _> = words.iter().map(|w| w.parse::<u64>()).sum();
+        prop_assert_eq!(par_for::with_threads(4, || checked_total(&words)), serial);
+    }
+}
+
+#[test]
+fn a_word_count_merges_hash_maps() {
+    let text = "the cat and The dog and THE bird ".repeat(100);
+    let counts = par_for::with_threads(4, || word_count(&text));
+    assert_eq!(counts["the"], 300);
+    assert_eq!(counts["and"], 200);
+    assert_eq!(counts.len(), 5);
+}
+
+#[par_for]
+fn float_total(v: &[f64]) -> f64 {
+    let mut total = 0.0;
+    #[par_for(reduce(total: +))]
+    for x in v {
+        total += x;
+    }
+    total
+}
+
+#[test]
+fn float_reductions_agree_within_rounding() {
+    let v: Vec<f64> = (0..50_000).map(|i| (i % 97) as f64 * 0.1).collect();
+    let serial: f64 = v.iter().sum();
+    let parallel = par_for::with_threads(4, || float_total(&v));
+    let bound = v.len() as f64 * f64::EPSILON * v.iter().map(|x| x.abs()).sum::<f64>();
+    assert!((parallel - serial).abs() <= bound);
+}
