@@ -57,6 +57,8 @@ pub struct Checker<'a> {
 
 enum Write {
     Assign,
+    /// `x = x.max(..)` / `x = x.min(..)`: a reduction by `max` / `min`.
+    AssignMinMax(&'static str),
     Compound(&'static str),
     BorrowMut,
 }
@@ -120,7 +122,9 @@ impl Checker<'_> {
 
 fn write_message(shown: &str, name: &Ident, write: Write) -> String {
     let what = match write {
-        Write::Assign => format!("cannot assign to `{shown}` inside a #[par_for] loop"),
+        Write::Assign | Write::AssignMinMax(_) => {
+            format!("cannot assign to `{shown}` inside a #[par_for] loop")
+        }
         Write::Compound(op) => format!("cannot update `{shown}` with `{op}` inside a #[par_for] loop"),
         Write::BorrowMut => format!("cannot borrow `{shown}` as `&mut` inside a #[par_for] loop"),
     };
@@ -129,19 +133,37 @@ fn write_message(shown: &str, name: &Ident, write: Write) -> String {
             "make `{name}` an atomic (`static {name}: AtomicU64`) and update it with `fetch_add` \
              and friends, or put it in a `Mutex`"
         ),
+        Write::AssignMinMax(op) => format!(
+            "declare it a reduction: `#[par_for(reduce({name}: {op}))]`, or return values and collect them"
+        ),
         Write::Compound(op) if reducible(op) => format!(
             "declare it a reduction: `#[par_for(reduce({name}: {}))]`, or return values and collect them",
             op.trim_end_matches('=')
         ),
         _ => format!(
             "return values and collect them (`#[par_for] let v: Vec<_> = ...collect();`), \
-             or put `{name}` in a `Mutex` or an atomic and write through it"
+             declare a reduction (`#[par_for(reduce({name}: OP))]`), or put `{name}` in a \
+             `Mutex` or an atomic and write through it"
         ),
     };
     format!(
         "{what}: `{name}` is declared outside the loop, so every iteration would write it at once\n\
          help: {fix}"
     )
+}
+
+/// Recognises `x = x.max(..)` and `x = x.min(..)`, which a `max`/`min` reduction does.
+fn assignment(expr: &syn::ExprAssign) -> Write {
+    if let Expr::MethodCall(call) = &*expr.right {
+        let same = call.receiver.to_token_stream().to_string() == expr.left.to_token_stream().to_string();
+        if same && call.method == "max" {
+            return Write::AssignMinMax("max");
+        }
+        if same && call.method == "min" {
+            return Write::AssignMinMax("min");
+        }
+    }
+    Write::Assign
 }
 
 fn reducible(op: &str) -> bool {
@@ -262,7 +284,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
-        self.check_write(&expr.left, Write::Assign);
+        self.check_write(&expr.left, assignment(expr));
         syn::visit::visit_expr_assign(self, expr);
     }
 

@@ -1,0 +1,13 @@
+use par_for::par_for;
+
+#[par_for]
+fn main() {
+    let mut total = 0u64;
+    let mut largest = 0u64;
+    #[par_for(reduce(total: +))]
+    for x in 0..100u64 {
+        total += x;
+        largest = largest.max(x);
+    }
+    println!("{total} {largest}");
+}
