@@ -45,7 +45,9 @@ impl Form {
 /// The pipeline of a statement that may hold one.
 pub fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
     match stmt {
-        Stmt::Local(syn::Local { init: Some(init), .. }) if init.diverge.is_none() => Some(&init.expr),
+        Stmt::Local(syn::Local {
+            init: Some(init), ..
+        }) if init.diverge.is_none() => Some(&init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
         _ => None,
@@ -55,7 +57,9 @@ pub fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
 /// Replaces the pipeline of a statement that holds one.
 pub fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
     match stmt {
-        Stmt::Local(syn::Local { init: Some(init), .. }) if init.diverge.is_none() => Some(&mut init.expr),
+        Stmt::Local(syn::Local {
+            init: Some(init), ..
+        }) if init.diverge.is_none() => Some(&mut init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&mut assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
         _ => None,

@@ -111,7 +111,10 @@ impl Options {
             errors.push(syn::Error::new(span, "`unordered` only applies to a streaming loop: write `#[par_for(stream, unordered)]`"));
         }
         if let (Some(window), None) = (&self.window, self.stream) {
-            errors.push(syn::Error::new(window.span(), "`window` only applies to a streaming loop: write `#[par_for(stream, window = N)]`"));
+            errors.push(syn::Error::new(
+                window.span(),
+                "`window` only applies to a streaming loop: write `#[par_for(stream, window = N)]`",
+            ));
         }
         errors.finish()
     }
@@ -119,7 +122,10 @@ impl Options {
 
 fn put<T>(slot: &mut Option<T>, value: T, span: Span) -> syn::Result<()> {
     if slot.is_some() {
-        return Err(syn::Error::new(span, "this option is given twice; keep one"));
+        return Err(syn::Error::new(
+            span,
+            "this option is given twice; keep one",
+        ));
     }
     *slot = Some(value);
     Ok(())
@@ -208,7 +214,12 @@ impl Parse for Reduction {
             } else {
                 ReduceOp::Function(input.parse()?)
             }
-        } else if input.peek(Ident) || input.peek(Token![::]) || input.peek(Token![crate]) || input.peek(Token![self]) || input.peek(Token![super]) {
+        } else if input.peek(Ident)
+            || input.peek(Token![::])
+            || input.peek(Token![crate])
+            || input.peek(Token![self])
+            || input.peek(Token![super])
+        {
             ReduceOp::Function(input.parse()?)
         } else {
             let op: syn::BinOp = input.parse().map_err(|e| {
@@ -227,4 +238,3 @@ impl Parse for Reduction {
         Ok(Reduction { var, op })
     }
 }
-

@@ -10,10 +10,10 @@ use syn::{Expr, ExprForLoop, Ident};
 
 use crate::ast::{pipeline_expr_mut, Form, Marked};
 use crate::attr::{Options, ReduceOp, Reduction};
-use crate::pipeline::Chain;
 use crate::error::Errors;
 use crate::flow::{self, Target};
-use crate::source::parallel_source;
+use crate::pipeline::Chain;
+use crate::source::{parallel_source, strip_parens};
 use crate::valid::{check_task, FreeVars};
 
 /// The code that replaces one marked statement.
@@ -39,8 +39,7 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     );
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let always_flow = !options.reduce.is_empty();
-    let jumps = flow::rewrite(&mut body, label, Target::Worker, always_flow, errors);
+    let jumps = flow::rewrite(&mut body, label, Target::Worker, errors);
 
     let options_var = local("options");
     let source_var = local("source");
@@ -61,7 +60,10 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     } else {
         task.run_reducing(&source_var, &options_var, &options.reduce)
     };
-    let serial = ExprForLoop { attrs: Vec::new(), ..for_loop };
+    let serial = ExprForLoop {
+        attrs: Vec::new(),
+        ..for_loop
+    };
     quote! {
         {
             let #options_var = #settings;
@@ -93,7 +95,11 @@ impl Task {
 
     /// `Flow<_>` when the body returns, `Flow<Infallible>` when it only breaks.
     fn flow_type(&self) -> TokenStream {
-        let value = if self.jumps.returns { quote!(_) } else { quote!(::core::convert::Infallible) };
+        let value = if self.jumps.returns {
+            quote!(_)
+        } else {
+            quote!(::core::convert::Infallible)
+        };
         quote!(::par_for::__private::Flow<#value>)
     }
 
@@ -133,7 +139,12 @@ impl Task {
 
     /// Each worker folds into private copies of the reduction variables, named as the
     /// serial code names them; the copies are combined with the variables at the end.
-    fn run_reducing(&self, source: &Ident, options: &Ident, reductions: &[Reduction]) -> TokenStream {
+    fn run_reducing(
+        &self,
+        source: &Ident,
+        options: &Ident,
+        reductions: &[Reduction],
+    ) -> TokenStream {
         let Task { pat, body, .. } = self;
         let exit = local("exit");
         let total = local("reduced");
@@ -148,7 +159,9 @@ impl Task {
         });
         let left = local("left");
         let right = local("right");
-        let index = (0..reductions.len()).map(syn::Index::from).collect::<Vec<_>>();
+        let index = (0..reductions.len())
+            .map(syn::Index::from)
+            .collect::<Vec<_>>();
         let combines = reductions.iter().zip(&index).map(|(r, i)| {
             let combine = combine(&r.op);
             quote!(#combine(#left.#i, #right.#i))
@@ -158,13 +171,31 @@ impl Task {
             let combine = combine(&r.op);
             quote!(#var = #combine(#var, #total.#i);)
         });
+        let identity = quote!(|| (#(#identities,)*));
+        let combine = quote!(|#left, #right| (#(#combines,)*));
+        if !self.leaves() {
+            return quote! {
+                #[allow(unused_mut)]
+                let #total = ::par_for::__private::for_each_fold(
+                    #source,
+                    &#options,
+                    #identity,
+                    #combine,
+                    |(#(mut #vars,)*), #pat| {
+                        (|| #body)();
+                        (#(#vars,)*)
+                    },
+                );
+                #(#merge_back)*
+            };
+        }
         quote! {
             #[allow(unreachable_code, unused_mut)]
             let (#total, #exit) = ::par_for::__private::for_each_reduce(
                 #source,
                 &#options,
-                || (#(#identities,)*),
-                |#left, #right| (#(#combines,)*),
+                #identity,
+                #combine,
                 |(#(mut #vars,)*), #pat| {
                     let #flow_var = (|| -> #flow {
                         #body
@@ -206,12 +237,22 @@ fn combine(op: &ReduceOp) -> TokenStream {
     quote!(::par_for::__private::reduce::#name)
 }
 
-fn pipeline(options: &Options, mut stmt: syn::Stmt, chain: &Chain, errors: &mut Errors) -> TokenStream {
+fn pipeline(
+    options: &Options,
+    mut stmt: syn::Stmt,
+    chain: &Chain,
+    errors: &mut Errors,
+) -> TokenStream {
     reject_loop_options(options, errors);
     let mut reads = Vec::new();
     for closure in chain.closures() {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        let free = check_task(&inputs, &|checker| checker.visit_expr(&closure.body), &HashSet::new(), errors);
+        let free = check_task(
+            &inputs,
+            &|checker| checker.visit_expr(&closure.body),
+            &HashSet::new(),
+            errors,
+        );
         for read in free.reads {
             if !reads.contains(&read) {
                 reads.push(read);
@@ -272,13 +313,18 @@ fn stream_loop(
     let free = match task {
         Expr::Closure(closure) => {
             let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-            check_task(&inputs, &|checker| checker.visit_expr(&closure.body), &reductions, errors)
+            check_task(
+                &inputs,
+                &|checker| checker.visit_expr(&closure.body),
+                &reductions,
+                errors,
+            )
         }
         _ => FreeVars { reads: Vec::new() },
     };
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Consumer, false, errors);
+    let jumps = flow::rewrite(&mut body, label, Target::Consumer, errors);
 
     let options_var = local("options");
     let exit_var = local("exit");
@@ -294,7 +340,12 @@ fn stream_loop(
         settings.extend(quote!(.unordered()));
     }
     let pat = &for_loop.pat;
-    let value = if jumps.returns { quote!(_) } else { quote!(::core::convert::Infallible) };
+    let source = strip_parens(source);
+    let value = if jumps.returns {
+        quote!(_)
+    } else {
+        quote!(::core::convert::Infallible)
+    };
     let leave = if jumps.returns {
         quote! {
             if let ::core::option::Option::Some(#exit_var) = #exit_var {
@@ -332,7 +383,10 @@ fn runtime_options(options: &Options) -> TokenStream {
         settings.extend(quote!(.parallel_if(#cond)));
     }
     if let Some(progress) = &options.progress {
-        let label = progress.label.as_ref().map_or_else(|| quote!(""), |l| quote!(#l));
+        let label = progress
+            .label
+            .as_ref()
+            .map_or_else(|| quote!(""), |l| quote!(#l));
         settings.extend(quote!(.progress(#label)));
     }
     settings

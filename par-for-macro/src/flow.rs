@@ -27,13 +27,12 @@ pub struct Jumps {
 }
 
 /// Rewrites the jumps of `body` (the body of the loop labelled `label`) for `target`,
-/// reporting the jumps that cannot be honoured. The task returns a `Flow` when it
-/// leaves the loop or `always_flow` asks for one; otherwise `continue` is a `return`.
+/// reporting the jumps that cannot be honoured. A worker returns a `Flow` only when it
+/// can leave the loop; otherwise `continue` is a plain `return`.
 pub fn rewrite(
     body: &mut syn::Block,
     label: Option<&Lifetime>,
     target: Target,
-    always_flow: bool,
     errors: &mut Errors,
 ) -> Jumps {
     let mut scan = Rewriter::new(label, target, None);
@@ -42,7 +41,7 @@ pub fn rewrite(
     for error in scan.errors {
         errors.push(error);
     }
-    let with_flow = always_flow || target == Target::Consumer || jumps.breaks || jumps.returns;
+    let with_flow = target == Target::Consumer || jumps.breaks || jumps.returns;
     let mut rewrite = Rewriter::new(label, target, Some(with_flow));
     rewrite.visit_block_mut(body);
     jumps
@@ -128,9 +127,13 @@ impl<'a> Rewriter<'a> {
 
     fn leave_continue(&self, span: Span) -> TokenStream {
         match (self.target, self.rewriting) {
-            (Target::Worker, Some(true)) => quote_spanned!(span=> return ::par_for::__private::Flow::Continue),
+            (Target::Worker, Some(true)) => {
+                quote_spanned!(span=> return ::par_for::__private::Flow::Continue)
+            }
             (Target::Worker, _) => quote_spanned!(span=> return),
-            (Target::Consumer, _) => quote_spanned!(span=> return ::core::ops::ControlFlow::Continue(())),
+            (Target::Consumer, _) => {
+                quote_spanned!(span=> return ::core::ops::ControlFlow::Continue(()))
+            }
         }
     }
 
@@ -182,19 +185,27 @@ impl VisitMut for Rewriter<'_> {
             }
             Expr::ForLoop(e) => {
                 let label = e.label.as_ref().map(|l| l.name.clone());
-                self.nested(label.as_ref(), true, |s| syn::visit_mut::visit_expr_for_loop_mut(s, e));
+                self.nested(label.as_ref(), true, |s| {
+                    syn::visit_mut::visit_expr_for_loop_mut(s, e)
+                });
             }
             Expr::While(e) => {
                 let label = e.label.as_ref().map(|l| l.name.clone());
-                self.nested(label.as_ref(), true, |s| syn::visit_mut::visit_expr_while_mut(s, e));
+                self.nested(label.as_ref(), true, |s| {
+                    syn::visit_mut::visit_expr_while_mut(s, e)
+                });
             }
             Expr::Loop(e) => {
                 let label = e.label.as_ref().map(|l| l.name.clone());
-                self.nested(label.as_ref(), true, |s| syn::visit_mut::visit_expr_loop_mut(s, e));
+                self.nested(label.as_ref(), true, |s| {
+                    syn::visit_mut::visit_expr_loop_mut(s, e)
+                });
             }
             Expr::Block(e) if e.label.is_some() => {
                 let label = e.label.as_ref().map(|l| l.name.clone());
-                self.nested(label.as_ref(), false, |s| syn::visit_mut::visit_expr_block_mut(s, e));
+                self.nested(label.as_ref(), false, |s| {
+                    syn::visit_mut::visit_expr_block_mut(s, e)
+                });
             }
             Expr::Break(e) if self.in_task() => {
                 syn::visit_mut::visit_expr_break_mut(self, e);

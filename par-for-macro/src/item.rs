@@ -203,7 +203,10 @@ impl Rewriter {
             return;
         };
         let original = std::mem::replace(stmt, Stmt::Expr(syn::parse_quote!({}), None));
-        let Some(form) = self.errors.push_result(Form::of(original.clone(), &options)) else {
+        let Some(form) = self
+            .errors
+            .push_result(Form::of(original.clone(), &options))
+        else {
             *stmt = original;
             return;
         };

@@ -242,7 +242,10 @@ fn consumer(call: &ExprMethodCall) -> syn::Result<Step> {
     };
     Err(syn::Error::new_spanned(
         &call.method,
-        format!("{what}\nhelp: end the pipeline with one of: {}", known.join(", ")),
+        format!(
+            "{what}\nhelp: end the pipeline with one of: {}",
+            known.join(", ")
+        ),
     ))
 }
 

@@ -62,19 +62,28 @@ fn translate(expr: &Expr) -> TokenStream {
 fn borrowed(call: &ExprMethodCall, borrow: TokenStream, span: Span) -> TokenStream {
     let receiver = &call.receiver;
     let method = &call.method;
-    probe(quote!((#receiver).#borrow()), |r| quote!(|#r| #r.#method()), span)
+    probe(
+        quote!((#receiver).#borrow()),
+        |r| quote!(|#r| #r.#method()),
+        span,
+    )
 }
 
 /// A `Probe` of `value`, with `serial(r)` building the closure that makes the serial
 /// iterator from it.
-fn probe(value: TokenStream, serial: impl FnOnce(&Ident) -> TokenStream, span: Span) -> TokenStream {
+fn probe(
+    value: TokenStream,
+    serial: impl FnOnce(&Ident) -> TokenStream,
+    span: Span,
+) -> TokenStream {
     let serial = serial(&Ident::new("__par_for_collection", Span::mixed_site()));
     quote_spanned! {span=>
         (&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
     }
 }
 
-fn strip_parens(expr: &Expr) -> &Expr {
+/// The expression inside any parentheses, for use as a function argument.
+pub fn strip_parens(expr: &Expr) -> &Expr {
     match expr {
         Expr::Paren(p) => strip_parens(&p.expr),
         Expr::Group(g) => strip_parens(&g.expr),

@@ -74,8 +74,16 @@ impl Checker<'_> {
         if local || (root.segments.len() == 1 && self.reductions.contains(&name.to_string())) {
             return;
         }
-        let shown = place.to_token_stream().to_string().replace(" . ", ".").replace(" [", "[").replace("* ", "*");
-        self.errors.push(syn::Error::new_spanned(place, write_message(&shown, &name, write)));
+        let shown = place
+            .to_token_stream()
+            .to_string()
+            .replace(" . ", ".")
+            .replace(" [", "[")
+            .replace("* ", "*");
+        self.errors.push(syn::Error::new_spanned(
+            place,
+            write_message(&shown, &name, write),
+        ));
     }
 
     fn record_read(&mut self, ident: &Ident) {
@@ -125,7 +133,9 @@ fn write_message(shown: &str, name: &Ident, write: Write) -> String {
         Write::Assign | Write::AssignMinMax(_) => {
             format!("cannot assign to `{shown}` inside a #[par_for] loop")
         }
-        Write::Compound(op) => format!("cannot update `{shown}` with `{op}` inside a #[par_for] loop"),
+        Write::Compound(op) => {
+            format!("cannot update `{shown}` with `{op}` inside a #[par_for] loop")
+        }
         Write::BorrowMut => format!("cannot borrow `{shown}` as `&mut` inside a #[par_for] loop"),
     };
     let fix = match write {
@@ -155,7 +165,8 @@ fn write_message(shown: &str, name: &Ident, write: Write) -> String {
 /// Recognises `x = x.max(..)` and `x = x.min(..)`, which a `max`/`min` reduction does.
 fn assignment(expr: &syn::ExprAssign) -> Write {
     if let Expr::MethodCall(call) = &*expr.right {
-        let same = call.receiver.to_token_stream().to_string() == expr.left.to_token_stream().to_string();
+        let same =
+            call.receiver.to_token_stream().to_string() == expr.left.to_token_stream().to_string();
         if same && call.method == "max" {
             return Write::AssignMinMax("max");
         }
@@ -313,4 +324,3 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.visit_macro_args(mac);
     }
 }
-

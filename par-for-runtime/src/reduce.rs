@@ -49,6 +49,27 @@ where
     (acc, Exit::from_first(first))
 }
 
+/// [`for_each_reduce`] for a body that never leaves the loop: `body(acc, item)` gives
+/// the updated accumulator, and the result combines them all in iteration order.
+pub fn for_each_fold<S, A, I, C, F>(
+    source: S,
+    options: &Options,
+    identity: I,
+    combine: C,
+    body: F,
+) -> A
+where
+    S: Source,
+    A: Send,
+    I: Fn() -> A + Sync + Send,
+    C: Fn(A, A) -> A + Sync + Send,
+    F: Fn(A, S::Item) -> A + Sync + Send,
+{
+    pool::install(options.threads, || {
+        source.drive_fold(identity, body, combine)
+    })
+}
+
 /// The identity of `+`.
 pub fn zero<T: Default>(_like: &T) -> T {
     T::default()
