@@ -19,7 +19,24 @@ mod valid;
 
 use proc_macro::TokenStream;
 
-/// Runs a `for` loop or a collecting pipeline on all cores. See the `par-for` crate.
+/// Runs a `for` loop or a collecting pipeline on all cores; see the `par-for` crate for
+/// the three forms, the options and the rules.
+///
+/// On an item (`fn`, method, `impl` block, inline `mod`) it enables the rewrite of the
+/// statements inside marked `#[par_for]` or `#[par_for(...)]`:
+///
+/// ```
+/// use par_for::par_for;
+///
+/// #[par_for]
+/// fn squares(n: u64) -> Vec<u64> {
+///     #[par_for]
+///     let out: Vec<u64> = (0..n).map(|i| i * i).collect();
+///     out
+/// }
+///
+/// assert_eq!(squares(4), [0, 1, 4, 9]);
+/// ```
 #[proc_macro_attribute]
 pub fn par_for(args: TokenStream, input: TokenStream) -> TokenStream {
     item::expand(args.into(), input.into()).into()
