@@ -1,7 +1,195 @@
-//! par-for (crate docs written below).
+//! Put `#[par_for]` on a `for` loop and it runs on every core, with the compiler
+//! proving that the iterations do not race.
+//!
+//! par-for is the Rust answer to "turn the loop into a task function and hand it to
+//! `multiprocessing.Pool().map`": the same conversions (map, starmap, imap,
+//! imap_unordered, a chosen number of workers, a mutex for shared writes, errors that
+//! reach the caller), with none of the pickling, on [rayon]'s work-stealing pool.
+//!
+//! # Where the attribute goes
+//!
+//! Stable Rust has no attribute macros on statements, so `#[par_for]` has two roles: on
+//! an item (a `fn`, a method, an `impl` block, an inline `mod`) it *enables* the
+//! rewrite of the statements inside it that are themselves marked `#[par_for]` or
+//! `#[par_for(...)]`. Remove the mark from a loop (or run with `PAR_FOR_THREADS=1`) and
+//! it is your serial loop again.
+//!
+//! # Form 1: the parallel loop
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn brighten(pixels: &mut [f32], gain: f32) -> u64 {
+//!     let clipped = AtomicU64::new(0);
+//!     #[par_for]
+//!     for p in pixels.iter_mut() {      // each iteration owns its `&mut f32`
+//!         *p *= gain;                   // reading `gain` from outside is fine
+//!         if *p > 1.0 {
+//!             *p = 1.0;
+//!             clipped.fetch_add(1, Ordering::Relaxed); // a synchronized shared write
+//!         }
+//!     }
+//!     clipped.into_inner()
+//! }
+//!
+//! let mut pixels = vec![0.4, 0.8];
+//! assert_eq!(brighten(&mut pixels, 2.0), 1);
+//! assert_eq!(pixels, [0.8, 1.0]);
+//! ```
+//!
+//! The body runs once per item, in any order, on the pool. Ranges, `Vec`s, slices,
+//! arrays, maps, sets, references to them, and `.iter()`, `.iter_mut()`,
+//! `.into_iter()`, `.enumerate()`, `.zip(..)`, `.chunks(n)`, `.chunks_mut(n)` on them
+//! run as rayon's native parallel iterators; any other `Iterator` (lines of a file,
+//! directory entries, your own) is fed to the pool through a bridge. The type decides.
+//! Tuple and struct patterns work, which is Python's `starmap`:
+//! `for (a, b, c) in triples { .. }`.
+//!
+//! Control flow keeps its serial meaning: `continue` ends the iteration; `break` stops
+//! the loop after every earlier iteration (in iteration order) has completed, without
+//! starting later ones; `return v` and `?` make the function return exactly what the
+//! serial loop would have, the value of the earliest iteration in order:
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn total(lines: &[&str]) -> Result<u64, std::num::ParseIntError> {
+//!     let sum = std::sync::atomic::AtomicU64::new(0);
+//!     #[par_for]
+//!     for line in lines {
+//!         let n: u64 = line.trim().parse()?;   // the first bad line in order wins
+//!         sum.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+//!     }
+//!     Ok(sum.into_inner())
+//! }
+//!
+//! assert_eq!(total(&["1", "2"]), Ok(3));
+//! assert_eq!(total(&["1", "x", "y"]).unwrap_err(), "x".parse::<u64>().unwrap_err());
+//! ```
+//!
+//! A panic in an iteration stops new iterations from starting and is raised again on
+//! the calling thread with its original payload; iterations already running finish.
+//!
+//! # Form 2: the collecting pipeline
+//!
+//! The list comprehension `[task(x) for x in items]`, with exactly the serial result:
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn stats(words: &[&str]) -> (Vec<usize>, Option<usize>, usize) {
+//!     #[par_for]
+//!     let lengths: Vec<usize> = words.iter().map(|w| w.len()).collect(); // order kept
+//!     #[par_for]
+//!     let first_long = words.iter().position(|w| w.len() > 4);           // first in order
+//!     #[par_for]
+//!     let letters: usize = lengths.iter().sum();
+//!     (lengths, first_long, letters)
+//! }
+//!
+//! assert_eq!(stats(&["a", "parallel", "loop"]), (vec![1, 8, 4], Some(1), 13));
+//! ```
+//!
+//! Adapters: `map filter filter_map flat_map flatten enumerate zip copied cloned inspect
+//! skip take step_by rev chain`. Consumers: `collect` (any `FromParallelIterator`
+//! target, order kept) `sum product count min max min_by_key max_by_key min_by max_by
+//! find find_map position any all for_each reduce unzip partition`, each giving what
+//! std gives (`find` and `position` the first in order, ties broken as std breaks them).
+//! `reduce` must be given an associative function. Adapters whose meaning is sequential
+//! (`scan`, `take_while`, `fold`, `peekable`, ...) are compile errors that say what to
+//! write instead. Float sums may differ from the serial sum in the last bits, because
+//! the additions are grouped differently.
+//!
+//! # Form 3: streaming (imap / imap_unordered)
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn longest_line(texts: Vec<String>) -> usize {
+//!     let mut longest = 0;                     // the consumer may mutate local state
+//!     #[par_for(stream, window = 8)]
+//!     for lines in texts.into_iter().map(|t| t.lines().count()) {
+//!         longest = longest.max(lines);         // runs on this thread, in input order
+//!     }
+//!     longest
+//! }
+//!
+//! assert_eq!(longest_line(vec!["a\nb".into(), "c".into()]), 2);
+//! ```
+//!
+//! The task in `.map(TASK)` runs on the pool; the source is pulled lazily on the
+//! calling thread and at most `window` items are in flight, so memory stays flat even
+//! for an endless source. The loop body gets results in input order (`unordered`: in
+//! completion order). The same is available without the macro: [`stream`] and
+//! [`stream_unordered`].
+//!
+//! # Shared state: what is rejected
+//!
+//! A free variable is one the body uses but does not declare. Assigning it, updating it
+//! (`+=`), taking `&mut` of it or binding it by `ref mut` is a compile error at that
+//! spot, naming the variable and the fix; calling a `&mut self` method on it or moving
+//! out of it is rejected by the compiler (the task is `Fn + Send + Sync`), and so is
+//! reading a value that is not `Sync` (`Cell`, `RefCell`, `Rc`, raw pointers), with the
+//! error at its use. Shadowing, locals of the body, writes through the items
+//! (`iter_mut`, `chunks_mut`) and synchronized writes (`Mutex`, `RwLock`, atomics,
+//! channel senders, `OnceLock`) are fine. Other `unsafe` code (writes through a raw
+//! pointer wrapped in your own `Sync` type) is your own promise. The compile-fail cases
+//! in `tests/ui/` document every rule.
+//!
+//! # Options: `#[par_for(...)]`
+//!
+//! - `threads = N`: run on a pool of exactly N threads, built once per N and reused
+//!   (`Pool(processes=N)`).
+//! - `reduce(VAR: OP, ...)`: VAR is a reduction: each worker accumulates into a private
+//!   copy that starts at OP's identity; the copies are combined with VAR's value at the
+//!   end. OP is `+ * min max & | ^` or the path of a `fn(T, T) -> T` whose identity is
+//!   `T::default()`:
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn sum_of_squares(n: u64) -> u64 {
+//!     let mut total = 0;
+//!     #[par_for(reduce(total: +))]
+//!     for i in 0..n {
+//!         total += i * i;
+//!     }
+//!     total
+//! }
+//!
+//! assert_eq!(sum_of_squares(1000), (0..1000).map(|i| i * i).sum());
+//! ```
+//!
+//! - `min_len = N`: no task handles fewer than N items (granularity, rayon's
+//!   `with_min_len`).
+//! - `if = EXPR`: run in parallel only when EXPR is true, otherwise serially, in order.
+//! - `progress` or `progress = "label"`: a progress bar on stderr (feature `progress`,
+//!   on by default; nothing is drawn when stderr is not a terminal).
+//! - `stream`, `unordered`, `window = N`: Form 3.
+//!
+//! # The pool
+//!
+//! The default pool is rayon's global pool, sized by `PAR_FOR_THREADS`, else
+//! `RAYON_NUM_THREADS`, else [`cpu_count`]. `PAR_FOR_THREADS=1` runs every annotated
+//! loop serially, in order, on the calling thread: the debugging switch. Nested
+//! annotated loops, and loops inside `threads = N` pools, never deadlock.
+//!
+//! [rayon]: https://docs.rs/rayon
 
 pub use par_for_macro::par_for;
 pub use par_for_runtime::{cpu_count, current_threads, physical_cpu_count, with_threads};
+pub use par_for_runtime::{stream, stream_unordered, Stream};
 
 #[doc(hidden)]
 pub use par_for_runtime::__private;
+
+/// The README's examples, run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

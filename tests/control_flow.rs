@@ -36,7 +36,10 @@ fn question_mark_returns_the_earliest_error_in_order() {
     fails[23] = true;
     let result = par_for::with_threads(4, || first_failure(&fails));
     assert_eq!(result, Err(Failed(5)));
-    assert_eq!(par_for::with_threads(4, || first_failure(&[false; 8])), Ok(8));
+    assert_eq!(
+        par_for::with_threads(4, || first_failure(&[false; 8])),
+        Ok(8)
+    );
 }
 
 #[par_for]
@@ -146,7 +149,14 @@ fn inner_loops_keep_their_jumps(n: u32) -> u32 {
 
 #[test]
 fn break_and_continue_of_inner_loops_are_untouched() {
-    let serial: u32 = (0..50u32).map(|i| (0..100).take_while(|&j| j != i).filter(|j| j % 2 == 1).count() as u32).sum();
+    let serial: u32 = (0..50u32)
+        .map(|i| {
+            (0..100)
+                .take_while(|&j| j != i)
+                .filter(|j| j % 2 == 1)
+                .count() as u32
+        })
+        .sum();
     assert_eq!(inner_loops_keep_their_jumps(50), serial);
 }
 
@@ -167,8 +177,15 @@ fn a_panic_reaches_the_caller_with_its_payload_and_stops_the_loop() {
     let started = AtomicUsize::new(0);
     let caught = std::panic::catch_unwind(|| par_for::with_threads(4, || panics_at(10, &started)));
     let payload = caught.expect_err("the panic must reach the caller");
-    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("item 10 is bad"));
-    assert!(started.load(Ordering::Relaxed) < 50_000, "{} started", started.load(Ordering::Relaxed));
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("item 10 is bad")
+    );
+    assert!(
+        started.load(Ordering::Relaxed) < 50_000,
+        "{} started",
+        started.load(Ordering::Relaxed)
+    );
 }
 
 #[par_for]
@@ -187,9 +204,14 @@ fn nested_flow(rows: usize, cols: usize) -> Option<(usize, usize)> {
 
 #[test]
 fn return_from_nested_parallel_loops_is_the_serial_one() {
-    let serial = (0..10).flat_map(|r| (0..10).map(move |c| (r, c))).find(|&(r, c)| r * c == 12 && r > 1);
+    let serial = (0..10)
+        .flat_map(|r| (0..10).map(move |c| (r, c)))
+        .find(|&(r, c)| r * c == 12 && r > 1);
     for threads in [1, 2, 4] {
-        assert_eq!(par_for::with_threads(threads, || nested_flow(10, 10)), serial);
+        assert_eq!(
+            par_for::with_threads(threads, || nested_flow(10, 10)),
+            serial
+        );
     }
 }
 

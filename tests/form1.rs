@@ -109,9 +109,17 @@ fn sum_array(seen: &Mutex<HashSet<ThreadId>>) -> u64 {
 fn vec_slice_and_array_sources() {
     let v: Vec<u64> = (1..=100).collect();
     for (name, run) in [
-        ("iter", &(|s: &Mutex<_>| assert_eq!(sum_by_iter(&(1..=100).collect::<Vec<_>>(), s), 5050)) as &(dyn Fn(&Mutex<HashSet<ThreadId>>) + Sync)),
-        ("&vec", &|s: &Mutex<_>| assert_eq!(sum_by_ref(&(1..=100).collect(), s), 5050)),
-        ("into_iter", &|s: &Mutex<_>| assert_eq!(sum_by_value((1..=100).collect(), s), 5050)),
+        (
+            "iter",
+            &(|s: &Mutex<_>| assert_eq!(sum_by_iter(&(1..=100).collect::<Vec<_>>(), s), 5050))
+                as &(dyn Fn(&Mutex<HashSet<ThreadId>>) + Sync),
+        ),
+        ("&vec", &|s: &Mutex<_>| {
+            assert_eq!(sum_by_ref(&(1..=100).collect(), s), 5050)
+        }),
+        ("into_iter", &|s: &Mutex<_>| {
+            assert_eq!(sum_by_value((1..=100).collect(), s), 5050)
+        }),
         ("array", &|s: &Mutex<_>| assert_eq!(sum_array(s), 64)),
     ] {
         let threads = on_four_threads(|seen| run(seen));
@@ -171,7 +179,12 @@ fn chunks_and_chunks_mut() {
 }
 
 #[par_for]
-fn maps_and_sets(m: &HashMap<u32, u32>, b: &BTreeMap<u32, u32>, s: &HashSet<u32>, seen: &Mutex<HashSet<ThreadId>>) -> usize {
+fn maps_and_sets(
+    m: &HashMap<u32, u32>,
+    b: &BTreeMap<u32, u32>,
+    s: &HashSet<u32>,
+    seen: &Mutex<HashSet<ThreadId>>,
+) -> usize {
     let total = AtomicUsize::new(0);
     #[par_for]
     for (k, v) in m {
@@ -259,7 +272,13 @@ fn sources_dispatch_by_type() {
     assert_eq!(kinds(&v), vec![true]);
     use par_for::__private::dispatch::*;
     let probe = |s: &dyn Fn() -> bool| s();
-    assert!(probe(&|| native(&(&&&par_for::__private::Probe::new(&v, |r| r)).__par_for_source())));
-    assert!(probe(&|| native(&(&&&par_for::__private::Probe::new(v.iter(), |r| r)).__par_for_source())));
-    assert!(!probe(&|| native(&(&&&par_for::__private::Probe::new(Countdown(3), |r| r)).__par_for_source())));
+    assert!(probe(&|| native(
+        &(&&&&par_for::__private::Probe::new(&v, |r| r)).__par_for_source()
+    )));
+    assert!(probe(&|| native(
+        &(&&&&par_for::__private::Probe::new(v.iter(), |r| r)).__par_for_source()
+    )));
+    assert!(!probe(&|| native(
+        &(&&&&par_for::__private::Probe::new(Countdown(3), |r| r)).__par_for_source()
+    )));
 }

@@ -48,9 +48,17 @@ fn adapters_serial(v: &[i32], w: &[i32], k: usize) -> Vec<(usize, i64)> {
 #[par_for]
 fn zipped_flat(v: &[i32], w: &[i32]) -> (Vec<i32>, Vec<i32>, String) {
     #[par_for]
-    let products: Vec<i32> = v.iter().zip(w.iter()).map(|(a, b)| a.wrapping_mul(*b)).collect();
+    let products: Vec<i32> = v
+        .iter()
+        .zip(w.iter())
+        .map(|(a, b)| a.wrapping_mul(*b))
+        .collect();
     #[par_for]
-    let flat: Vec<i32> = v.iter().flat_map(|&x| [x, x.wrapping_add(1)]).filter_map(|x| (x % 3 != 0).then_some(x)).collect();
+    let flat: Vec<i32> = v
+        .iter()
+        .flat_map(|&x| [x, x.wrapping_add(1)])
+        .filter_map(|x| (x % 3 != 0).then_some(x))
+        .collect();
     #[par_for]
     let text: String = v.iter().cloned().map(|x| format!("{x},")).collect();
     (products, flat, text)
@@ -74,9 +82,15 @@ fn consumers(v: &[i32]) -> Vec<String> {
     #[par_for]
     let max_key = v.iter().enumerate().max_by_key(|(_, x)| **x % 7);
     #[par_for]
-    let min_by = v.iter().enumerate().min_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
+    let min_by = v
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
     #[par_for]
-    let max_by = v.iter().enumerate().max_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
+    let max_by = v
+        .iter()
+        .enumerate()
+        .max_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
     #[par_for]
     let find = v.iter().enumerate().find(|(_, x)| **x % 10 == 3);
     #[par_for]
@@ -111,8 +125,14 @@ fn consumers_serial(v: &[i32]) -> Vec<String> {
     let max = v.iter().max();
     let min_key = v.iter().enumerate().min_by_key(|(_, x)| **x % 7);
     let max_key = v.iter().enumerate().max_by_key(|(_, x)| **x % 7);
-    let min_by = v.iter().enumerate().min_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
-    let max_by = v.iter().enumerate().max_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
+    let min_by = v
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
+    let max_by = v
+        .iter()
+        .enumerate()
+        .max_by(|a, b| (a.1 % 5).cmp(&(b.1 % 5)));
     let find = v.iter().enumerate().find(|(_, x)| **x % 10 == 3);
     let position = v.iter().position(|x| x % 10 == 3);
     let any = v.iter().any(|x| *x == 42);
@@ -132,7 +152,12 @@ fn consumers_serial(v: &[i32]) -> Vec<String> {
 #[par_for]
 fn bridged_pipeline(text: &str) -> (Vec<usize>, Option<usize>) {
     #[par_for]
-    let lengths: Vec<usize> = text.lines().map(str::len).enumerate().map(|(i, n)| i * n).collect();
+    let lengths: Vec<usize> = text
+        .lines()
+        .map(str::len)
+        .enumerate()
+        .map(|(i, n)| i * n)
+        .collect();
     #[par_for]
     let first_long = text.lines().position(|l| l.len() > 3);
     (lengths, first_long)
@@ -212,7 +237,9 @@ fn float_sum(v: &[f64]) -> f64 {
 fn float_sums_agree_within_rounding() {
     // Parallel sums add in a different association, so the last bits may differ:
     // within n * epsilon * sum(|x|) of the serial sum.
-    let v: Vec<f64> = (0..100_000).map(|i| ((i * 7919) % 1000) as f64 / 7.0).collect();
+    let v: Vec<f64> = (0..100_000)
+        .map(|i| ((i * 7919) % 1000) as f64 / 7.0)
+        .collect();
     let serial: f64 = v.iter().sum();
     let parallel = on_four(|| float_sum(&v));
     let bound = v.len() as f64 * f64::EPSILON * v.iter().map(|x| x.abs()).sum::<f64>();

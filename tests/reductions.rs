@@ -44,7 +44,10 @@ fn all_ops_serial(v: &[i64]) -> (i64, i64, i64, i64, u32, u32, u32) {
     r
 }
 
-fn merge_counts(mut a: HashMap<String, usize>, b: HashMap<String, usize>) -> HashMap<String, usize> {
+fn merge_counts(
+    mut a: HashMap<String, usize>,
+    b: HashMap<String, usize>,
+) -> HashMap<String, usize> {
     for (word, n) in b {
         *a.entry(word).or_default() += n;
     }

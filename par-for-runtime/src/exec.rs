@@ -13,7 +13,9 @@ where
     S: Source,
     F: Fn(S::Item) + Sync + Send,
 {
-    pool::install(options.threads, || source.drive_for_each(body))
+    pool::install(options.threads, || {
+        source.drive_for_each(options.min_len, body)
+    })
 }
 
 /// Like [`for_each`] for a body that may `break`, `return` or `?`: the result is the
@@ -25,7 +27,7 @@ where
     F: Fn(S::Item) -> Flow<R> + Sync + Send,
 {
     let first = pool::install(options.threads, || {
-        source.drive_find_first(|item| body(item).leaves_loop())
+        source.drive_find_first(options.min_len, |item| body(item).leaves_loop())
     });
     Exit::from_first(first)
 }

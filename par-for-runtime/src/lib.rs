@@ -11,13 +11,19 @@
 //! ```
 
 mod bridge;
+mod drive;
 mod exec;
 mod flow;
 mod options;
+mod pipeline;
 mod pool;
+mod progress;
+mod reduce;
 mod source;
+mod stream;
 
 pub use pool::{cpu_count, current_threads, physical_cpu_count, with_threads};
+pub use stream::{stream, stream_unordered, Stream};
 
 /// The entry points of the code `#[par_for]` generates. Not a stable API: write the
 /// attribute, not these calls.
@@ -26,12 +32,40 @@ pub mod __private {
     pub use crate::exec::{for_each, for_each_flow};
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
     pub use crate::options::Options;
-    pub use crate::source::{chunks, chunks_mut, Bridge, Native, Probe, Recover, Source};
+    pub use crate::pipeline::{install, pipeline, IntoPipeline, ToIndexed};
+    pub use crate::reduce::{for_each_fold, for_each_reduce};
+    pub use rayon::iter::{IndexedParallelIterator, ParallelIterator};
+
+    /// The identities and combining functions of `reduce(VAR: OP)`.
+    pub mod reduce {
+        pub use crate::reduce::{
+            add, all_ones, bitand, bitor, bitxor, greatest, least, max, min, mul, one, zero,
+            AllOnes, Bounded, One,
+        };
+    }
+    pub use crate::source::{
+        chunks, chunks_mut, Bridge, Native, Probe, Recover, Source, Unindexed,
+    };
+    pub use crate::stream::{stream_for_each, StreamOptions};
 
     /// The traits whose methods the generated code calls; imported as `_`.
     pub mod dispatch {
-        pub use crate::source::{Receiver, ViaBridge, ViaRayon, ViaRecover};
+        pub use crate::pipeline::{ViaCollect, ViaIndexed};
+        pub use crate::source::{Receiver, ViaBridge, ViaIndexedRayon, ViaRayon, ViaRecover};
     }
+
+    /// Marks a value the iterations of a loop read from several threads at once.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be shared by the iterations of a #[par_for] loop",
+        label = "every iteration reads this at once, on several threads, but it is not `Sync`",
+        note = "a #[par_for] loop may read outer variables only if they are `Sync`: use a `Mutex`, `RwLock` or an atomic instead of `Cell`/`RefCell`, `Arc` instead of `Rc`"
+    )]
+    pub trait SharedAcrossIterations {}
+    impl<T: ?Sized + Sync> SharedAcrossIterations for T {}
+
+    /// Compiles only if `value` may be read by all iterations at once.
+    #[inline(always)]
+    pub fn assert_shared<T: ?Sized + SharedAcrossIterations>(_value: &T) {}
 
     /// `expr?` inside a parallel iteration: `branch(expr)`.
     pub fn branch<T: Branch>(value: T) -> core::ops::ControlFlow<T::Residual, T::Output> {

@@ -7,7 +7,7 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterato
 
 use crate::options::Options;
 use crate::pool;
-use crate::source::{Bridge, Native};
+use crate::source::{Bridge, Native, Unindexed};
 
 /// The parallel iterator a pipeline starts from.
 pub trait IntoPipeline {
@@ -18,6 +18,13 @@ pub trait IntoPipeline {
 }
 
 impl<P: ParallelIterator> IntoPipeline for Native<P> {
+    type Iter = P;
+    fn into_pipeline(self) -> P {
+        self.0
+    }
+}
+
+impl<P: ParallelIterator> IntoPipeline for Unindexed<P> {
     type Iter = P;
     fn into_pipeline(self) -> P {
         self.0
@@ -66,7 +73,9 @@ impl<P> ToIndexed<P> {
     }
 
     fn take(&self) -> P {
-        self.0.take().expect("par_for: a pipeline stage is used exactly once")
+        self.0
+            .take()
+            .expect("par_for: a pipeline stage is used exactly once")
     }
 }
 

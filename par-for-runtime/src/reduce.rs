@@ -32,6 +32,7 @@ where
 {
     let (acc, first) = pool::install(options.threads, || {
         source.drive_fold(
+            options.min_len,
             || (identity(), None),
             |(acc, exit), item| match exit {
                 Some(exit) => (acc, Some(exit)),
@@ -44,6 +45,7 @@ where
                 Some(exit) => (left, Some(exit)),
                 None => (combine(left, right), right_exit),
             },
+            |(_, exit)| exit.is_some(),
         )
     });
     (acc, Exit::from_first(first))
@@ -66,7 +68,7 @@ where
     F: Fn(A, S::Item) -> A + Sync + Send,
 {
     pool::install(options.threads, || {
-        source.drive_fold(identity, body, combine)
+        source.drive_fold(options.min_len, identity, body, combine, |_| false)
     })
 }
 

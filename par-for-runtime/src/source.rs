@@ -1,11 +1,13 @@
 //! Turning the `EXPR` of `for PAT in EXPR` into something the pool can run.
 //!
 //! The type decides, by autoref-based dispatch on a [`Probe`] holding the value:
-//! 1. a value rayon can split (`IntoParallelIterator`: ranges, `Vec`, `&Vec`,
-//!    `&mut Vec`, slices, arrays, maps, sets) becomes a [`Native`] parallel iterator;
-//! 2. a std iterator whose collection can be recovered ([`Recover`]: `slice::Iter`,
-//!    `slice::IterMut`, `vec::IntoIter`) also becomes [`Native`];
-//! 3. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand.
+//! 1. a value rayon can split by index (`IntoParallelIterator` with an indexed
+//!    iterator: ranges, `Vec`, `&Vec`, `&mut Vec`, slices, arrays) becomes a [`Native`]
+//!    parallel iterator, driven by `crate::drive`;
+//! 2. one rayon can split otherwise (maps, sets) becomes an [`Unindexed`] one;
+//! 3. a std iterator whose collection can be recovered ([`Recover`]: `slice::Iter`,
+//!    `slice::IterMut`, `vec::IntoIter`) becomes [`Native`];
+//! 4. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand.
 //!
 //! The macro builds a `Probe` from the receiver of `.iter()`/`.iter_mut()`/
 //! `.into_iter()` (as `&recv`/`&mut recv`/`recv`) together with a closure that calls
@@ -19,9 +21,15 @@ use rayon::iter::{
 };
 use rayon::slice::{ParallelSlice, ParallelSliceMut};
 
-/// A parallel iterator rayon splits natively (no bridge).
+use crate::drive::{drive, FindFirst, Fold, ForEach};
+
+/// An indexed parallel iterator rayon splits natively (no bridge).
 #[derive(Debug)]
 pub struct Native<P>(pub(crate) P);
+
+/// A parallel iterator rayon splits natively without knowing positions (maps, sets).
+#[derive(Debug)]
+pub struct Unindexed<P>(pub(crate) P);
 
 /// A serial iterator fed to the pool through rayon's bridge, one item at a time.
 #[derive(Debug)]
@@ -47,7 +55,26 @@ impl<R, F> Probe<R, F> {
     }
 }
 
-/// Dispatch level 1: rayon can split the value itself.
+/// Dispatch level 1: rayon can split the value itself, by index.
+pub trait ViaIndexedRayon {
+    /// What the probe becomes.
+    type Source;
+    /// Turns the probe into a source for the pool.
+    fn __par_for_source(&self) -> Self::Source;
+}
+
+impl<R, F> ViaIndexedRayon for &&&Probe<R, F>
+where
+    R: IntoParallelIterator,
+    R::Iter: IndexedParallelIterator,
+{
+    type Source = Native<R::Iter>;
+    fn __par_for_source(&self) -> Self::Source {
+        Native(self.take().0.into_par_iter())
+    }
+}
+
+/// Dispatch level 2: rayon can split the value itself, without positions.
 pub trait ViaRayon {
     /// What the probe becomes.
     type Source;
@@ -56,13 +83,13 @@ pub trait ViaRayon {
 }
 
 impl<R: IntoParallelIterator, F> ViaRayon for &&Probe<R, F> {
-    type Source = Native<R::Iter>;
+    type Source = Unindexed<R::Iter>;
     fn __par_for_source(&self) -> Self::Source {
-        Native(self.take().0.into_par_iter())
+        Unindexed(self.take().0.into_par_iter())
     }
 }
 
-/// Dispatch level 2: the serial iterator is one whose collection can be recovered.
+/// Dispatch level 3: the serial iterator is one whose collection can be recovered.
 pub trait ViaRecover {
     /// What the probe becomes.
     type Source;
@@ -82,7 +109,7 @@ where
     }
 }
 
-/// Dispatch level 3: any other iterator, bridged.
+/// Dispatch level 4: any other iterator, bridged.
 #[diagnostic::on_unimplemented(
     message = "`#[par_for]` cannot iterate over this source",
     label = "this is neither something rayon can split nor an `Iterator` whose items are `Send`",
@@ -111,7 +138,7 @@ where
 /// A std iterator that still knows its whole collection, so rayon can split it.
 pub trait Recover {
     /// The parallel iterator over the same items.
-    type Native: ParallelIterator;
+    type Native: IndexedParallelIterator;
     /// Gives up the serial iterator for the parallel one.
     fn recover(self) -> Self::Native;
 }
@@ -249,7 +276,10 @@ impl<P: IndexedParallelIterator> Native<P> {
         Native(self.0.enumerate())
     }
     /// Like [`Iterator::zip`].
-    pub fn zip<Q: IndexedParallelIterator>(self, other: Native<Q>) -> Native<rayon::iter::Zip<P, Q>> {
+    pub fn zip<Q: IndexedParallelIterator>(
+        self,
+        other: Native<Q>,
+    ) -> Native<rayon::iter::Zip<P, Q>> {
         Native(self.0.zip(other.0))
     }
 }
@@ -265,59 +295,125 @@ impl<I: Iterator> Bridge<I> {
     }
 }
 
-/// Something the pool can run a loop over: a [`Native`] or a [`Bridge`].
+/// Something the pool can run a loop over: a [`Native`], [`Unindexed`] or [`Bridge`].
+///
+/// Every way of running stops starting new items after a panic in one, and re-raises
+/// the panic on the calling thread.
 pub trait Source: Send + Sized {
     /// The item each iteration gets.
     type Item: Send;
     /// Whether rayon splits it natively (for tests and diagnostics).
     const NATIVE: bool;
-    /// Runs `op` for every item, stopping the start of new items after a panic.
-    fn drive_for_each<F>(self, op: F)
+    /// Runs `op` for every item.
+    fn drive_for_each<F>(self, min_len: Option<usize>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send;
     /// Runs `op` for items in parallel and returns the first `Some` in iteration order;
     /// items after it are not started once it is known, every item before it completes.
-    fn drive_find_first<F, T>(self, op: F) -> Option<T>
+    fn drive_find_first<F, T>(self, min_len: Option<usize>, op: F) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send;
     /// Folds items in order into accumulators (one per task) and combines those in
-    /// order: `combine(left, right)`.
-    fn drive_fold<A, ID, F, C>(self, identity: ID, fold: F, combine: C) -> A
+    /// order, `combine(left, right)`; a task stops folding once `done(acc)`.
+    fn drive_fold<A, ID, F, C, D>(
+        self,
+        min_len: Option<usize>,
+        identity: ID,
+        fold: F,
+        combine: C,
+        done: D,
+    ) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
         F: Fn(A, Self::Item) -> A + Sync + Send,
-        C: Fn(A, A) -> A + Sync + Send;
+        C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send;
 }
 
-impl<P: ParallelIterator> Source for Native<P> {
+impl<P: IndexedParallelIterator> Source for Native<P> {
     type Item = P::Item;
     const NATIVE: bool = true;
-    fn drive_for_each<F>(self, op: F)
+    fn drive_for_each<F>(self, min_len: Option<usize>, op: F)
+    where
+        F: Fn(Self::Item) + Sync + Send,
+    {
+        drive(self.0, min_len, ForEach(op))
+    }
+    fn drive_find_first<F, T>(self, min_len: Option<usize>, op: F) -> Option<T>
+    where
+        F: Fn(Self::Item) -> Option<T> + Sync + Send,
+        T: Send,
+    {
+        drive(self.0, min_len, FindFirst { op, found: None })
+    }
+    fn drive_fold<A, ID, F, C, D>(
+        self,
+        min_len: Option<usize>,
+        identity: ID,
+        fold: F,
+        combine: C,
+        done: D,
+    ) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(A, Self::Item) -> A + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send,
+    {
+        let phases = Fold {
+            acc: None,
+            identity,
+            fold,
+            combine,
+            done,
+        };
+        drive(self.0, min_len, phases)
+    }
+}
+
+/// Rayon sizes the tasks of an unindexed iterator itself, so `min_len` does not apply.
+impl<P: ParallelIterator> Source for Unindexed<P> {
+    type Item = P::Item;
+    const NATIVE: bool = true;
+    fn drive_for_each<F>(self, _: Option<usize>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
     {
         self.0.panic_fuse().for_each(op)
     }
-    fn drive_find_first<F, T>(self, op: F) -> Option<T>
+    fn drive_find_first<F, T>(self, _: Option<usize>, op: F) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
     {
         self.0.panic_fuse().find_map_first(op)
     }
-    fn drive_fold<A, ID, F, C>(self, identity: ID, fold: F, combine: C) -> A
+    fn drive_fold<A, ID, F, C, D>(
+        self,
+        _: Option<usize>,
+        identity: ID,
+        fold: F,
+        combine: C,
+        _: D,
+    ) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
         F: Fn(A, Self::Item) -> A + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send,
     {
-        self.0.panic_fuse().fold(&identity, fold).reduce(&identity, combine)
+        self.0
+            .panic_fuse()
+            .fold(&identity, fold)
+            .reduce(&identity, combine)
     }
 }
 
+/// Items pulled one at a time from the serial iterator, so `min_len` does not apply.
 impl<I> Source for Bridge<I>
 where
     I: Iterator + Send,
@@ -325,13 +421,13 @@ where
 {
     type Item = I::Item;
     const NATIVE: bool = false;
-    fn drive_for_each<F>(self, op: F)
+    fn drive_for_each<F>(self, _: Option<usize>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
     {
         self.0.par_bridge().panic_fuse().for_each(op)
     }
-    fn drive_find_first<F, T>(self, op: F) -> Option<T>
+    fn drive_find_first<F, T>(self, _: Option<usize>, op: F) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
@@ -340,13 +436,22 @@ where
     }
     /// Bridged items arrive in any order, so they are read into a `Vec` first: the
     /// accumulators then combine in iteration order, as the serial loop's would.
-    fn drive_fold<A, ID, F, C>(self, identity: ID, fold: F, combine: C) -> A
+    fn drive_fold<A, ID, F, C, D>(
+        self,
+        min_len: Option<usize>,
+        identity: ID,
+        fold: F,
+        combine: C,
+        done: D,
+    ) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
         F: Fn(A, Self::Item) -> A + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send,
     {
-        Native(self.0.collect::<Vec<_>>().into_par_iter()).drive_fold(identity, fold, combine)
+        Native(self.0.collect::<Vec<_>>().into_par_iter())
+            .drive_fold(min_len, identity, fold, combine, done)
     }
 }

@@ -1,0 +1,398 @@
+//! Streaming (form 3): order, completion order, bounded windows, early exit, panics,
+//! nesting. No assertion depends on timing except the deliberately staggered sleeps
+//! of the completion-order test, whose gaps are wide.
+
+use std::ops::ControlFlow;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use par_for_runtime::__private::{stream_for_each, StreamOptions};
+use par_for_runtime::{stream, stream_unordered, with_threads};
+use rayon::prelude::*;
+
+fn work(x: u64) -> u64 {
+    x.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) ^ x
+}
+
+/// The payload of the panics these tests raise on purpose.
+#[derive(Debug, PartialEq)]
+struct Boom(u64);
+
+fn payload_of(result: thread::Result<()>) -> Boom {
+    let payload = result.expect_err("the panic must reach the caller");
+    match payload.downcast::<Boom>() {
+        Ok(boom) => *boom,
+        Err(other) => panic!("the original payload was lost: {other:?}"),
+    }
+}
+
+#[test]
+fn ordered_output_equals_the_serial_map() {
+    let serial: Vec<u64> = (0..5_000).map(work).collect();
+    let streamed: Vec<u64> = stream(0..5_000, work).collect();
+    assert_eq!(streamed, serial);
+    let on_three: Vec<u64> = stream(0..5_000, work).threads(3).window(5).collect();
+    assert_eq!(on_three, serial);
+}
+
+#[test]
+fn ordered_output_holds_when_later_items_finish_first() {
+    // Early items are the slow ones, so results arrive in reverse and must be reordered.
+    let got: Vec<u64> = stream(0..12u64, |x| {
+        thread::sleep(Duration::from_millis(12 - x));
+        x
+    })
+    .threads(4)
+    .collect();
+    assert_eq!(got, (0..12).collect::<Vec<_>>());
+}
+
+#[test]
+fn unordered_yields_in_completion_order() {
+    let delays = [200, 10, 100];
+    let order: Vec<usize> = stream_unordered(0..3usize, move |i| {
+        thread::sleep(Duration::from_millis(delays[i]));
+        i
+    })
+    .threads(4)
+    .collect();
+    assert_eq!(order, [1, 2, 0]);
+}
+
+#[test]
+fn unordered_yields_every_result_once() {
+    let mut got: Vec<u64> = stream_unordered(0..3_000, work).window(7).collect();
+    got.sort_unstable();
+    let mut want: Vec<u64> = (0..3_000).map(work).collect();
+    want.sort_unstable();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn an_infinite_source_with_a_window_of_eight() {
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&pulled);
+    let source = (0u64..).inspect(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let mut delivered = 0;
+    for (i, y) in stream(source, work).window(8).take(1_000).enumerate() {
+        assert_eq!(y, work(i as u64));
+        delivered += 1;
+        // Pulled but not delivered: never more than the window.
+        assert!(pulled.load(Ordering::Relaxed) - delivered < 8 + 1);
+    }
+    assert_eq!(delivered, 1_000);
+}
+
+#[test]
+fn breaking_early_stops_pulling_the_source() {
+    let window = 6;
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&pulled);
+    let source = (0u64..).inspect(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let mut results = stream(source, |x| x).window(window).threads(2);
+    for x in results.by_ref() {
+        if x == 10 {
+            break;
+        }
+    }
+    drop(results);
+    let after_break = pulled.load(Ordering::Relaxed);
+    assert!(
+        after_break <= 11 + window,
+        "pulled {after_break} items for 11 delivered with a window of {window}"
+    );
+    thread::sleep(Duration::from_millis(20));
+    assert_eq!(pulled.load(Ordering::Relaxed), after_break);
+}
+
+#[test]
+fn the_callback_form_breaks_early_too() {
+    let pulled = AtomicUsize::new(0);
+    let source = (0u64..).inspect(|_| {
+        pulled.fetch_add(1, Ordering::Relaxed);
+    });
+    let options = StreamOptions::new().threads(2);
+    let exit: Option<()> = stream_for_each(source, work, &options, |y| {
+        if y == work(10) {
+            ControlFlow::Break(None)
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(exit, None);
+    // Default window: 4 per thread.
+    assert!(pulled.load(Ordering::Relaxed) <= 11 + 4 * 2);
+}
+
+#[test]
+fn the_callback_form_returns_the_value_of_a_return() {
+    let limit = 500; // borrowed by the task
+    let mut seen = Vec::new();
+    let options = StreamOptions::new().window(3);
+    let found = stream_for_each(
+        0..1_000u64,
+        |x| x.min(limit),
+        &options,
+        |y| {
+            seen.push(y);
+            if y == 7 {
+                ControlFlow::Break(Some(format!("found {y}")))
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    );
+    assert_eq!(found.as_deref(), Some("found 7"));
+    assert_eq!(seen, (0..=7).collect::<Vec<_>>());
+
+    let none: Option<String> =
+        stream_for_each(0..100, work, &options, |_| ControlFlow::Continue(()));
+    assert_eq!(none, None);
+}
+
+#[test]
+fn the_callback_form_runs_unordered() {
+    let mut total = 0u64;
+    let mut count = 0;
+    let options = StreamOptions::new().unordered().threads(3).window(5);
+    let exit: Option<()> = stream_for_each(0..2_000u64, work, &options, |y| {
+        total = total.wrapping_add(y);
+        count += 1;
+        ControlFlow::Continue(())
+    });
+    assert_eq!(exit, None);
+    assert_eq!(count, 2_000);
+    assert_eq!(total, (0..2_000).map(work).fold(0, u64::wrapping_add));
+}
+
+#[test]
+fn a_panic_in_the_task_reaches_the_caller_with_its_payload() {
+    let mut seen = Vec::new();
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        for y in stream(0..1_000u64, |x| {
+            if x == 5 {
+                panic::panic_any(Boom(x));
+            }
+            x
+        })
+        .threads(2)
+        {
+            seen.push(y);
+        }
+    }));
+    assert_eq!(payload_of(result), Boom(5));
+    // In order, every result before the failing item was delivered first.
+    assert_eq!(seen, [0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn a_panic_in_an_unordered_task_reaches_the_caller() {
+    let result = panic::catch_unwind(|| {
+        stream_unordered(0u64.., |x| {
+            if x == 20 {
+                panic::panic_any(Boom(x));
+            }
+            x
+        })
+        .for_each(drop);
+    });
+    assert_eq!(payload_of(result), Boom(20));
+}
+
+#[test]
+fn a_panic_in_the_task_of_the_callback_form_reaches_the_caller() {
+    let options = StreamOptions::new().threads(2);
+    let result = panic::catch_unwind(|| {
+        let _: Option<()> = stream_for_each(
+            0u64..,
+            |x| {
+                if x == 9 {
+                    panic::panic_any(Boom(x));
+                }
+                x
+            },
+            &options,
+            |_| ControlFlow::Continue(()),
+        );
+    });
+    assert_eq!(payload_of(result), Boom(9));
+}
+
+#[test]
+fn a_panic_in_the_consumer_leaves_no_thread_behind() {
+    let options = StreamOptions::new().threads(2);
+    let result = panic::catch_unwind(|| {
+        let _: Option<()> = stream_for_each(0u64.., work, &options, |y| {
+            if y == work(3) {
+                panic::panic_any(Boom(3));
+            }
+            ControlFlow::Continue(())
+        });
+    });
+    assert_eq!(payload_of(result), Boom(3));
+
+    let result = panic::catch_unwind(|| {
+        for (i, _) in stream(0u64.., work).threads(2).enumerate() {
+            if i == 4 {
+                panic::panic_any(Boom(4));
+            }
+        }
+    });
+    assert_eq!(payload_of(result), Boom(4));
+    // The pool is still usable: nothing is stuck on it.
+    assert_eq!(stream(0..10, work).threads(2).count(), 10);
+}
+
+#[test]
+fn nested_in_a_parallel_loop_on_two_threads() {
+    let sums: Vec<u64> = with_threads(2, || {
+        (0..16u64)
+            .into_par_iter()
+            .map(|i| stream(0..200u64, move |x| x * i).window(3).sum())
+            .collect()
+    });
+    let want: Vec<u64> = (0..16u64)
+        .map(|i| (0..200u64).map(|x| x * i).sum())
+        .collect();
+    assert_eq!(sums, want);
+
+    let counts: Vec<usize> = with_threads(2, || {
+        (0..16u64)
+            .into_par_iter()
+            .map(|i| {
+                let mut count = 0;
+                let options = StreamOptions::new().window(2);
+                let _: Option<()> = stream_for_each(
+                    0..100,
+                    |x| x + i,
+                    &options,
+                    |_| {
+                        count += 1;
+                        ControlFlow::Continue(())
+                    },
+                );
+                count
+            })
+            .collect()
+    });
+    assert_eq!(counts, vec![100; 16]);
+}
+
+#[test]
+fn nested_on_the_same_dedicated_pool() {
+    // The outer loop's threads are the stream's own pool.
+    let total: u64 = with_threads(2, || {
+        (0..8u64)
+            .into_par_iter()
+            .map(|i| stream(0..100u64, move |x| x + i).threads(2).sum::<u64>())
+            .sum()
+    });
+    assert_eq!(
+        total,
+        (0..8u64)
+            .map(|i| (0..100).map(|x| x + i).sum::<u64>())
+            .sum()
+    );
+}
+
+#[test]
+fn one_thread_runs_serially_on_the_calling_thread() {
+    let caller = thread::current().id();
+    let on_caller = stream(0..50, move |_| thread::current().id() == caller)
+        .threads(1)
+        .all(|same| same);
+    assert!(on_caller);
+
+    let mut order = Vec::new();
+    let options = StreamOptions::new().unordered();
+    with_threads(1, || {
+        let _: Option<()> = stream_for_each(
+            0..20,
+            |x| (x, thread::current().id()),
+            &options,
+            |(x, id)| {
+                assert_eq!(id, thread::current().id());
+                order.push(x);
+                ControlFlow::Continue(())
+            },
+        );
+    });
+    assert_eq!(order, (0..20).collect::<Vec<_>>());
+}
+
+#[test]
+fn options_must_be_positive() {
+    assert!(panic::catch_unwind(|| StreamOptions::new().window(0)).is_err());
+    assert!(panic::catch_unwind(|| StreamOptions::new().threads(0)).is_err());
+    assert!(panic::catch_unwind(|| stream(0..1, work).window(0)).is_err());
+    assert!(panic::catch_unwind(|| stream(0..1, work).threads(0)).is_err());
+}
+
+#[test]
+fn an_empty_source_yields_nothing() {
+    assert_eq!(stream(Vec::<u64>::new(), work).next(), None);
+    let mut stream = stream_unordered(0..0u64, work);
+    assert_eq!(stream.next(), None);
+    assert_eq!(stream.next(), None);
+}
+
+#[test]
+fn a_stream_can_move_to_another_thread() {
+    fn assert_send<S: Send>(s: S) -> S {
+        s
+    }
+    let mut results = assert_send(stream(0..100u64, work).window(4));
+    let first = results.next();
+    let rest: Vec<u64> = thread::spawn(move || results.collect()).join().unwrap();
+    assert_eq!(first, Some(work(0)));
+    assert_eq!(rest, (1..100).map(work).collect::<Vec<_>>());
+}
+
+#[test]
+fn slow_consumer_fast_tasks_and_the_reverse_agree_with_serial() {
+    // Consumer slower than the tasks: results pile up and are taken in batches.
+    let mut got = Vec::new();
+    for y in stream(0..300u64, work).threads(2) {
+        if y % 7 == 0 {
+            thread::sleep(Duration::from_micros(200));
+        }
+        got.push(y);
+    }
+    assert_eq!(got, (0..300).map(work).collect::<Vec<_>>());
+    // Tasks of very uneven cost, unordered: every result exactly once.
+    let mut got: Vec<u64> = stream_unordered(0..300u64, |x| {
+        if x % 50 == 0 {
+            thread::sleep(Duration::from_millis(3));
+        }
+        work(x)
+    })
+    .threads(3)
+    .window(16)
+    .collect();
+    got.sort_unstable();
+    let mut want: Vec<u64> = (0..300).map(work).collect();
+    want.sort_unstable();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_stream_inside_the_task_of_a_stream() {
+    let sums: Vec<u64> = with_threads(2, || {
+        stream(0..20u64, |i| {
+            stream(0..50u64, move |x| x * i).window(2).sum()
+        })
+        .window(4)
+        .collect()
+    });
+    let want: Vec<u64> = (0..20u64)
+        .map(|i| (0..50u64).map(|x| x * i).sum())
+        .collect();
+    assert_eq!(sums, want);
+}
