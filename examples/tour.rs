@@ -57,7 +57,9 @@ fn render_parallel(pixels: &mut [u32], width: usize) {
 }
 
 fn main() {
-    let width: usize = std::env::args().nth(1).map_or(1600, |w| w.parse().expect("width in pixels"));
+    let width: usize = std::env::args()
+        .nth(1)
+        .map_or(1600, |w| w.parse().expect("width in pixels"));
     let height = width * 3 / 4;
     println!(
         "Mandelbrot {width}x{height}, up to {MAX_ITER} steps per pixel; {} logical CPUs, {} physical cores, pool of {} threads",
@@ -78,7 +80,10 @@ fn main() {
     let parallel_time = start.elapsed();
     println!("#[par_for]: {:>8.1} ms", parallel_time.as_secs_f64() * 1e3);
 
-    assert_eq!(serial, parallel, "the parallel picture must equal the serial one");
+    assert_eq!(
+        serial, parallel,
+        "the parallel picture must equal the serial one"
+    );
     let inside = parallel.iter().filter(|&&steps| steps == MAX_ITER).count();
     println!(
         "speedup:    {:>8.2}x  (identical pictures; {inside} pixels inside the set)",
