@@ -244,8 +244,7 @@ fn pool_of(n: usize) -> usize {
         thread::sleep(Duration::from_micros(300));
         seen.lock().unwrap().insert(thread::current().id());
     }
-    let count = seen.into_inner().unwrap().len();
-    count
+    seen.into_inner().unwrap().len()
 }
 
 #[test]

@@ -253,32 +253,47 @@ fn any_iterator_runs_through_the_bridge() {
     assert!(threads > 1);
 }
 
+/// Whether the source the macro would build from `$value` is split natively by rayon.
+macro_rules! is_native {
+    ($value:expr) => {{
+        use par_for::__private::dispatch::*;
+        fn native<S: par_for::__private::Source>(_: &S) -> bool {
+            S::NATIVE
+        }
+        native(&(&&&&&par_for::__private::Probe::new($value, |r| r)).__par_for_source())
+    }};
+}
+
 #[test]
 fn sources_dispatch_by_type() {
-    use par_for::__private::Source;
-    fn native<S: Source>(_: &S) -> bool {
-        S::NATIVE
-    }
     let v = vec![1, 2, 3];
+    assert!(is_native!(&v));
+    assert!(is_native!(v.iter()));
+    assert!(is_native!(0..10));
+    assert!(is_native!(0..10u64));
+    assert!(is_native!(-5..=5i64));
+    assert!(is_native!(HashSet::<u8>::new()));
+    assert!(!is_native!(Countdown(3)));
+    assert!(!is_native!("a b".split(' ')));
+}
+
+#[par_for]
+fn threads_used(n: u64, caller: ThreadId) -> usize {
+    let others = Mutex::new(HashSet::new());
     #[par_for]
-    fn kinds(v: &Vec<i32>) -> Vec<bool> {
-        let _ = v;
-        let mut out = Vec::new();
-        #[par_for]
-        for _ in 0..0 {}
-        out.push(true);
-        out
+    for i in 0..n {
+        std::hint::black_box(i);
+        if thread::current().id() != caller {
+            others.lock().unwrap().insert(thread::current().id());
+        }
     }
-    assert_eq!(kinds(&v), vec![true]);
-    use par_for::__private::dispatch::*;
-    let probe = |s: &dyn Fn() -> bool| s();
-    assert!(probe(&|| native(
-        &(&&&&par_for::__private::Probe::new(&v, |r| r)).__par_for_source()
-    )));
-    assert!(probe(&|| native(
-        &(&&&&par_for::__private::Probe::new(v.iter(), |r| r)).__par_for_source()
-    )));
-    assert!(!probe(&|| native(
-        &(&&&&par_for::__private::Probe::new(Countdown(3), |r| r)).__par_for_source()
-    )));
+    others.into_inner().unwrap().len()
+}
+
+#[test]
+fn a_small_loop_stays_on_the_calling_thread() {
+    // 100 trivial items take far less than starting the pool would: the serial probe
+    // finishes them on the caller, so the loop is never much slower than serial.
+    let others = par_for::with_threads(4, || threads_used(100, thread::current().id()));
+    assert_eq!(others, 0);
 }

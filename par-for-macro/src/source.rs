@@ -17,6 +17,7 @@ pub fn parallel_source(expr: &Expr) -> TokenStream {
         {
             use ::par_for::__private::dispatch::{
                 Receiver as _, ViaBridge as _, ViaIndexedRayon as _, ViaRayon as _, ViaRecover as _,
+                ViaWideRange as _,
             };
             #dispatch
         }
@@ -78,7 +79,7 @@ fn probe(
 ) -> TokenStream {
     let serial = serial(&Ident::new("__par_for_collection", Span::mixed_site()));
     quote_spanned! {span=>
-        (&&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
+        (&&&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
     }
 }
 

@@ -38,7 +38,7 @@ pub(crate) trait Phases<T: Send>: Sized {
     /// early or found what it looked for).
     fn serial(&mut self, items: impl Iterator<Item = T>) -> bool;
     /// Runs the rest on the pool and combines it with what the prefix gave.
-    fn parallel<I: IndexedParallelIterator<Item = T>>(self, rest: I) -> Self::Output;
+    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) -> Self::Output;
     /// The result when the prefix was the whole loop.
     fn finish(self) -> Self::Output;
 }
@@ -88,18 +88,13 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Probe<Ph> {
             let elapsed = start.elapsed();
             if len > 0 && elapsed >= PROBE && worth_the_pool(elapsed, done, len) {
                 let panicked = AtomicBool::new(false);
-                let rest = FromProducer {
-                    producer: FuseProducer {
-                        base: rest,
-                        len,
-                        panicked: &panicked,
-                    },
+                let rest = Rest {
+                    producer: rest,
                     len,
+                    min_len: min_len.unwrap_or(1).max(1),
+                    panicked: &panicked,
                 };
-                return match min_len {
-                    Some(n) => phases.parallel(rest.with_min_len(n)),
-                    None => phases.parallel(rest),
-                };
+                return phases.parallel(rest);
             }
             block *= 2;
         }
@@ -114,6 +109,149 @@ fn worth_the_pool(elapsed: Duration, done: usize, remaining: usize) -> bool {
     let rest = elapsed.as_secs_f64() * remaining as f64 / done as f64;
     // Parallel: start-up + rest / threads; serial: rest.
     rest * (1.0 - 1.0 / threads) > POOL_START.as_secs_f64()
+}
+
+/// The items the serial probe left, for the pool.
+pub(crate) struct Rest<'a, Pr> {
+    producer: Pr,
+    len: usize,
+    min_len: usize,
+    panicked: &'a AtomicBool,
+}
+
+impl<'a, Pr: Producer> Rest<'a, Pr>
+where
+    Pr::Item: Send,
+{
+    /// As a rayon iterator, with the block-wise panic fuse, to use rayon's consumers.
+    fn into_par_iter(self) -> impl IndexedParallelIterator<Item = Pr::Item> + 'a
+    where
+        Pr: 'a,
+    {
+        let Rest {
+            producer,
+            len,
+            min_len,
+            panicked,
+        } = self;
+        FromProducer {
+            producer: FuseProducer {
+                base: producer,
+                len,
+                panicked,
+            },
+            len,
+        }
+        .with_min_len(min_len)
+    }
+
+    /// Folds in order and combines in order, splitting as rayon's adaptive splitter does
+    /// (one task per thread, more when work is stolen). Leaves fold blocks of
+    /// [`FUSE_BLOCK`] items in a tight loop, which rayon's `fold` does not (it checks
+    /// for early exit before every item).
+    fn fold<A, ID, F, C, D>(self, fold: &FoldOps<ID, F, C, D>) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(A, Pr::Item) -> A + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send,
+    {
+        let splits = rayon::current_num_threads();
+        fold_split(
+            self.producer,
+            self.len,
+            self.min_len,
+            splits,
+            false,
+            self.panicked,
+            fold,
+        )
+    }
+}
+
+fn fold_split<Pr, A, ID, F, C, D>(
+    producer: Pr,
+    len: usize,
+    min_len: usize,
+    mut splits: usize,
+    migrated: bool,
+    panicked: &AtomicBool,
+    fold: &FoldOps<ID, F, C, D>,
+) -> A
+where
+    Pr: Producer,
+    A: Send,
+    ID: Fn() -> A + Sync + Send,
+    F: Fn(A, Pr::Item) -> A + Sync + Send,
+    C: Fn(A, A) -> A + Sync + Send,
+    D: Fn(&A) -> bool + Sync + Send,
+{
+    let split = len / 2 >= min_len
+        && if migrated {
+            splits = rayon::current_num_threads().max(splits / 2);
+            true
+        } else if splits > 0 {
+            splits /= 2;
+            true
+        } else {
+            false
+        };
+    if !split {
+        return fold_leaf(producer, len, panicked, fold);
+    }
+    let mid = len / 2;
+    let (left, right) = producer.split_at(mid);
+    let (left, right) = rayon::join_context(
+        |context| {
+            fold_split(
+                left,
+                mid,
+                min_len,
+                splits,
+                context.migrated(),
+                panicked,
+                fold,
+            )
+        },
+        |context| {
+            fold_split(
+                right,
+                len - mid,
+                min_len,
+                splits,
+                context.migrated(),
+                panicked,
+                fold,
+            )
+        },
+    );
+    (fold.combine)(left, right)
+}
+
+fn fold_leaf<Pr, A, ID, F, C, D>(
+    producer: Pr,
+    mut len: usize,
+    panicked: &AtomicBool,
+    fold: &FoldOps<ID, F, C, D>,
+) -> A
+where
+    Pr: Producer,
+    ID: Fn() -> A,
+    F: Fn(A, Pr::Item) -> A,
+    D: Fn(&A) -> bool,
+{
+    let _raise_on_unwind = RaiseOnUnwind(panicked);
+    let mut acc = (fold.identity)();
+    let mut rest = producer;
+    while len > 0 && !panicked.load(Ordering::Relaxed) && !(fold.done)(&acc) {
+        let take = FUSE_BLOCK.min(len);
+        let (head, tail) = rest.split_at(take);
+        acc = head.into_iter().fold(acc, &fold.fold);
+        rest = tail;
+        len -= take;
+    }
+    acc
 }
 
 /// A producer as an indexed parallel iterator again, to use rayon's own consumers.
@@ -232,8 +370,8 @@ impl<T: Send, F: Fn(T) + Sync + Send> Phases<T> for ForEach<F> {
         true
     }
 
-    fn parallel<I: IndexedParallelIterator<Item = T>>(self, rest: I) {
-        rest.for_each(self.0)
+    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) {
+        rest.into_par_iter().for_each(self.0)
     }
 
     fn finish(self) {}
@@ -253,8 +391,8 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
         self.found.is_none()
     }
 
-    fn parallel<I: IndexedParallelIterator<Item = T>>(self, rest: I) -> Option<R> {
-        rest.find_map_first(self.op)
+    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) -> Option<R> {
+        rest.into_par_iter().find_map_first(self.op)
     }
 
     fn finish(self) -> Option<R> {
@@ -265,6 +403,11 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
 /// `fold` then `reduce`, in order, stopping once `done(acc)`.
 pub(crate) struct Fold<A, ID, F, C, D> {
     pub(crate) acc: Option<A>,
+    pub(crate) ops: FoldOps<ID, F, C, D>,
+}
+
+/// The functions of a [`Fold`], shared by its tasks.
+pub(crate) struct FoldOps<ID, F, C, D> {
     pub(crate) identity: ID,
     pub(crate) fold: F,
     pub(crate) combine: C,
@@ -278,15 +421,16 @@ where
     ID: Fn() -> A + Sync + Send,
     F: Fn(A, T) -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
-    D: Fn(&A) -> bool,
+    D: Fn(&A) -> bool + Sync + Send,
 {
     type Output = A;
 
     fn serial(&mut self, items: impl Iterator<Item = T>) -> bool {
-        let mut acc = self.acc.take().unwrap_or_else(&self.identity);
+        let ops = &self.ops;
+        let mut acc = self.acc.take().unwrap_or_else(&ops.identity);
         for item in items {
-            acc = (self.fold)(acc, item);
-            if (self.done)(&acc) {
+            acc = (ops.fold)(acc, item);
+            if (ops.done)(&acc) {
                 self.acc = Some(acc);
                 return false;
             }
@@ -295,15 +439,13 @@ where
         true
     }
 
-    fn parallel<I: IndexedParallelIterator<Item = T>>(self, rest: I) -> A {
-        let prefix = self.acc.unwrap_or_else(&self.identity);
-        let rest = rest
-            .fold(&self.identity, &self.fold)
-            .reduce(&self.identity, &self.combine);
-        (self.combine)(prefix, rest)
+    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) -> A {
+        let prefix = self.acc.unwrap_or_else(&self.ops.identity);
+        let rest = rest.fold(&self.ops);
+        (self.ops.combine)(prefix, rest)
     }
 
     fn finish(self) -> A {
-        self.acc.unwrap_or_else(self.identity)
+        self.acc.unwrap_or_else(self.ops.identity)
     }
 }

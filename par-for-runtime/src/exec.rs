@@ -3,6 +3,7 @@
 use crate::flow::{Exit, Flow};
 use crate::options::Options;
 use crate::pool;
+use crate::progress::Progress;
 use crate::source::Source;
 
 /// Runs `body` once per item of `source` on the pool `options` chose, in any order,
@@ -13,9 +14,21 @@ where
     S: Source,
     F: Fn(S::Item) + Sync + Send,
 {
-    pool::install(options.threads, || {
-        source.drive_for_each(options.min_len, body)
-    })
+    match progress_bar(options, &source) {
+        None => pool::install(options.threads, || {
+            source.drive_for_each(options.min_len, body)
+        }),
+        Some(bar) => {
+            let body = |item| {
+                body(item);
+                bar.tick();
+            };
+            pool::install(options.threads, || {
+                source.drive_for_each(options.min_len, body)
+            });
+            bar.finish();
+        }
+    }
 }
 
 /// Like [`for_each`] for a body that may `break`, `return` or `?`: the result is the
@@ -26,8 +39,25 @@ where
     S: Source,
     F: Fn(S::Item) -> Flow<R> + Sync + Send,
 {
+    let bar = progress_bar(options, &source);
     let first = pool::install(options.threads, || {
-        source.drive_find_first(options.min_len, |item| body(item).leaves_loop())
+        source.drive_find_first(options.min_len, |item| {
+            let flow = body(item);
+            if let Some(bar) = &bar {
+                bar.tick();
+            }
+            flow.leaves_loop()
+        })
     });
+    if let Some(bar) = bar {
+        bar.finish();
+    }
     Exit::from_first(first)
+}
+
+/// The progress bar a loop asked for with `progress`, sized by the source when its
+/// length is known; `None` when not asked for or when stderr is not a terminal.
+pub(crate) fn progress_bar<S: Source>(options: &Options, source: &S) -> Option<Progress> {
+    let label = options.progress.as_deref()?;
+    Progress::start(label, source.len_hint().map(|n| n as u64))
 }

@@ -21,6 +21,7 @@ mod progress;
 mod reduce;
 mod source;
 mod stream;
+mod wide;
 
 pub use pool::{cpu_count, current_threads, physical_cpu_count, with_threads};
 pub use stream::{stream, stream_unordered, Stream};
@@ -51,7 +52,12 @@ pub mod __private {
     /// The traits whose methods the generated code calls; imported as `_`.
     pub mod dispatch {
         pub use crate::pipeline::{ViaCollect, ViaIndexed};
+        #[cfg(target_pointer_width = "64")]
+        pub use crate::source::ViaWideRange;
         pub use crate::source::{Receiver, ViaBridge, ViaIndexedRayon, ViaRayon, ViaRecover};
+        /// Stands in for `ViaWideRange` where `usize` is narrower than 64 bits.
+        #[cfg(not(target_pointer_width = "64"))]
+        pub trait ViaWideRange {}
     }
 
     /// Marks a value the iterations of a loop read from several threads at once.

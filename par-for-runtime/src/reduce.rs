@@ -30,6 +30,14 @@ where
     C: Fn(A, A) -> A + Sync + Send,
     F: Fn(A, S::Item) -> (A, Flow<R>) + Sync + Send,
 {
+    let bar = crate::exec::progress_bar(options, &source);
+    let body = |acc, item| {
+        let out = body(acc, item);
+        if let Some(bar) = &bar {
+            bar.tick();
+        }
+        out
+    };
     let (acc, first) = pool::install(options.threads, || {
         source.drive_fold(
             options.min_len,
@@ -48,6 +56,9 @@ where
             |(_, exit)| exit.is_some(),
         )
     });
+    if let Some(bar) = bar {
+        bar.finish();
+    }
     (acc, Exit::from_first(first))
 }
 
@@ -67,9 +78,23 @@ where
     C: Fn(A, A) -> A + Sync + Send,
     F: Fn(A, S::Item) -> A + Sync + Send,
 {
-    pool::install(options.threads, || {
-        source.drive_fold(options.min_len, identity, body, combine, |_| false)
-    })
+    match crate::exec::progress_bar(options, &source) {
+        None => pool::install(options.threads, || {
+            source.drive_fold(options.min_len, identity, body, combine, |_| false)
+        }),
+        Some(bar) => {
+            let body = |acc, item| {
+                let acc = body(acc, item);
+                bar.tick();
+                acc
+            };
+            let acc = pool::install(options.threads, || {
+                source.drive_fold(options.min_len, identity, body, combine, |_| false)
+            });
+            bar.finish();
+            acc
+        }
+    }
 }
 
 /// The identity of `+`.

@@ -4,10 +4,12 @@
 //! 1. a value rayon can split by index (`IntoParallelIterator` with an indexed
 //!    iterator: ranges, `Vec`, `&Vec`, `&mut Vec`, slices, arrays) becomes a [`Native`]
 //!    parallel iterator, driven by `crate::drive`;
-//! 2. one rayon can split otherwise (maps, sets) becomes an [`Unindexed`] one;
-//! 3. a std iterator whose collection can be recovered ([`Recover`]: `slice::Iter`,
+//! 2. a range of `u64` or `i64` becomes a [`Native`] iterator split by position (rayon
+//!    leaves those unindexed);
+//! 3. one rayon can split otherwise (maps, sets) becomes an [`Unindexed`] one;
+//! 4. a std iterator whose collection can be recovered ([`Recover`]: `slice::Iter`,
 //!    `slice::IterMut`, `vec::IntoIter`) becomes [`Native`];
-//! 4. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand.
+//! 5. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand.
 //!
 //! The macro builds a `Probe` from the receiver of `.iter()`/`.iter_mut()`/
 //! `.into_iter()` (as `&recv`/`&mut recv`/`recv`) together with a closure that calls
@@ -21,7 +23,7 @@ use rayon::iter::{
 };
 use rayon::slice::{ParallelSlice, ParallelSliceMut};
 
-use crate::drive::{drive, FindFirst, Fold, ForEach};
+use crate::drive::{drive, FindFirst, Fold, FoldOps, ForEach};
 
 /// An indexed parallel iterator rayon splits natively (no bridge).
 #[derive(Debug)]
@@ -55,6 +57,27 @@ impl<R, F> Probe<R, F> {
     }
 }
 
+/// Dispatch level 2: a range of 64-bit integers, which rayon leaves unindexed. It comes
+/// after level 1 so that a range of integer literals still defaults to `i32` there.
+#[cfg(target_pointer_width = "64")]
+pub trait ViaWideRange {
+    /// What the probe becomes.
+    type Source;
+    /// Turns the probe into a source for the pool.
+    fn __par_for_source(&self) -> Self::Source;
+}
+
+#[cfg(target_pointer_width = "64")]
+impl<R: crate::wide::IntoWideRange, F> ViaWideRange for &&&Probe<R, F>
+where
+    crate::wide::WideRange<R::Int>: IndexedParallelIterator,
+{
+    type Source = Native<crate::wide::WideRange<R::Int>>;
+    fn __par_for_source(&self) -> Self::Source {
+        Native(self.take().0.into_wide())
+    }
+}
+
 /// Dispatch level 1: rayon can split the value itself, by index.
 pub trait ViaIndexedRayon {
     /// What the probe becomes.
@@ -63,7 +86,7 @@ pub trait ViaIndexedRayon {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R, F> ViaIndexedRayon for &&&Probe<R, F>
+impl<R, F> ViaIndexedRayon for &&&&Probe<R, F>
 where
     R: IntoParallelIterator,
     R::Iter: IndexedParallelIterator,
@@ -74,7 +97,7 @@ where
     }
 }
 
-/// Dispatch level 2: rayon can split the value itself, without positions.
+/// Dispatch level 3: rayon can split the value itself, without positions.
 pub trait ViaRayon {
     /// What the probe becomes.
     type Source;
@@ -89,7 +112,7 @@ impl<R: IntoParallelIterator, F> ViaRayon for &&Probe<R, F> {
     }
 }
 
-/// Dispatch level 3: the serial iterator is one whose collection can be recovered.
+/// Dispatch level 4: the serial iterator is one whose collection can be recovered.
 pub trait ViaRecover {
     /// What the probe becomes.
     type Source;
@@ -109,7 +132,7 @@ where
     }
 }
 
-/// Dispatch level 4: any other iterator, bridged.
+/// Dispatch level 5: any other iterator, bridged.
 #[diagnostic::on_unimplemented(
     message = "`#[par_for]` cannot iterate over this source",
     label = "this is neither something rayon can split nor an `Iterator` whose items are `Send`",
@@ -304,6 +327,8 @@ pub trait Source: Send + Sized {
     type Item: Send;
     /// Whether rayon splits it natively (for tests and diagnostics).
     const NATIVE: bool;
+    /// The number of items, when known before the loop (for the progress bar).
+    fn len_hint(&self) -> Option<usize>;
     /// Runs `op` for every item.
     fn drive_for_each<F>(self, min_len: Option<usize>, op: F)
     where
@@ -335,6 +360,9 @@ pub trait Source: Send + Sized {
 impl<P: IndexedParallelIterator> Source for Native<P> {
     type Item = P::Item;
     const NATIVE: bool = true;
+    fn len_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
     fn drive_for_each<F>(self, min_len: Option<usize>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
@@ -363,14 +391,13 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
     {
-        let phases = Fold {
-            acc: None,
+        let ops = FoldOps {
             identity,
             fold,
             combine,
             done,
         };
-        drive(self.0, min_len, phases)
+        drive(self.0, min_len, Fold { acc: None, ops })
     }
 }
 
@@ -378,6 +405,9 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
 impl<P: ParallelIterator> Source for Unindexed<P> {
     type Item = P::Item;
     const NATIVE: bool = true;
+    fn len_hint(&self) -> Option<usize> {
+        self.0.opt_len()
+    }
     fn drive_for_each<F>(self, _: Option<usize>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
@@ -421,6 +451,12 @@ where
 {
     type Item = I::Item;
     const NATIVE: bool = false;
+    fn len_hint(&self) -> Option<usize> {
+        match self.0.size_hint() {
+            (low, Some(high)) if low == high => Some(low),
+            _ => None,
+        }
+    }
     fn drive_for_each<F>(self, _: Option<usize>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
