@@ -285,6 +285,25 @@ fn pipeline(
     quote!(#stmt)
 }
 
+/// Options a streaming loop does not have.
+fn reject_for_stream(options: &Options, errors: &mut Errors) {
+    if let Some(first) = options.reduce.first() {
+        errors.push(syn::Error::new_spanned(
+            &first.var,
+            "`reduce(...)` does not apply to a streaming loop: its body already runs on this \
+             thread, in order, so update the variable there directly",
+        ));
+    }
+    for (name, expr) in [("min_len", &options.min_len), ("if", &options.parallel_if)] {
+        if let Some(expr) = expr {
+            errors.push(syn::Error::new_spanned(
+                expr,
+                format!("`{name}` does not apply to a streaming loop; its options are `window = N`, `threads = N`, `unordered` and `progress`"),
+            ));
+        }
+    }
+}
+
 /// Options that only a `for` loop has.
 fn reject_loop_options(options: &Options, errors: &mut Errors) {
     if let Some(first) = options.reduce.first() {
@@ -339,6 +358,14 @@ fn stream_loop(
     if options.unordered.is_some() {
         settings.extend(quote!(.unordered()));
     }
+    if let Some(progress) = &options.progress {
+        let label = progress
+            .label
+            .as_ref()
+            .map_or_else(|| quote!(""), |l| quote!(#l));
+        settings.extend(quote!(.progress(#label)));
+    }
+    reject_for_stream(options, errors);
     let pat = &for_loop.pat;
     let source = strip_parens(source);
     let value = if jumps.returns {

@@ -43,7 +43,7 @@ use crate::progress::Progress;
 type Done<T> = (usize, std::thread::Result<T>);
 
 /// How many items may be in flight per pool thread when no `window` is given.
-const WINDOW_PER_THREAD: usize = 4;
+const WINDOW_PER_THREAD: usize = 16;
 
 /// Streams `task` over `source` on the pool and yields the results **in input order**,
 /// like Python's `Pool.imap`.
@@ -51,7 +51,7 @@ const WINDOW_PER_THREAD: usize = 4;
 /// The source is pulled lazily on the thread that iterates the [`Stream`]; each result is
 /// yielded as soon as it and every earlier one are done (when results pour in, they are
 /// handed over in small batches, which may hold one back by up to a millisecond). At most
-/// [`window`](Stream::window) items are in flight (default: 4 × the pool's threads), so
+/// [`window`](Stream::window) items are in flight (default: 16 × the pool's threads), so
 /// the source may be endless and memory stays bounded. Dropping the stream stops it.
 ///
 /// The task runs on the calling thread's pool (rayon's global pool, sized by
@@ -166,8 +166,9 @@ impl<T: Send + 'static> Stream<T> {
 
 impl<T> Stream<T> {
     /// At most `n` items in flight (pulled from the source but not yet yielded).
-    /// The default is 4 × the pool's threads. A larger window smooths out tasks of
-    /// uneven cost; a smaller one bounds memory more tightly.
+    /// The default is 16 × the pool's threads: enough that tasks of about a microsecond
+    /// keep every thread busy between two wake-ups of the calling thread. A larger window
+    /// smooths out tasks of uneven cost; a smaller one bounds memory more tightly.
     ///
     /// # Panics
     /// If `n` is zero, or if the stream has already started.
@@ -290,7 +291,7 @@ impl Default for StreamOptions {
 }
 
 impl StreamOptions {
-    /// In input order, on the current pool, with the default window (4 × its threads).
+    /// In input order, on the current pool, with the default window (16 × its threads).
     ///
     /// ```
     /// let options = par_for_runtime::__private::StreamOptions::new();
