@@ -1,0 +1,180 @@
+//! The benchmark workloads, each as serial code, hand-written rayon and `#[par_for]`.
+//! Shared by `benches/loops.rs` (criterion) and `examples/bench.rs` (the table).
+
+#![allow(dead_code)]
+
+use std::time::Instant;
+
+use par_for::par_for;
+use rayon::prelude::*;
+
+/// About one microsecond of integer work per call (calibrated at start-up).
+pub fn work(x: u64, rounds: u32) -> u64 {
+    let mut h = x;
+    for _ in 0..rounds {
+        h = h
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        h ^= h >> 29;
+    }
+    std::hint::black_box(h)
+}
+
+pub fn calibrate_rounds_per_microsecond() -> u32 {
+    let rounds = 10_000;
+    let start = Instant::now();
+    let mut acc = 0;
+    for i in 0..200u64 {
+        acc ^= work(i, rounds);
+    }
+    std::hint::black_box(acc);
+    let per_round = start.elapsed().as_secs_f64() / (200.0 * rounds as f64);
+    ((1e-6 / per_round) as u32).max(1)
+}
+
+/// Heavy-tailed cost with mean 1: most items cheap, a few very expensive.
+pub fn uneven_cost(i: u64) -> u32 {
+    match i % 100 {
+        0 => 50,
+        1..=49 => 0,
+        _ => 1,
+    }
+}
+
+// ---- uniform and uneven: a loop writing one result per item ----
+
+pub fn loop_serial(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 + Sync)) {
+    for (o, &x) in out.iter_mut().zip(input) {
+        *o = work(x, cost(x));
+    }
+}
+
+pub fn loop_rayon(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 + Sync)) {
+    out.par_iter_mut()
+        .zip(input.par_iter())
+        .for_each(|(o, &x)| *o = work(x, cost(x)));
+}
+
+#[par_for]
+pub fn loop_par_for(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 + Sync)) {
+    #[par_for]
+    for (o, &x) in out.iter_mut().zip(input.iter()) {
+        *o = work(x, cost(x));
+    }
+}
+
+// ---- collect: an ordered map-collect ----
+
+pub fn collect_serial(input: &[u64], rounds: u32) -> Vec<u64> {
+    input.iter().map(|&x| work(x, rounds)).collect()
+}
+
+pub fn collect_rayon(input: &[u64], rounds: u32) -> Vec<u64> {
+    input.par_iter().map(|&x| work(x, rounds)).collect()
+}
+
+#[par_for]
+pub fn collect_par_for(input: &[u64], rounds: u32) -> Vec<u64> {
+    #[par_for]
+    let out: Vec<u64> = input.iter().map(|&x| work(x, rounds)).collect();
+    out
+}
+
+// ---- tiny: a few nanoseconds per item, collected ----
+
+pub fn tiny(x: &u64) -> u64 {
+    x.wrapping_mul(0x9E3779B97F4A7C15) ^ (x >> 7)
+}
+
+pub fn tiny_serial(input: &[u64]) -> Vec<u64> {
+    input.iter().map(tiny).collect()
+}
+
+pub fn tiny_rayon(input: &[u64]) -> Vec<u64> {
+    input.par_iter().map(tiny).collect()
+}
+
+#[par_for]
+pub fn tiny_par_for(input: &[u64]) -> Vec<u64> {
+    #[par_for]
+    let out: Vec<u64> = input.iter().map(tiny).collect();
+    out
+}
+
+// ---- sum: an integer reduction over trivial items ----
+
+pub fn sum_serial(n: u64) -> u64 {
+    let mut total = 0u64;
+    for i in 0..n {
+        total = total.wrapping_add(i ^ (i >> 3));
+    }
+    total
+}
+
+pub fn sum_rayon(n: u64) -> u64 {
+    (0..n)
+        .into_par_iter()
+        .map(|i| i ^ (i >> 3))
+        .reduce(|| 0, u64::wrapping_add)
+}
+
+#[par_for]
+pub fn sum_par_for(n: u64) -> u64 {
+    let mut total = 0u64;
+    #[par_for(reduce(total: u64::wrapping_add))]
+    for i in 0..n {
+        total = total.wrapping_add(i ^ (i >> 3));
+    }
+    total
+}
+
+// ---- small: 10^3 items of ~50 ns, summed, called again and again ----
+
+pub fn small_serial(input: &[u64], rounds: u32) -> u64 {
+    input
+        .iter()
+        .map(|&x| work(x, rounds))
+        .fold(0, u64::wrapping_add)
+}
+
+pub fn small_rayon(input: &[u64], rounds: u32) -> u64 {
+    input
+        .par_iter()
+        .map(|&x| work(x, rounds))
+        .reduce(|| 0, u64::wrapping_add)
+}
+
+#[par_for]
+pub fn small_par_for(input: &[u64], rounds: u32) -> u64 {
+    let mut total = 0u64;
+    #[par_for(reduce(total: u64::wrapping_add))]
+    for &x in input {
+        total = total.wrapping_add(work(x, rounds));
+    }
+    total
+}
+
+// ---- stream: lazily generated items, results consumed in order ----
+
+pub fn stream_serial(n: usize, rounds: u32) -> u64 {
+    (0..n as u64)
+        .map(|x| work(x, rounds))
+        .fold(0, u64::wrapping_add)
+}
+
+pub fn stream_rayon(n: usize, rounds: u32) -> u64 {
+    (0..n as u64)
+        .par_bridge()
+        .map(|x| work(x, rounds))
+        .reduce(|| 0, u64::wrapping_add)
+}
+
+#[par_for]
+pub fn stream_par_for(n: usize, rounds: u32) -> u64 {
+    let mut total = 0u64;
+    #[par_for(stream)]
+    for r in (0..n as u64).map(|x| work(x, rounds)) {
+        total = total.wrapping_add(r);
+    }
+    total
+}
