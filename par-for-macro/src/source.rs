@@ -25,7 +25,8 @@ pub fn parallel_source(expr: &Expr) -> TokenStream {
 }
 
 fn translate(expr: &Expr) -> TokenStream {
-    let Expr::MethodCall(call) = strip_parens(expr) else {
+    let expr = strip_parens(expr);
+    let Expr::MethodCall(call) = expr else {
         return probe(quote!(#expr), |r| quote!(|#r| #r), expr.span());
     };
     let name = call.method.to_string();
@@ -46,13 +47,14 @@ fn translate(expr: &Expr) -> TokenStream {
         ("iter_mut", []) => borrowed(call, quote!(__par_for_mut), span),
         ("into_iter", []) => {
             let method = &call.method;
+            let receiver = strip_parens(receiver);
             probe(quote!(#receiver), |r| quote!(|#r| #r.#method()), span)
         }
         ("chunks", [size]) => {
-            quote_spanned!(span=> ::par_for::__private::chunks((#receiver).__par_for_ref(), #size))
+            quote_spanned!(span=> ::par_for::__private::chunks(#receiver.__par_for_ref(), #size))
         }
         ("chunks_mut", [size]) => {
-            quote_spanned!(span=> ::par_for::__private::chunks_mut((#receiver).__par_for_mut(), #size))
+            quote_spanned!(span=> ::par_for::__private::chunks_mut(#receiver.__par_for_mut(), #size))
         }
         _ => probe(quote!(#expr), |r| quote!(|#r| #r), expr.span()),
     }
