@@ -15,6 +15,8 @@ mod item;
 mod pipeline;
 mod scope;
 mod source;
+#[cfg(test)]
+mod tests;
 mod valid;
 
 use proc_macro::TokenStream;
