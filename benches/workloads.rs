@@ -63,6 +63,15 @@ pub fn loop_par_for(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 +
     }
 }
 
+/// `loop_par_for` with a progress bar (drawn only when stderr is a terminal).
+#[par_for]
+pub fn loop_par_for_progress(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 + Sync)) {
+    #[par_for(progress = "bench")]
+    for (o, &x) in out.iter_mut().zip(input.iter()) {
+        *o = work(x, cost(x));
+    }
+}
+
 // ---- collect: an ordered map-collect ----
 
 pub fn collect_serial(input: &[u64], rounds: u32) -> Vec<u64> {

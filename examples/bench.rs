@@ -111,6 +111,30 @@ fn measure(sizes: &Sizes, rounds: u32) -> Vec<Row> {
             par_for,
         });
     }
+    if wanted("progress") {
+        // The uniform loop with `progress`: the bar costs something only when stderr is
+        // a terminal (run under `script -qc` to measure it); "rayon" here is par_for
+        // without the bar.
+        let cost = &uniform as &(dyn Fn(u64) -> u32 + Sync);
+        let serial = best_of(runs, || {
+            loop_serial(&input, &mut out, cost);
+            out[1]
+        });
+        let plain = best_of(runs, || {
+            loop_par_for(&input, &mut out, cost);
+            out[1]
+        });
+        let with_bar = best_of(runs, || {
+            loop_par_for_progress(&input, &mut out, cost);
+            out[1]
+        });
+        rows.push(Row {
+            name: "progress",
+            serial,
+            rayon: plain,
+            par_for: with_bar,
+        });
+    }
     if wanted("collect") {
         let expected = collect_serial(&input, rounds);
         assert_eq!(collect_par_for(&input, rounds), expected);

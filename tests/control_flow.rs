@@ -251,3 +251,16 @@ fn pool_of(n: usize) -> usize {
 fn threads_option_runs_on_a_pool_of_that_size() {
     assert_eq!(pool_of(3), 3);
 }
+
+#[test]
+fn a_zero_thread_count_computed_at_run_time_panics_clearly() {
+    let caught = std::panic::catch_unwind(|| pool_of(0)).expect_err("threads = 0 must panic");
+    let message = caught
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| caught.downcast_ref::<&str>().map(|s| s.to_string()));
+    assert_eq!(
+        message.as_deref(),
+        Some("par_for: `threads` must be at least 1, got 0")
+    );
+}
