@@ -291,9 +291,40 @@ fn threads_used(n: u64, caller: ThreadId) -> usize {
 }
 
 #[test]
-fn a_small_loop_stays_on_the_calling_thread() {
-    // 100 trivial items take far less than starting the pool would: the serial probe
-    // finishes them on the caller, so the loop is never much slower than serial.
-    let others = par_for::with_threads(4, || threads_used(100, thread::current().id()));
-    assert_eq!(others, 0);
+fn a_small_loop_run_again_stays_on_the_calling_thread() {
+    // 100 trivial items take far less than starting the pool would. The first run
+    // teaches the loop's site what an item costs; later runs stay on the caller, so a
+    // small loop called again and again is never much slower than the serial loop.
+    par_for::with_threads(4, || {
+        let caller = thread::current().id();
+        threads_used(100, caller);
+        assert_eq!(threads_used(100, caller), 0);
+    });
+}
+
+#[par_for]
+fn all_at_once(items: usize, started: &AtomicUsize) -> bool {
+    let all_met = AtomicUsize::new(0);
+    #[par_for]
+    for _ in 0..items {
+        started.fetch_add(1, Ordering::SeqCst);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while started.load(Ordering::SeqCst) < items && std::time::Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
+        if started.load(Ordering::SeqCst) >= items {
+            all_met.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    all_met.into_inner() == items
+}
+
+#[test]
+fn few_long_items_all_start_at_once() {
+    // Nothing runs ahead on the calling thread: each of 4 items on 4 threads waits
+    // until all 4 have started, which only happens if they run at the same time.
+    for _ in 0..3 {
+        let started = AtomicUsize::new(0);
+        assert!(par_for::with_threads(4, || all_at_once(4, &started)));
+    }
 }

@@ -43,7 +43,9 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
 
     let options_var = local("options");
     let source_var = local("source");
-    let settings = runtime_options(options);
+    let site = Ident::new("__PAR_FOR_SITE", Span::mixed_site());
+    let mut settings = runtime_options(options);
+    settings.extend(quote!(.site(&#site)));
     let shared = shared_reads(&free);
     let source = parallel_source(&for_loop.expr);
     // The task closure carries the span of the loop's `for`, so that the compiler's own
@@ -66,6 +68,7 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     };
     quote! {
         {
+            static #site: ::par_for::__private::Site = ::par_for::__private::Site::new();
             let #options_var = #settings;
             if #options_var.runs_in_parallel() {
                 #shared
@@ -243,7 +246,7 @@ fn pipeline(
     chain: &Chain,
     errors: &mut Errors,
 ) -> TokenStream {
-    reject_loop_options(options, errors);
+    reject_for_pipeline(options, errors);
     let mut reads = Vec::new();
     for closure in chain.closures() {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
@@ -304,8 +307,8 @@ fn reject_for_stream(options: &Options, errors: &mut Errors) {
     }
 }
 
-/// Options that only a `for` loop has.
-fn reject_loop_options(options: &Options, errors: &mut Errors) {
+/// Options that a pipeline does not have.
+fn reject_for_pipeline(options: &Options, errors: &mut Errors) {
     if let Some(first) = options.reduce.first() {
         errors.push(syn::Error::new_spanned(
             &first.var,
@@ -317,6 +320,13 @@ fn reject_loop_options(options: &Options, errors: &mut Errors) {
         errors.push(syn::Error::new(
             progress.span,
             "`progress` applies to `for` loops; mark the loop form of this work to see a progress bar",
+        ));
+    }
+    if let Some(stream) = options.stream {
+        errors.push(syn::Error::new(
+            stream,
+            "`stream` applies to a `for` loop over `SOURCE.map(TASK)`: write \
+             `#[par_for(stream)] for r in items.map(task) { .. }` to consume results as they come",
         ));
     }
 }

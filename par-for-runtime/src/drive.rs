@@ -1,19 +1,17 @@
 //! Driving an indexed source, where par-for does better than calling rayon directly.
 //!
-//! 1. **A serial probe.** The first items run in order on the calling thread, in blocks
-//!    of doubling size, until about [`PROBE`] has passed. If the rest of the loop is
-//!    estimated to take less than waking the pool costs, it finishes serially: a small
-//!    loop is never slower than the plain loop, where rayon entered from outside its
-//!    pool can be several times slower. Otherwise the rest goes to rayon.
+//! 1. **Small loops stay serial.** Every loop site keeps an estimate of what one item
+//!    costs ([`Site`]). When the whole loop is estimated to take less than starting the
+//!    pool would save, it runs serially, in order, on the calling thread: a small loop
+//!    called again and again is never much slower than the plain loop, where rayon
+//!    entered from outside its pool can be several times slower. The first run of a
+//!    site, and every loop worth it, goes to the pool in full.
 //! 2. **A cheap panic fuse.** After a panic in any iteration, no task starts another
 //!    block of [`FUSE_BLOCK`] items; within a block the items are folded in a tight
 //!    loop, so a trivial body still vectorizes (rayon's `panic_fuse` checks a flag
 //!    before every item).
-//!
-//! Results are unchanged: the probe handles a prefix of the items in order, and its
-//! result is combined on the left of the rest's.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::iter::plumbing::{
@@ -21,97 +19,129 @@ use rayon::iter::plumbing::{
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-/// How long the calling thread works alone before deciding.
-pub(crate) const PROBE: Duration = Duration::from_micros(20);
-
-/// What starting the pool from outside it costs (waking the workers, joining them),
+/// What starting the pool from outside it costs (waking the workers, waiting for them),
 /// measured on Linux machines of 2 to 16 cores as 10 to 40 µs.
 pub(crate) const POOL_START: Duration = Duration::from_micros(40);
 
 /// How many items a task folds between two looks at the panic flag.
 pub(crate) const FUSE_BLOCK: usize = 256;
 
-/// The two halves of a loop: a serial prefix and a parallel rest.
-pub(crate) trait Phases<T: Send>: Sized {
-    type Output;
-    /// Runs `items` in order on this thread; `false` once the loop is over (it left
-    /// early or found what it looked for).
-    fn serial(&mut self, items: impl Iterator<Item = T>) -> bool;
-    /// Runs the rest on the pool and combines it with what the prefix gave.
-    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) -> Self::Output;
-    /// The result when the prefix was the whole loop.
-    fn finish(self) -> Self::Output;
+/// What one loop site has learnt about the cost of its items, in nanoseconds per item
+/// (`u64::MAX` until its first run). The generated code keeps one in a `static` per
+/// annotated loop.
+#[derive(Debug)]
+pub struct Site {
+    nanos_per_item: AtomicU64,
 }
 
-/// Runs `source` through `phases`: probe, then serial or parallel for the rest.
-pub(crate) fn drive<P, Ph>(source: P, min_len: Option<usize>, phases: Ph) -> Ph::Output
+impl Site {
+    /// A site that knows nothing yet: its first run goes to the pool.
+    pub const fn new() -> Site {
+        Site {
+            nanos_per_item: AtomicU64::new(u64::MAX),
+        }
+    }
+
+    /// Whether `len` items are estimated to take so little that `threads` threads
+    /// cannot win back the pool's start-up.
+    fn is_small(&self, len: usize, threads: usize) -> bool {
+        let per_item = self.nanos_per_item.load(Ordering::Relaxed);
+        if per_item == u64::MAX || threads < 2 {
+            return false;
+        }
+        let serial = per_item as f64 * len as f64;
+        let saved = serial * (1.0 - 1.0 / threads as f64);
+        saved <= POOL_START.as_nanos() as f64
+    }
+
+    fn learn_serial(&self, elapsed: Duration, len: usize) {
+        self.learn(elapsed.as_nanos() as f64 / len.max(1) as f64);
+    }
+
+    /// A parallel run's wall time is the start-up plus the work shared by the threads.
+    fn learn_parallel(&self, elapsed: Duration, len: usize, threads: usize) {
+        let work = elapsed.saturating_sub(POOL_START).as_nanos() as f64 * threads as f64;
+        self.learn(work / len.max(1) as f64);
+    }
+
+    fn learn(&self, nanos_per_item: f64) {
+        self.nanos_per_item.store(
+            nanos_per_item.min((u64::MAX - 1) as f64) as u64,
+            Ordering::Relaxed,
+        );
+    }
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site::new()
+    }
+}
+
+/// A loop run one of two ways.
+pub(crate) trait Phases<T: Send>: Sized {
+    type Output;
+    /// Runs every item in order on this thread.
+    fn serial(self, items: impl Iterator<Item = T>) -> Self::Output;
+    /// Runs the items on the pool.
+    fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> Self::Output;
+}
+
+/// Runs `source` through `phases`, serially if `site` knows the loop is small.
+pub(crate) fn drive<P, Ph>(
+    source: P,
+    min_len: Option<usize>,
+    site: Option<&Site>,
+    phases: Ph,
+) -> Ph::Output
 where
     P: IndexedParallelIterator,
     Ph: Phases<P::Item>,
 {
     let len = source.len();
-    source.with_producer(Probe {
+    source.with_producer(Split {
         len,
         min_len,
+        site,
         phases,
     })
 }
 
-struct Probe<Ph> {
+struct Split<'s, Ph> {
     len: usize,
     min_len: Option<usize>,
+    site: Option<&'s Site>,
     phases: Ph,
 }
 
-impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Probe<Ph> {
+impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
     type Output = Ph::Output;
 
     fn callback<Pr: Producer<Item = T>>(self, producer: Pr) -> Ph::Output {
-        let Probe {
-            mut len,
+        let Split {
+            len,
             min_len,
-            mut phases,
+            site,
+            phases,
         } = self;
+        let threads = rayon::current_num_threads();
         let start = Instant::now();
-        let mut rest = producer;
-        let mut done = 0;
-        let mut block = 1;
-        while len > 0 {
-            let take = block.min(len);
-            let (head, tail) = rest.split_at(take);
-            if !phases.serial(head.into_iter()) {
-                return phases.finish();
-            }
-            rest = tail;
-            len -= take;
-            done += take;
-            let elapsed = start.elapsed();
-            if len > 0 && elapsed >= PROBE && worth_the_pool(elapsed, done, len) {
-                let panicked = AtomicBool::new(false);
-                let rest = Rest {
-                    producer: rest,
-                    len,
-                    min_len: min_len.unwrap_or(1).max(1),
-                    panicked: &panicked,
-                };
-                return phases.parallel(rest);
-            }
-            block *= 2;
+        let Some(site) = site else {
+            return phases.parallel(Rest::new(producer, len, min_len, &AtomicBool::new(false)));
+        };
+        if site.is_small(len, threads) {
+            let output = phases.serial(producer.into_iter());
+            site.learn_serial(start.elapsed(), len);
+            return output;
         }
-        phases.finish()
+        let panicked = AtomicBool::new(false);
+        let output = phases.parallel(Rest::new(producer, len, min_len, &panicked));
+        site.learn_parallel(start.elapsed(), len, threads);
+        output
     }
 }
 
-/// Whether `remaining` items, at the pace of the `done` ones, take long enough that the
-/// pool's start-up cost pays off.
-fn worth_the_pool(elapsed: Duration, done: usize, remaining: usize) -> bool {
-    let threads = rayon::current_num_threads().max(2) as f64;
-    let rest = elapsed.as_secs_f64() * remaining as f64 / done as f64;
-    // Parallel: start-up + rest / threads; serial: rest.
-    rest * (1.0 - 1.0 / threads) > POOL_START.as_secs_f64()
-}
-
-/// The items the serial probe left, for the pool.
+/// The items of a loop, for the pool.
 pub(crate) struct Rest<'a, Pr> {
     producer: Pr,
     len: usize,
@@ -123,6 +153,15 @@ impl<'a, Pr: Producer> Rest<'a, Pr>
 where
     Pr::Item: Send,
 {
+    fn new(producer: Pr, len: usize, min_len: Option<usize>, panicked: &'a AtomicBool) -> Self {
+        Rest {
+            producer,
+            len,
+            min_len: min_len.unwrap_or(1).max(1),
+            panicked,
+        }
+    }
+
     /// As a rayon iterator, with the block-wise panic fuse, to use rayon's consumers.
     fn into_par_iter(self) -> impl IndexedParallelIterator<Item = Pr::Item> + 'a
     where
@@ -149,7 +188,7 @@ where
     /// (one task per thread, more when work is stolen). Leaves fold blocks of
     /// [`FUSE_BLOCK`] items in a tight loop, which rayon's `fold` does not (it checks
     /// for early exit before every item).
-    fn fold<A, ID, F, C, D>(self, fold: &FoldOps<ID, F, C, D>) -> A
+    fn fold<A, ID, F, C, D>(self, fold: &Fold<ID, F, C, D>) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
@@ -177,7 +216,7 @@ fn fold_split<Pr, A, ID, F, C, D>(
     mut splits: usize,
     migrated: bool,
     panicked: &AtomicBool,
-    fold: &FoldOps<ID, F, C, D>,
+    fold: &Fold<ID, F, C, D>,
 ) -> A
 where
     Pr: Producer,
@@ -233,7 +272,7 @@ fn fold_leaf<Pr, A, ID, F, C, D>(
     producer: Pr,
     mut len: usize,
     panicked: &AtomicBool,
-    fold: &FoldOps<ID, F, C, D>,
+    fold: &Fold<ID, F, C, D>,
 ) -> A
 where
     Pr: Producer,
@@ -365,56 +404,39 @@ pub(crate) struct ForEach<F>(pub(crate) F);
 impl<T: Send, F: Fn(T) + Sync + Send> Phases<T> for ForEach<F> {
     type Output = ();
 
-    fn serial(&mut self, items: impl Iterator<Item = T>) -> bool {
-        items.for_each(&self.0);
-        true
+    fn serial(self, items: impl Iterator<Item = T>) {
+        items.for_each(self.0)
     }
 
-    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) {
-        rest.into_par_iter().for_each(self.0)
+    fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) {
+        items.into_par_iter().for_each(self.0)
     }
-
-    fn finish(self) {}
 }
 
 /// `find_map_first`: the first `Some` in order.
-pub(crate) struct FindFirst<F, R> {
-    pub(crate) op: F,
-    pub(crate) found: Option<R>,
-}
+pub(crate) struct FindFirst<F>(pub(crate) F);
 
-impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFirst<F, R> {
+impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFirst<F> {
     type Output = Option<R>;
 
-    fn serial(&mut self, mut items: impl Iterator<Item = T>) -> bool {
-        self.found = items.find_map(&self.op);
-        self.found.is_none()
+    fn serial(self, mut items: impl Iterator<Item = T>) -> Option<R> {
+        items.find_map(self.0)
     }
 
-    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) -> Option<R> {
-        rest.into_par_iter().find_map_first(self.op)
-    }
-
-    fn finish(self) -> Option<R> {
-        self.found
+    fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> Option<R> {
+        items.into_par_iter().find_map_first(self.0)
     }
 }
 
-/// `fold` then `reduce`, in order, stopping once `done(acc)`.
-pub(crate) struct Fold<A, ID, F, C, D> {
-    pub(crate) acc: Option<A>,
-    pub(crate) ops: FoldOps<ID, F, C, D>,
-}
-
-/// The functions of a [`Fold`], shared by its tasks.
-pub(crate) struct FoldOps<ID, F, C, D> {
+/// `fold` then `reduce`, in order; a task stops folding once `done(acc)`.
+pub(crate) struct Fold<ID, F, C, D> {
     pub(crate) identity: ID,
     pub(crate) fold: F,
     pub(crate) combine: C,
     pub(crate) done: D,
 }
 
-impl<T, A, ID, F, C, D> Phases<T> for Fold<A, ID, F, C, D>
+impl<T, A, ID, F, C, D> Phases<T> for Fold<ID, F, C, D>
 where
     T: Send,
     A: Send,
@@ -425,27 +447,18 @@ where
 {
     type Output = A;
 
-    fn serial(&mut self, items: impl Iterator<Item = T>) -> bool {
-        let ops = &self.ops;
-        let mut acc = self.acc.take().unwrap_or_else(&ops.identity);
+    fn serial(self, items: impl Iterator<Item = T>) -> A {
+        let mut acc = (self.identity)();
         for item in items {
-            acc = (ops.fold)(acc, item);
-            if (ops.done)(&acc) {
-                self.acc = Some(acc);
-                return false;
+            acc = (self.fold)(acc, item);
+            if (self.done)(&acc) {
+                break;
             }
         }
-        self.acc = Some(acc);
-        true
+        acc
     }
 
-    fn parallel<Pr: Producer<Item = T>>(self, rest: Rest<'_, Pr>) -> A {
-        let prefix = self.acc.unwrap_or_else(&self.ops.identity);
-        let rest = rest.fold(&self.ops);
-        (self.ops.combine)(prefix, rest)
-    }
-
-    fn finish(self) -> A {
-        self.acc.unwrap_or_else(self.ops.identity)
+    fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> A {
+        items.fold(&self)
     }
 }

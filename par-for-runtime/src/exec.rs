@@ -16,7 +16,7 @@ where
 {
     match progress_bar(options, &source) {
         None => pool::install(options.threads, || {
-            source.drive_for_each(options.min_len, body)
+            source.drive_for_each(options.run(), body)
         }),
         Some(bar) => {
             let body = |item| {
@@ -24,7 +24,7 @@ where
                 bar.tick();
             };
             pool::install(options.threads, || {
-                source.drive_for_each(options.min_len, body)
+                source.drive_for_each(options.run(), body)
             });
             bar.finish();
         }
@@ -41,7 +41,7 @@ where
 {
     let bar = progress_bar(options, &source);
     let first = pool::install(options.threads, || {
-        source.drive_find_first(options.min_len, |item| {
+        source.drive_find_first(options.run(), |item| {
             let flow = body(item);
             if let Some(bar) = &bar {
                 bar.tick();

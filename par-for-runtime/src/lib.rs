@@ -30,6 +30,7 @@ pub use stream::{stream, stream_unordered, Stream};
 /// attribute, not these calls.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::drive::Site;
     pub use crate::exec::{for_each, for_each_flow};
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
     pub use crate::options::Options;

@@ -1,8 +1,12 @@
 //! The options of `#[par_for(...)]`, as the generated code passes them to the runtime.
 
+use crate::drive::Site;
+use crate::source::Run;
+
 /// How one annotated loop runs. Built by the generated code with the builder methods.
 #[derive(Clone, Debug)]
 pub struct Options {
+    pub(crate) site: Option<&'static Site>,
     pub(crate) threads: Option<usize>,
     pub(crate) min_len: Option<usize>,
     pub(crate) parallel_if: bool,
@@ -19,10 +23,25 @@ impl Options {
     /// The defaults: the current pool, rayon's granularity, always parallel.
     pub fn new() -> Self {
         Options {
+            site: None,
             threads: None,
             min_len: None,
             parallel_if: true,
             progress: None,
+        }
+    }
+
+    /// What this loop's site has learnt about the cost of its items, so that a loop too
+    /// small to gain from the pool runs serially (see `Site`).
+    pub fn site(mut self, site: &'static Site) -> Self {
+        self.site = Some(site);
+        self
+    }
+
+    pub(crate) fn run(&self) -> Run<'static> {
+        Run {
+            min_len: self.min_len,
+            site: self.site,
         }
     }
 

@@ -117,6 +117,11 @@ mod bar {
             // loop left early (`break`, a panic); this keeps the true count.
             self.bar.set_position(self.counts.total());
             self.bar.abandon();
+            // `abandon` leaves the cursor at the end of the bar's line; what the program
+            // prints next belongs on a line of its own.
+            if !self.bar.is_hidden() {
+                eprintln!();
+            }
         }
     }
 

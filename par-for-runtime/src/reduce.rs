@@ -40,7 +40,7 @@ where
     };
     let (acc, first) = pool::install(options.threads, || {
         source.drive_fold(
-            options.min_len,
+            options.run(),
             || (identity(), None),
             |(acc, exit), item| match exit {
                 Some(exit) => (acc, Some(exit)),
@@ -80,7 +80,7 @@ where
 {
     match crate::exec::progress_bar(options, &source) {
         None => pool::install(options.threads, || {
-            source.drive_fold(options.min_len, identity, body, combine, |_| false)
+            source.drive_fold(options.run(), identity, body, combine, |_| false)
         }),
         Some(bar) => {
             let body = |acc, item| {
@@ -89,7 +89,7 @@ where
                 acc
             };
             let acc = pool::install(options.threads, || {
-                source.drive_fold(options.min_len, identity, body, combine, |_| false)
+                source.drive_fold(options.run(), identity, body, combine, |_| false)
             });
             bar.finish();
             acc

@@ -23,7 +23,7 @@ use rayon::iter::{
 };
 use rayon::slice::{ParallelSlice, ParallelSliceMut};
 
-use crate::drive::{drive, FindFirst, Fold, FoldOps, ForEach};
+use crate::drive::{drive, FindFirst, Fold, ForEach, Site};
 
 /// An indexed parallel iterator rayon splits natively (no bridge).
 #[derive(Debug)]
@@ -318,6 +318,13 @@ impl<I: Iterator> Bridge<I> {
     }
 }
 
+/// How one loop runs: its task size and what its site learnt.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    pub(crate) min_len: Option<usize>,
+    pub(crate) site: Option<&'a Site>,
+}
+
 /// Something the pool can run a loop over: a [`Native`], [`Unindexed`] or [`Bridge`].
 ///
 /// Every way of running stops starting new items after a panic in one, and re-raises
@@ -330,12 +337,12 @@ pub trait Source: Send + Sized {
     /// The number of items, when known before the loop (for the progress bar).
     fn len_hint(&self) -> Option<usize>;
     /// Runs `op` for every item.
-    fn drive_for_each<F>(self, min_len: Option<usize>, op: F)
+    fn drive_for_each<F>(self, run: Run<'_>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send;
     /// Runs `op` for items in parallel and returns the first `Some` in iteration order;
     /// items after it are not started once it is known, every item before it completes.
-    fn drive_find_first<F, T>(self, min_len: Option<usize>, op: F) -> Option<T>
+    fn drive_find_first<F, T>(self, run: Run<'_>, op: F) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send;
@@ -343,7 +350,7 @@ pub trait Source: Send + Sized {
     /// order, `combine(left, right)`; a task stops folding once `done(acc)`.
     fn drive_fold<A, ID, F, C, D>(
         self,
-        min_len: Option<usize>,
+        run: Run<'_>,
         identity: ID,
         fold: F,
         combine: C,
@@ -363,22 +370,22 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
     fn len_hint(&self) -> Option<usize> {
         Some(self.0.len())
     }
-    fn drive_for_each<F>(self, min_len: Option<usize>, op: F)
+    fn drive_for_each<F>(self, run: Run<'_>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
     {
-        drive(self.0, min_len, ForEach(op))
+        drive(self.0, run.min_len, run.site, ForEach(op))
     }
-    fn drive_find_first<F, T>(self, min_len: Option<usize>, op: F) -> Option<T>
+    fn drive_find_first<F, T>(self, run: Run<'_>, op: F) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
     {
-        drive(self.0, min_len, FindFirst { op, found: None })
+        drive(self.0, run.min_len, run.site, FindFirst(op))
     }
     fn drive_fold<A, ID, F, C, D>(
         self,
-        min_len: Option<usize>,
+        run: Run<'_>,
         identity: ID,
         fold: F,
         combine: C,
@@ -391,44 +398,38 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
     {
-        let ops = FoldOps {
+        let phases = Fold {
             identity,
             fold,
             combine,
             done,
         };
-        drive(self.0, min_len, Fold { acc: None, ops })
+        drive(self.0, run.min_len, run.site, phases)
     }
 }
 
-/// Rayon sizes the tasks of an unindexed iterator itself, so `min_len` does not apply.
+/// Rayon sizes the tasks of an unindexed iterator itself, so `min_len` does not apply,
+/// and without a length there is no estimate to keep small loops serial.
 impl<P: ParallelIterator> Source for Unindexed<P> {
     type Item = P::Item;
     const NATIVE: bool = true;
     fn len_hint(&self) -> Option<usize> {
         self.0.opt_len()
     }
-    fn drive_for_each<F>(self, _: Option<usize>, op: F)
+    fn drive_for_each<F>(self, _: Run<'_>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
     {
         self.0.panic_fuse().for_each(op)
     }
-    fn drive_find_first<F, T>(self, _: Option<usize>, op: F) -> Option<T>
+    fn drive_find_first<F, T>(self, _: Run<'_>, op: F) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
     {
         self.0.panic_fuse().find_map_first(op)
     }
-    fn drive_fold<A, ID, F, C, D>(
-        self,
-        _: Option<usize>,
-        identity: ID,
-        fold: F,
-        combine: C,
-        _: D,
-    ) -> A
+    fn drive_fold<A, ID, F, C, D>(self, _: Run<'_>, identity: ID, fold: F, combine: C, _: D) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
@@ -443,7 +444,8 @@ impl<P: ParallelIterator> Source for Unindexed<P> {
     }
 }
 
-/// Items pulled one at a time from the serial iterator, so `min_len` does not apply.
+/// Items pulled one at a time from the serial iterator, so neither `min_len` nor the
+/// small-loop estimate applies.
 impl<I> Source for Bridge<I>
 where
     I: Iterator + Send,
@@ -457,13 +459,13 @@ where
             _ => None,
         }
     }
-    fn drive_for_each<F>(self, _: Option<usize>, op: F)
+    fn drive_for_each<F>(self, _: Run<'_>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
     {
         self.0.par_bridge().panic_fuse().for_each(op)
     }
-    fn drive_find_first<F, T>(self, _: Option<usize>, op: F) -> Option<T>
+    fn drive_find_first<F, T>(self, _: Run<'_>, op: F) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
@@ -474,7 +476,7 @@ where
     /// accumulators then combine in iteration order, as the serial loop's would.
     fn drive_fold<A, ID, F, C, D>(
         self,
-        min_len: Option<usize>,
+        run: Run<'_>,
         identity: ID,
         fold: F,
         combine: C,
@@ -488,6 +490,6 @@ where
         D: Fn(&A) -> bool + Sync + Send,
     {
         Native(self.0.collect::<Vec<_>>().into_par_iter())
-            .drive_fold(min_len, identity, fold, combine, done)
+            .drive_fold(run, identity, fold, combine, done)
     }
 }
