@@ -293,8 +293,9 @@ fn threads_used(n: u64, caller: ThreadId) -> usize {
 #[test]
 fn a_small_loop_run_again_stays_on_the_calling_thread() {
     // 100 trivial items take far less than starting the pool would. The first run
-    // teaches the loop's site what an item costs; later runs stay on the caller, so a
-    // small loop called again and again is never much slower than the serial loop.
+    // teaches the loop's site what the pool costs it; the next is tried on the caller,
+    // and it stays there while that is faster, so a small loop called again and again
+    // is never much slower than the serial loop.
     par_for::with_threads(4, || {
         let caller = thread::current().id();
         threads_used(100, caller);

@@ -1,82 +1,27 @@
 //! Driving an indexed source, where par-for does better than calling rayon directly.
 //!
-//! 1. **Small loops stay serial.** Every loop site keeps an estimate of what one item
-//!    costs ([`Site`]). When the whole loop is estimated to take less than starting the
-//!    pool would save, it runs serially, in order, on the calling thread: a small loop
-//!    called again and again is never much slower than the plain loop, where rayon
-//!    entered from outside its pool can be several times slower. The first run of a
-//!    site, and every loop worth it, goes to the pool in full.
+//! 1. **Small loops stay serial.** Every loop site remembers what its loop took serially
+//!    and on the pool ([`Site`]), and a small loop takes the faster way: called again and
+//!    again, it is never much slower than the plain loop, where rayon entered from
+//!    outside its pool can be several times slower. The first run of a site, and every
+//!    loop worth it, goes to the pool in full.
 //! 2. **A cheap panic fuse.** After a panic in any iteration, no task starts another
 //!    block of [`FUSE_BLOCK`] items; within a block the items are folded in a tight
 //!    loop, so a trivial body still vectorizes (rayon's `panic_fuse` checks a flag
 //!    before every item).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use rayon::iter::plumbing::{
     bridge_producer_consumer, Consumer, Folder, Producer, ProducerCallback, UnindexedConsumer,
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-/// What starting the pool from outside it costs (waking the workers, waiting for them),
-/// measured on Linux machines of 2 to 16 cores as 10 to 40 µs.
-pub(crate) const POOL_START: Duration = Duration::from_micros(40);
+use crate::site::{Site, Way};
 
 /// How many items a task folds between two looks at the panic flag.
 pub(crate) const FUSE_BLOCK: usize = 256;
-
-/// What one loop site has learnt about the cost of its items, in nanoseconds per item
-/// (`u64::MAX` until its first run). The generated code keeps one in a `static` per
-/// annotated loop.
-#[derive(Debug)]
-pub struct Site {
-    nanos_per_item: AtomicU64,
-}
-
-impl Site {
-    /// A site that knows nothing yet: its first run goes to the pool.
-    pub const fn new() -> Site {
-        Site {
-            nanos_per_item: AtomicU64::new(u64::MAX),
-        }
-    }
-
-    /// Whether `len` items are estimated to take so little that `threads` threads
-    /// cannot win back the pool's start-up.
-    fn is_small(&self, len: usize, threads: usize) -> bool {
-        let per_item = self.nanos_per_item.load(Ordering::Relaxed);
-        if per_item == u64::MAX || threads < 2 {
-            return false;
-        }
-        let serial = per_item as f64 * len as f64;
-        let saved = serial * (1.0 - 1.0 / threads as f64);
-        saved <= POOL_START.as_nanos() as f64
-    }
-
-    fn learn_serial(&self, elapsed: Duration, len: usize) {
-        self.learn(elapsed.as_nanos() as f64 / len.max(1) as f64);
-    }
-
-    /// A parallel run's wall time is the start-up plus the work shared by the threads.
-    fn learn_parallel(&self, elapsed: Duration, len: usize, threads: usize) {
-        let work = elapsed.saturating_sub(POOL_START).as_nanos() as f64 * threads as f64;
-        self.learn(work / len.max(1) as f64);
-    }
-
-    fn learn(&self, nanos_per_item: f64) {
-        self.nanos_per_item.store(
-            nanos_per_item.min((u64::MAX - 1) as f64) as u64,
-            Ordering::Relaxed,
-        );
-    }
-}
-
-impl Default for Site {
-    fn default() -> Self {
-        Site::new()
-    }
-}
 
 /// A loop run one of two ways.
 pub(crate) trait Phases<T: Send>: Sized {
@@ -124,19 +69,19 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
             site,
             phases,
         } = self;
-        let threads = rayon::current_num_threads();
-        let start = Instant::now();
         let Some(site) = site else {
             return phases.parallel(Rest::new(producer, len, min_len, &AtomicBool::new(false)));
         };
-        if site.is_small(len, threads) {
-            let output = phases.serial(producer.into_iter());
-            site.learn_serial(start.elapsed(), len);
-            return output;
-        }
-        let panicked = AtomicBool::new(false);
-        let output = phases.parallel(Rest::new(producer, len, min_len, &panicked));
-        site.learn_parallel(start.elapsed(), len, threads);
+        let start = Instant::now();
+        let way = site.choose(len, rayon::current_num_threads());
+        let output = match way {
+            Way::Serial => phases.serial(producer.into_iter()),
+            Way::Parallel => {
+                let panicked = AtomicBool::new(false);
+                phases.parallel(Rest::new(producer, len, min_len, &panicked))
+            }
+        };
+        site.learn(way, start.elapsed(), len);
         output
     }
 }

@@ -19,6 +19,7 @@ mod pipeline;
 mod pool;
 mod progress;
 mod reduce;
+mod site;
 mod source;
 mod stream;
 mod wide;
@@ -30,12 +31,12 @@ pub use stream::{stream, stream_unordered, Stream};
 /// attribute, not these calls.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::drive::Site;
     pub use crate::exec::{for_each, for_each_flow};
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
     pub use crate::options::Options;
     pub use crate::pipeline::{install, pipeline, IntoPipeline, ToIndexed};
     pub use crate::reduce::{for_each_fold, for_each_reduce};
+    pub use crate::site::Site;
     pub use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
     /// The identities and combining functions of `reduce(VAR: OP)`.

@@ -1,6 +1,6 @@
 //! The options of `#[par_for(...)]`, as the generated code passes them to the runtime.
 
-use crate::drive::Site;
+use crate::site::Site;
 use crate::source::Run;
 
 /// How one annotated loop runs. Built by the generated code with the builder methods.
@@ -31,8 +31,8 @@ impl Options {
         }
     }
 
-    /// What this loop's site has learnt about the cost of its items, so that a loop too
-    /// small to gain from the pool runs serially (see `Site`).
+    /// What this loop's site has learnt about its run times serially and on the pool,
+    /// so that a loop too small to gain from the pool runs serially (see `Site`).
     pub fn site(mut self, site: &'static Site) -> Self {
         self.site = Some(site);
         self

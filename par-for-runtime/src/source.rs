@@ -23,7 +23,8 @@ use rayon::iter::{
 };
 use rayon::slice::{ParallelSlice, ParallelSliceMut};
 
-use crate::drive::{drive, FindFirst, Fold, ForEach, Site};
+use crate::drive::{drive, FindFirst, Fold, ForEach};
+use crate::site::Site;
 
 /// An indexed parallel iterator rayon splits natively (no bridge).
 #[derive(Debug)]

@@ -1,0 +1,240 @@
+//! Choosing, for each annotated loop, between running it serially on the calling thread
+//! and on the pool, by what that loop took each way on its earlier runs.
+//!
+//! Rayon entered from outside its pool pays to wake the workers and to wait for them:
+//! 10 to 100 µs on Linux. A loop that takes less than that serially loses by going to
+//! the pool, and nothing in its source tells us so; only its run times do.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The two ways of running a loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Way {
+    Serial,
+    Parallel,
+}
+
+/// What one loop site has learnt about running its loop serially and in parallel: the
+/// wall time per item each way, in picoseconds (trivial bodies take a fraction of a
+/// nanosecond). The generated code keeps one in a `static` per annotated loop.
+///
+/// - The first run of a site goes to the pool.
+/// - A loop that takes long is never run serially.
+/// - A small loop (under [`EXPLORE_BELOW`] the faster way) is tried serially, and from
+///   then on each run takes the faster way, but for a streak of [`STREAK`] runs that
+///   take the other way, in case things changed. A streak, because the first parallel
+///   runs after serial ones find the workers asleep, where a program calling the loop
+///   again and again would find them awake. The first run of a streak is not learnt
+///   from, the second replaces what was known, later ones are averaged in. Streaks
+///   come [`FIRST_STREAK_AFTER`] runs apart, twice as far each time up to
+///   [`LAST_STREAK_AFTER`], and that far again when the faster way changes: a loop
+///   whose two ways differ much loses little to the exploring.
+///
+/// Several threads running the same loop at once may update a site in any order; each
+/// run still takes one of the two ways whole, so results never depend on it.
+#[derive(Debug)]
+pub struct Site {
+    serial: AtomicU64,
+    parallel: AtomicU64,
+    runs: AtomicU64,
+    /// The run that starts the next streak, and the distance to the one after it.
+    next_streak: AtomicU64,
+    streak_distance: AtomicU64,
+    /// The faster way when last asked (`Way as u64`, or `NO_WAY`).
+    faster: AtomicU64,
+    /// The way of the last run learnt from (`Way as u64` in the high half) and how many
+    /// runs in a row took it.
+    in_a_row: AtomicU64,
+}
+
+const UNKNOWN: u64 = u64::MAX;
+const NO_WAY: u64 = u64::MAX;
+
+/// A loop estimated to take less than this the faster way is small enough to explore.
+const EXPLORE_BELOW: Duration = Duration::from_micros(500);
+
+/// How many runs in a row a small loop takes the way it does not currently take.
+const STREAK: u64 = 16;
+
+/// How many runs of a small loop come before its first streak, and after the streak
+/// that followed a change of the faster way.
+const FIRST_STREAK_AFTER: u64 = 256;
+
+/// The longest distance between two streaks.
+const LAST_STREAK_AFTER: u64 = 16 * 1024;
+
+impl Site {
+    /// A site that knows nothing yet: its first run goes to the pool.
+    pub const fn new() -> Site {
+        Site {
+            serial: AtomicU64::new(UNKNOWN),
+            parallel: AtomicU64::new(UNKNOWN),
+            runs: AtomicU64::new(0),
+            next_streak: AtomicU64::new(FIRST_STREAK_AFTER),
+            streak_distance: AtomicU64::new(FIRST_STREAK_AFTER),
+            faster: AtomicU64::new(NO_WAY),
+            in_a_row: AtomicU64::new(NO_WAY),
+        }
+    }
+
+    /// How to run a loop of `len` items on a pool of `threads`.
+    pub(crate) fn choose(&self, len: usize, threads: usize) -> Way {
+        let parallel = self.parallel.load(Ordering::Relaxed);
+        if parallel == UNKNOWN {
+            return Way::Parallel;
+        }
+        let small = picos(EXPLORE_BELOW);
+        let parallel = parallel as f64 * len as f64;
+        let serial = match self.serial.load(Ordering::Relaxed) {
+            // Never run serially: try it only if even `threads` times the parallel time is short.
+            UNKNOWN if parallel * (threads as f64) < small => return Way::Serial,
+            UNKNOWN => return Way::Parallel,
+            serial => serial as f64 * len as f64,
+        };
+        let (faster, other) = if serial <= parallel {
+            (Way::Serial, Way::Parallel)
+        } else {
+            (Way::Parallel, Way::Serial)
+        };
+        if serial.min(parallel) >= small {
+            return faster;
+        }
+        if self.is_exploring(faster) {
+            other
+        } else {
+            faster
+        }
+    }
+
+    /// Counts a run of a small loop whose faster way is `faster`; whether it belongs to
+    /// a streak of the other way.
+    fn is_exploring(&self, faster: Way) -> bool {
+        let run = self.runs.fetch_add(1, Ordering::Relaxed);
+        if self.faster.swap(faster as u64, Ordering::Relaxed) != faster as u64 {
+            self.streak_distance
+                .store(FIRST_STREAK_AFTER, Ordering::Relaxed);
+            self.next_streak
+                .store(run + FIRST_STREAK_AFTER, Ordering::Relaxed);
+            return false;
+        }
+        let next = self.next_streak.load(Ordering::Relaxed);
+        if run < next {
+            return false;
+        }
+        if run < next + STREAK {
+            return true;
+        }
+        let distance = (self.streak_distance.load(Ordering::Relaxed) * 2).min(LAST_STREAK_AFTER);
+        self.streak_distance.store(distance, Ordering::Relaxed);
+        self.next_streak.store(run + distance, Ordering::Relaxed);
+        false
+    }
+
+    /// Takes in that a run of `len` items the given way took `elapsed`.
+    pub(crate) fn learn(&self, way: Way, elapsed: Duration, len: usize) {
+        let slot = match way {
+            Way::Serial => &self.serial,
+            Way::Parallel => &self.parallel,
+        };
+        let sample = (picos(elapsed) / len.max(1) as f64).min((UNKNOWN - 1) as f64);
+        let in_a_row = self.count_in_a_row(way);
+        let old = slot.load(Ordering::Relaxed);
+        let new = match in_a_row {
+            _ if old == UNKNOWN => sample,
+            1 => return,
+            2 => sample,
+            _ => 0.75 * old as f64 + 0.25 * sample,
+        };
+        slot.store(new as u64, Ordering::Relaxed);
+    }
+
+    /// Records a run taking `way`; how many runs in a row took it, this one included.
+    fn count_in_a_row(&self, way: Way) -> u64 {
+        let way = way as u64;
+        let last = self.in_a_row.load(Ordering::Relaxed);
+        let in_a_row = if last != NO_WAY && last >> 32 == way {
+            (last & u64::from(u32::MAX)) + 1
+        } else {
+            1
+        };
+        let capped = in_a_row.min(u64::from(u32::MAX));
+        self.in_a_row.store(way << 32 | capped, Ordering::Relaxed);
+        capped
+    }
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site::new()
+    }
+}
+
+fn picos(duration: Duration) -> f64 {
+    duration.as_nanos() as f64 * 1e3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MICROS: fn(u64) -> Duration = Duration::from_micros;
+
+    fn ways(site: &Site, runs: u64, len: usize, threads: usize) -> Vec<Way> {
+        (0..runs).map(|_| site.choose(len, threads)).collect()
+    }
+
+    #[test]
+    fn an_unknown_site_goes_to_the_pool() {
+        assert_eq!(Site::new().choose(1000, 4), Way::Parallel);
+    }
+
+    #[test]
+    fn a_big_loop_is_never_tried_serially() {
+        let site = Site::new();
+        // 10^8 items in 10 ms on 2 threads.
+        site.learn(Way::Parallel, Duration::from_millis(10), 100_000_000);
+        assert!(ways(&site, 2 * FIRST_STREAK_AFTER, 100_000_000, 2)
+            .iter()
+            .all(|&way| way == Way::Parallel));
+    }
+
+    #[test]
+    fn a_small_loop_takes_the_faster_way_and_explores_in_streaks_ever_further_apart() {
+        let site = Site::new();
+        // 1000 items in 40 µs on the pool: short enough to try serially...
+        site.learn(Way::Parallel, MICROS(40), 1000);
+        assert_eq!(site.choose(1000, 2), Way::Serial);
+        // ...where they take 25 µs (the first serial run is learnt from: nothing was known).
+        site.learn(Way::Serial, MICROS(25), 1000);
+        let runs = FIRST_STREAK_AFTER * 7 + STREAK * 3 + 1;
+        let chosen = ways(&site, runs, 1000, 2);
+        let streak_starts: Vec<usize> = (0..chosen.len())
+            .filter(|&i| chosen[i] == Way::Parallel && (i == 0 || chosen[i - 1] == Way::Serial))
+            .collect();
+        let first = FIRST_STREAK_AFTER as usize;
+        let streak = STREAK as usize;
+        let second = first + streak + 2 * first;
+        let third = second + streak + 4 * first;
+        assert_eq!(streak_starts, [first, second, third]);
+        for &start in &streak_starts {
+            assert!(chosen[start..start + streak]
+                .iter()
+                .all(|&w| w == Way::Parallel));
+            assert_eq!(chosen[start + streak], Way::Serial);
+        }
+    }
+
+    #[test]
+    fn a_streak_forgets_its_cold_first_run_and_replaces_the_old_estimate() {
+        let site = Site::new();
+        site.learn(Way::Parallel, MICROS(400), 1000); // the pool's first, cold start
+        site.learn(Way::Serial, MICROS(25), 1000);
+        site.learn(Way::Serial, MICROS(25), 1000);
+        // A streak on the pool: asleep at first, then awake and faster than serial.
+        site.learn(Way::Parallel, MICROS(60), 1000);
+        site.learn(Way::Parallel, MICROS(15), 1000);
+        site.learn(Way::Parallel, MICROS(15), 1000);
+        assert_eq!(site.choose(1000, 2), Way::Parallel);
+    }
+}
