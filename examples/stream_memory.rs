@@ -132,7 +132,7 @@ fn main() {
         "items", "run", "peak RSS", "time", "items/s", "vs par_bridge"
     );
     println!("{}", "-".repeat(89));
-    let default_window = format!("par_for::stream, window {}", 16 * threads);
+    let default_window = format!("par_for::stream, window {}", 64 * threads);
     let wide_window = format!("par_for::stream, window {WIDE_WINDOW}");
     let runs = [
         ("stream", default_window.as_str()),

@@ -1,10 +1,13 @@
 //! Streaming: Python's `Pool.imap` and `Pool.imap_unordered` (form 3).
 //!
-//! The calling thread pulls the source lazily, in order, and queues each item with its
-//! index. Runner jobs on the pool (at most one per pool thread, started when items wait
-//! and no runner is free) take the queued items oldest first, run the task and put the
-//! results in a shared "done" list; the calling thread takes them from there and
-//! delivers them, in input order through a small reorder buffer, or as they completed.
+//! The calling thread pulls the source lazily, in order, and queues the items with their
+//! indices, as many as the window has room for under one lock (sooner if the source is
+//! slow). Runner jobs on the pool (at most one per pool thread, started when items wait
+//! and no runner is free) take the queued items oldest first, a share of the queue at a
+//! time, run the task and put the results in a shared "done" list; the calling thread
+//! takes them from there and delivers them, in input order through a small reorder
+//! buffer, or as they completed. Taking the lock per batch rather than per item is what
+//! lets microsecond tasks keep up with rayon's `par_bridge`.
 //! At most `window` items are *in flight* (pulled but not yet delivered): one more is
 //! pulled only when one is delivered, so an infinite source works and memory stays flat.
 //!
@@ -43,7 +46,7 @@ use crate::progress::Progress;
 type Done<T> = (usize, std::thread::Result<T>);
 
 /// How many items may be in flight per pool thread when no `window` is given.
-const WINDOW_PER_THREAD: usize = 16;
+const WINDOW_PER_THREAD: usize = 64;
 
 /// Streams `task` over `source` on the pool and yields the results **in input order**,
 /// like Python's `Pool.imap`.
@@ -51,7 +54,7 @@ const WINDOW_PER_THREAD: usize = 16;
 /// The source is pulled lazily on the thread that iterates the [`Stream`]; each result is
 /// yielded as soon as it and every earlier one are done (when results pour in, they are
 /// handed over in small batches, which may hold one back by up to a millisecond). At most
-/// [`window`](Stream::window) items are in flight (default: 16 × the pool's threads), so
+/// [`window`](Stream::window) items are in flight (default: 64 × the pool's threads), so
 /// the source may be endless and memory stays bounded. Dropping the stream stops it.
 ///
 /// The task runs on the calling thread's pool (rayon's global pool, sized by
@@ -150,6 +153,7 @@ impl<T: Send + 'static> Stream<T> {
             }
             let feed = PoolFeed {
                 items,
+                batch: Vec::new(),
                 shared: Arc::new(Shared::new(task, plan.threads)),
                 pool: plan.pool.clone(),
             };
@@ -166,7 +170,7 @@ impl<T: Send + 'static> Stream<T> {
 
 impl<T> Stream<T> {
     /// At most `n` items in flight (pulled from the source but not yet yielded).
-    /// The default is 16 × the pool's threads: enough that tasks of about a microsecond
+    /// The default is 64 × the pool's threads: enough that tasks of about a microsecond
     /// keep every thread busy between two wake-ups of the calling thread. A larger window
     /// smooths out tasks of uneven cost; a smaller one bounds memory more tightly.
     ///
@@ -291,7 +295,7 @@ impl Default for StreamOptions {
 }
 
 impl StreamOptions {
-    /// In input order, on the current pool, with the default window (16 × its threads).
+    /// In input order, on the current pool, with the default window (64 × its threads).
     ///
     /// ```
     /// let options = par_for_runtime::__private::StreamOptions::new();
@@ -460,6 +464,7 @@ where
 {
     let mut feed = ScopeFeed {
         items,
+        batch: Vec::new(),
         shared,
         scope,
     };
@@ -495,9 +500,10 @@ impl Plan {
 
 /// The calling thread's handle on the runners of one stream.
 trait Feed<T> {
-    /// Pulls the next item from the source and queues it as item `index`, starting a
-    /// runner if one is needed; `false` when the source is exhausted.
-    fn launch(&mut self, index: usize) -> bool;
+    /// Pulls up to `max` items from the source and queues them as items `first..`,
+    /// starting runners as needed; how many it pulled (fewer once the source is
+    /// exhausted).
+    fn launch(&mut self, first: usize, max: usize) -> usize;
     /// The shared state of the stream.
     fn exchange(&self) -> &dyn Exchange<T>;
 }
@@ -516,6 +522,7 @@ trait Exchange<T> {
 /// The feed of a [`Stream`]: owns the source; runners are `'static` jobs.
 struct PoolFeed<It: Iterator, F, T> {
     items: It,
+    batch: Vec<It::Item>,
     shared: Arc<Shared<F, T, It::Item>>,
     pool: Option<Arc<ThreadPool>>,
 }
@@ -527,19 +534,21 @@ where
     F: Fn(It::Item) -> T + Send + Sync + 'static,
     T: Send + 'static,
 {
-    fn launch(&mut self, index: usize) -> bool {
-        let Some(item) = self.items.next() else {
-            return false;
-        };
-        if self.shared.queue(index, item) {
-            let shared = Arc::clone(&self.shared);
+    fn launch(&mut self, first: usize, max: usize) -> usize {
+        let PoolFeed {
+            items,
+            batch,
+            shared,
+            pool,
+        } = self;
+        shared.pull(items, first, max, batch, || {
+            let shared = Arc::clone(shared);
             let runner = move || shared.runner();
-            match &self.pool {
+            match pool {
                 Some(pool) => pool.spawn_fifo(runner),
                 None => rayon::spawn_fifo(runner),
             }
-        }
-        true
+        })
     }
 
     fn exchange(&self) -> &dyn Exchange<T> {
@@ -556,6 +565,7 @@ impl<It: Iterator, F, T> Drop for PoolFeed<It, F, T> {
 /// The feed of [`stream_for_each`]: runners are jobs of a scope, so the task may borrow.
 struct ScopeFeed<'a, 'scope, It: Iterator, F, T> {
     items: It,
+    batch: Vec<It::Item>,
     shared: &'scope Shared<F, T, It::Item>,
     scope: &'a rayon::ScopeFifo<'scope>,
 }
@@ -567,15 +577,12 @@ where
     F: Fn(It::Item) -> T + Sync,
     T: Send,
 {
-    fn launch(&mut self, index: usize) -> bool {
-        let Some(item) = self.items.next() else {
-            return false;
-        };
-        if self.shared.queue(index, item) {
-            let shared = self.shared;
-            self.scope.spawn_fifo(move |_| shared.runner());
-        }
-        true
+    fn launch(&mut self, first: usize, max: usize) -> usize {
+        let shared = self.shared;
+        let scope = self.scope;
+        shared.pull(&mut self.items, first, max, &mut self.batch, || {
+            scope.spawn_fifo(move |_| shared.runner());
+        })
     }
 
     fn exchange(&self) -> &dyn Exchange<T> {
@@ -645,56 +652,80 @@ impl<F, T, X> Shared<F, T, X> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Queues item `index` (on the calling thread); `true` when a runner must be
-    /// started for it.
-    fn queue(&self, index: usize, item: X) -> bool {
-        let mut inner = self.lock();
-        inner.queued.push_back((index, item));
-        self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
-        let start = inner.runners < self.max_runners;
-        if start {
-            inner.runners += 1;
+    /// Pulls up to `max` items of `items` on the calling thread and queues them as
+    /// items `first..`, calling `start_runner` for each runner to start; how many it
+    /// pulled. Items are queued in one batch, or in several when the source is slow, so
+    /// that runners never wait more than [`PULL_PATIENCE`] for pulled items.
+    fn pull(
+        &self,
+        items: &mut impl Iterator<Item = X>,
+        first: usize,
+        max: usize,
+        batch: &mut Vec<X>,
+        mut start_runner: impl FnMut(),
+    ) -> usize {
+        let mut pulled = 0;
+        let mut since = Instant::now();
+        while pulled < max {
+            let Some(item) = items.next() else {
+                break;
+            };
+            batch.push(item);
+            pulled += 1;
+            if pulled < max && since.elapsed() >= PULL_PATIENCE {
+                let runners = self.queue(first + pulled - batch.len(), batch);
+                (0..runners).for_each(|_| start_runner());
+                since = Instant::now();
+            }
         }
+        let runners = self.queue(first + pulled - batch.len(), batch);
+        (0..runners).for_each(|_| start_runner());
+        pulled
+    }
+
+    /// Queues the items of `batch` as items `first..` (on the calling thread); how many
+    /// runners must be started for them.
+    fn queue(&self, first: usize, batch: &mut Vec<X>) -> usize {
+        if batch.is_empty() {
+            return 0;
+        }
+        let mut inner = self.lock();
+        let count = batch.len();
+        inner.queued.extend((first..).zip(batch.drain(..)));
+        self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
+        let start = (self.max_runners - inner.runners).min(count);
+        inner.runners += start;
         start
     }
 
-    /// A runner, on a pool thread: runs queued items, oldest first, until none is
-    /// left. Never unwinds: a panic in the task becomes the item's result.
+    /// A runner, on a pool thread: runs queued items, oldest first, a few at a time,
+    /// until none is left. Never unwinds: a panic in the task becomes the item's result.
     fn runner(&self)
     where
         F: Fn(X) -> T,
     {
-        let mut finished: Option<Done<T>> = None;
+        let mut finished = Vec::new();
+        let mut next = Vec::new();
         let mut lingered = false;
         loop {
-            let mut notify = false;
-            let next = {
+            let notify = {
                 let mut inner = self.lock();
-                if let Some(done) = finished.take() {
-                    let index = done.0;
-                    inner.done.push(done);
-                    self.done_len.store(inner.done.len(), Ordering::Relaxed);
-                    if let Some(want) = inner.waiting {
-                        if inner.done.len() >= want.count
-                            || index == want.front
-                            || inner.queued.is_empty()
-                        {
-                            inner.waiting = None;
-                            notify = true;
-                        }
-                    }
-                }
-                let next = inner.queued.pop_front();
+                let notify = self.file(&mut inner, &mut finished);
+                let take = self.chunk(inner.queued.len());
+                next.extend(inner.queued.drain(..take));
                 self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
-                if next.is_none() && lingered {
+                if next.is_empty() && lingered {
                     inner.runners -= 1;
                 }
-                next
+                notify
             };
             if notify {
                 self.wake.notify_one();
             }
-            if next.is_none() && !lingered {
+            if next.is_empty() {
+                if lingered {
+                    return;
+                }
                 // The calling thread may be about to queue more: wait a moment for it
                 // rather than end, and be started again at the cost of a wake-up.
                 lingered = true;
@@ -705,9 +736,27 @@ impl<F, T, X> Shared<F, T, X> {
                 continue;
             }
             lingered = false;
-            let Some((index, item)) = next else {
-                return;
-            };
+            self.run_chunk(&mut next, &mut finished);
+        }
+    }
+
+    /// How many of `queued` items one runner takes at once: a share small enough that
+    /// every runner gets some, so that a lock is taken per few items, not per item.
+    fn chunk(&self, queued: usize) -> usize {
+        (queued / (2 * self.max_runners))
+            .clamp(1, MAX_CHUNK)
+            .min(queued)
+    }
+
+    /// Runs the items of `chunk` in order into `finished`, skipping those stopped. After
+    /// a panic the rest of the chunk is dropped: those items come after it, and nothing
+    /// after a panicking item is needed.
+    fn run_chunk(&self, chunk: &mut Vec<(usize, X)>, finished: &mut Vec<Done<T>>)
+    where
+        F: Fn(X) -> T,
+    {
+        let mut items = chunk.drain(..);
+        while let Some((index, item)) = items.next() {
             if index >= self.stop.load(Ordering::Relaxed) {
                 quietly(move || drop(item));
                 continue;
@@ -718,7 +767,34 @@ impl<F, T, X> Shared<F, T, X> {
                 quietly(move || drop(outcome));
                 continue;
             }
-            finished = Some((index, outcome));
+            let panicked = outcome.is_err();
+            finished.push((index, outcome));
+            if panicked {
+                let rest: Vec<_> = items.by_ref().collect();
+                quietly(move || drop(rest));
+            }
+        }
+    }
+
+    /// Moves a runner's `finished` results to the done list; whether the calling thread
+    /// sleeps waiting for what just came.
+    fn file(&self, inner: &mut Inner<T, X>, finished: &mut Vec<Done<T>>) -> bool {
+        if finished.is_empty() {
+            return false;
+        }
+        let front_done = inner
+            .waiting
+            .is_some_and(|want| finished.iter().any(|(index, _)| *index == want.front));
+        inner.done.append(finished);
+        self.done_len.store(inner.done.len(), Ordering::Relaxed);
+        match inner.waiting {
+            Some(want)
+                if inner.done.len() >= want.count || front_done || inner.queued.is_empty() =>
+            {
+                inner.waiting = None;
+                true
+            }
+            _ => false,
         }
     }
 }
@@ -828,6 +904,10 @@ const FAST_WAIT: Duration = Duration::from_micros(200);
 const SPIN: Duration = Duration::from_micros(10);
 /// How long a runner that found the queue empty waits for more before it ends.
 const LINGER: Duration = Duration::from_micros(10);
+/// The most items a runner takes from the queue at once.
+const MAX_CHUNK: usize = 64;
+/// The longest pulled items wait on the calling thread before they are queued.
+const PULL_PATIENCE: Duration = Duration::from_micros(20);
 
 /// Runs `f`, ignoring a panic: a job on the pool must not unwind (a panic out of a
 /// spawned job aborts the process).
@@ -884,15 +964,14 @@ impl<T> Window<T> {
             return None;
         }
         loop {
-            while !self.source_done && self.pulled - self.delivered < self.capacity {
-                if feed.launch(self.pulled) {
-                    self.pulled += 1;
-                    if self.ordered {
-                        self.slots.push_back(None);
-                    }
-                } else {
-                    self.source_done = true;
+            let room = self.capacity - (self.pulled - self.delivered);
+            if !self.source_done && room > 0 {
+                let pulled = feed.launch(self.pulled, room);
+                self.pulled += pulled;
+                if self.ordered {
+                    self.slots.extend((0..pulled).map(|_| None));
                 }
+                self.source_done = pulled < room;
             }
             let next = if self.ordered {
                 match self.slots.front() {
@@ -977,15 +1056,13 @@ mod tests {
     }
 
     impl Feed<u32> for ByHand {
-        fn launch(&mut self, index: usize) -> bool {
-            let item = index as u32;
-            if item >= self.len {
-                return false;
-            }
-            self.launched.push(index);
-            // The runner is started later, by `finish`.
-            let _ = self.shared.queue(index, item);
-            true
+        fn launch(&mut self, first: usize, max: usize) -> usize {
+            let mut batch: Vec<u32> = (first as u32..self.len).take(max).collect();
+            self.launched.extend(first..first + batch.len());
+            let pulled = batch.len();
+            // The runners are started later, by `finish`.
+            let _ = self.shared.queue(first, &mut batch);
+            pulled
         }
 
         fn exchange(&self) -> &dyn Exchange<u32> {
@@ -1032,7 +1109,7 @@ mod tests {
         // Nothing is done yet: fill the window by hand, finishing in reverse.
         window.pulled = 0;
         for index in 0..3 {
-            assert!(feed.launch(index));
+            assert_eq!(feed.launch(index, 1), 1);
             window.pulled += 1;
             window.slots.push_back(None);
         }
@@ -1059,7 +1136,7 @@ mod tests {
         let mut feed = ByHand::new(3);
         let mut window = Window::new(&plan(3, false));
         for index in 0..3 {
-            assert!(feed.launch(index));
+            assert_eq!(feed.launch(index, 1), 1);
             window.pulled += 1;
         }
         feed.finish(&[1, 2, 0]);
@@ -1070,9 +1147,12 @@ mod tests {
     #[test]
     fn runners_share_the_queue_and_skip_what_is_stopped() {
         let shared = Shared::new(|x: u32| x + 1, 2);
-        assert!(shared.queue(0, 1), "the first item starts a runner");
-        assert!(shared.queue(1, 2), "the second item a second one");
-        assert!(!shared.queue(2, 3), "two at most");
+        assert_eq!(
+            shared.queue(0, &mut vec![1]),
+            1,
+            "the first item starts a runner"
+        );
+        assert_eq!(shared.queue(1, &mut vec![2, 3]), 1, "two at most");
         shared.runner();
         assert_eq!(
             shared.lock().runners,
@@ -1080,7 +1160,7 @@ mod tests {
             "the queue is empty: that runner ended"
         );
         shared.stop_from(0);
-        assert!(shared.queue(3, 4), "a free runner slot");
+        assert_eq!(shared.queue(3, &mut vec![4]), 1, "a free runner slot");
         shared.runner();
         shared.runner();
         assert_eq!(shared.lock().runners, 0);
@@ -1095,7 +1175,7 @@ mod tests {
     fn halting_drops_what_waits() {
         let shared = Shared::<_, Arc<()>, _>::new(|x: Arc<()>| x, 1);
         let item = Arc::new(());
-        shared.queue(0, Arc::clone(&item));
+        shared.queue(0, &mut vec![Arc::clone(&item)]);
         shared.halt();
         assert_eq!(Arc::strong_count(&item), 1);
         assert!(shared.lock().queued.is_empty());

@@ -127,8 +127,8 @@ fn the_callback_form_breaks_early_too() {
         }
     });
     assert_eq!(exit, None);
-    // Default window: 16 per thread.
-    assert!(pulled.load(Ordering::Relaxed) <= 11 + 16 * 2);
+    // Default window: 64 per thread.
+    assert!(pulled.load(Ordering::Relaxed) <= 11 + 64 * 2);
 }
 
 #[test]
