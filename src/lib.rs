@@ -180,6 +180,14 @@
 //! loop serially, in order, on the calling thread: the debugging switch. Nested
 //! annotated loops, and loops inside `threads = N` pools, never deadlock.
 //!
+//! Entering the pool from outside costs tens of microseconds (waking the workers,
+//! waiting for them), more than a small loop takes. So each annotated loop over a
+//! source of known length remembers how long it took serially and on the pool, and
+//! once it has seen that a run is short, takes the faster way; now and then it tries
+//! the other way again. A small loop called again and again is thus never much slower
+//! than the plain loop. Either way the results and the control-flow rules are the same;
+//! only which thread runs an iteration differs.
+//!
 //! [rayon]: https://docs.rs/rayon
 
 pub use par_for_macro::par_for;

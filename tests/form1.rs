@@ -293,13 +293,20 @@ fn threads_used(n: u64, caller: ThreadId) -> usize {
 #[test]
 fn a_small_loop_run_again_stays_on_the_calling_thread() {
     // 100 trivial items take far less than starting the pool would. The first run
-    // teaches the loop's site what the pool costs it; the next is tried on the caller,
-    // and it stays there while that is faster, so a small loop called again and again
-    // is never much slower than the serial loop.
+    // teaches the loop's site what the pool costs it; once a run on the pool has been
+    // short, the next is tried on the caller, and it stays there while that is
+    // faster, so a small loop called again and again is never much slower than the
+    // serial loop. (A loaded machine may make the first runs on the pool slow: the
+    // site then needs a few more to see that the loop is small.)
     par_for::with_threads(4, || {
         let caller = thread::current().id();
         threads_used(100, caller);
-        assert_eq!(threads_used(100, caller), 0);
+        let runs_until_serial = (1..=1000).find(|_| threads_used(100, caller) == 0);
+        assert!(
+            runs_until_serial.is_some(),
+            "1000 runs of a small loop, none on the calling thread alone"
+        );
+        assert_eq!(threads_used(100, caller), 0, "and it stays there");
     });
 }
 
