@@ -707,11 +707,17 @@ impl<F, T, X> Shared<F, T, X> {
         let mut finished = Vec::new();
         let mut next = Vec::new();
         let mut lingered = false;
+        // One item first: a costly task is then never taken in a chunk.
+        let mut cheap = false;
         loop {
             let notify = {
                 let mut inner = self.lock();
                 let notify = self.file(&mut inner, &mut finished);
-                let take = self.chunk(inner.queued.len());
+                let take = if cheap {
+                    self.chunk(inner.queued.len())
+                } else {
+                    inner.queued.len().min(1)
+                };
                 next.extend(inner.queued.drain(..take));
                 self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
                 if next.is_empty() && lingered {
@@ -736,12 +742,17 @@ impl<F, T, X> Shared<F, T, X> {
                 continue;
             }
             lingered = false;
+            let started = Instant::now();
+            let count = next.len() as u32;
             self.run_chunk(&mut next, &mut finished);
+            cheap = started.elapsed() / count < CHEAP_TASK;
         }
     }
 
-    /// How many of `queued` items one runner takes at once: a share small enough that
-    /// every runner gets some, so that a lock is taken per few items, not per item.
+    /// How many of `queued` items one runner takes at once when tasks are cheap: a
+    /// share small enough that every runner gets some, so that a lock is taken per few
+    /// items, not per item. (Costly tasks are taken one at a time: the lock costs them
+    /// nothing, and a chunk would hold back the items after the first.)
     fn chunk(&self, queued: usize) -> usize {
         (queued / (2 * self.max_runners))
             .clamp(1, MAX_CHUNK)
@@ -906,6 +917,8 @@ const SPIN: Duration = Duration::from_micros(10);
 const LINGER: Duration = Duration::from_micros(10);
 /// The most items a runner takes from the queue at once.
 const MAX_CHUNK: usize = 64;
+/// A task shorter than this is cheap enough to be taken with others in a chunk.
+const CHEAP_TASK: Duration = Duration::from_micros(50);
 /// The longest pulled items wait on the calling thread before they are queued.
 const PULL_PATIENCE: Duration = Duration::from_micros(20);
 

@@ -63,6 +63,20 @@ fn unordered_yields_in_completion_order() {
 }
 
 #[test]
+fn costly_tasks_are_taken_one_at_a_time() {
+    // Cheap tasks are taken from the queue a few at a time; a costly one must not hold
+    // back the items queued after it: 15 items of 5 ms all finish on the second thread
+    // while the first sleeps 200 ms on item 0.
+    let order: Vec<u64> = stream_unordered(0..16u64, |i| {
+        thread::sleep(Duration::from_millis(if i == 0 { 200 } else { 5 }));
+        i
+    })
+    .threads(2)
+    .collect();
+    assert_eq!(order.last(), Some(&0), "completion order: {order:?}");
+}
+
+#[test]
 fn unordered_yields_every_result_once() {
     let mut got: Vec<u64> = stream_unordered(0..3_000, work).window(7).collect();
     got.sort_unstable();
