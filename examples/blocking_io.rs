@@ -11,6 +11,8 @@
 //!     sizes = pool.map(download, urls)
 //! ```
 //!
+//! `random` is in `tutorial/mod.rs`, shared by the examples.
+//!
 //! ```text
 //! cargo run --release --example blocking_io            # 40 requests of 20-200 ms
 //! cargo run --release --example blocking_io -- --quick  # 40 requests of 1-10 ms
@@ -20,17 +22,8 @@ use std::time::{Duration, Instant};
 
 use par_for::par_for;
 
-/// A number in `[0, 1)` drawn from `seed` by a few xorshift steps: random-looking, the
-/// same on every run, and no dependency.
-fn random(seed: u64) -> f64 {
-    let mut x = seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    (x >> 11) as f64 / (1u64 << 53) as f64
-}
+mod tutorial;
+use tutorial::random;
 
 /// A simulated request: blocks for 10% to 100% of `latency`, "downloads" some bytes.
 fn download(url: &str, id: u64, latency: Duration) -> usize {

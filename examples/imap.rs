@@ -15,48 +15,19 @@
 //!         print(result)
 //! ```
 //!
+//! The task, the same as in the other examples of the tutorial, is in `tutorial/mod.rs`.
+//!
 //! ```text
-//! cargo run --release --example imap            # tasks of up to 1 s
+//! cargo run --release --example imap            # tasks of up to 600 ms
 //! cargo run --release --example imap -- --quick  # tasks of up to 20 ms
 //! ```
 
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use par_for::par_for;
 
-/// A number in `[0, 1)` drawn from `seed` by a few xorshift steps: random-looking, the
-/// same on every run, and no dependency.
-fn random(seed: u64) -> f64 {
-    let mut x = seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    (x >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// Keeps one core busy for `duration` (CPU work, where the tutorial sleeps).
-fn busy_for(duration: Duration) -> u64 {
-    let start = Instant::now();
-    let mut h = 1u64;
-    while start.elapsed() < duration {
-        for _ in 0..1_000 {
-            h = h
-                .wrapping_mul(0x5851_F42D_4C95_7F2D)
-                .wrapping_add(0x1405_7B7E_F767_814F);
-        }
-    }
-    black_box(h)
-}
-
-/// The task: draw a value in `[0, 1)`, work for that fraction of `unit`, return it.
-fn task(arg: u64, unit: Duration) -> f64 {
-    let value = random(arg);
-    busy_for(unit.mul_f64(value));
-    value
-}
+mod tutorial;
+use tutorial::{random, task, unit_from_args};
 
 /// The loop form. The body prints each result when it arrives, and keeps a running
 /// total in a plain local: it runs on this thread, one result at a time.
@@ -76,12 +47,7 @@ fn imap_loop(items: Vec<u64>, unit: Duration) -> f64 {
 }
 
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
-    let unit = if quick {
-        Duration::from_millis(20)
-    } else {
-        Duration::from_millis(600)
-    };
+    let unit = unit_from_args(Duration::from_millis(600));
     println!(
         "10 tasks of up to {unit:?} on a pool of {} threads; results in input order, each \
          printed as soon as it and all earlier ones are done:",

@@ -17,41 +17,20 @@
 //! No `flush=True` needed: `println!` from a pool thread locks stdout and writes the
 //! whole line, and the threads are in this process, so nothing waits in a child's buffer.
 //!
+//! `random` and `busy_for` are in `tutorial/mod.rs`, shared by the examples; the task
+//! here is this example's own, printing its value instead of returning it.
+//!
 //! ```text
 //! cargo run --release --example parallel_no_return            # tasks of up to 1 s
 //! cargo run --release --example parallel_no_return -- --quick  # tasks of up to 20 ms
 //! ```
 
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use par_for::par_for;
 
-/// A number in `[0, 1)` drawn from `seed` by a few xorshift steps: random-looking, the
-/// same on every run, and no dependency.
-fn random(seed: u64) -> f64 {
-    let mut x = seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    (x >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// Keeps one core busy for `duration` (CPU work, where the tutorial sleeps).
-fn busy_for(duration: Duration) -> u64 {
-    let start = Instant::now();
-    let mut h = 1u64;
-    while start.elapsed() < duration {
-        for _ in 0..1_000 {
-            h = h
-                .wrapping_mul(0x5851_F42D_4C95_7F2D)
-                .wrapping_add(0x1405_7B7E_F767_814F);
-        }
-    }
-    black_box(h)
-}
+mod tutorial;
+use tutorial::{busy_for, random, unit_from_args};
 
 /// The task returns nothing: it reports its value itself.
 fn task(arg: u64, unit: Duration, start: Instant) {
@@ -75,12 +54,7 @@ fn run(unit: Duration) -> Duration {
 }
 
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
-    let unit = if quick {
-        Duration::from_millis(20)
-    } else {
-        Duration::from_secs(1)
-    };
+    let unit = unit_from_args(Duration::from_secs(1));
     println!(
         "10 tasks on a pool of {} threads, each printing its value when it finishes:",
         par_for::current_threads()

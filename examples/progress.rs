@@ -10,31 +10,21 @@
 //!     results = list(tqdm(pool.imap(task, items), total=len(items), desc='crunching'))
 //! ```
 //!
+//! `busy_for`, the CPU work, is in `tutorial/mod.rs`, shared by the examples.
+//!
 //! ```text
 //! cargo run --release --example progress            # 400 items, about 3 s on 2 cores
 //! cargo run --release --example progress -- --quick  # 40 items
 //! ```
 
-use std::hint::black_box;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use par_for::par_for;
 
-/// Keeps one core busy for `duration`.
-fn busy_for(duration: Duration) -> u64 {
-    let start = Instant::now();
-    let mut h = 1u64;
-    while start.elapsed() < duration {
-        for _ in 0..1_000 {
-            h = h
-                .wrapping_mul(0x5851_F42D_4C95_7F2D)
-                .wrapping_add(0x1405_7B7E_F767_814F);
-        }
-    }
-    black_box(h)
-}
+mod tutorial;
+use tutorial::busy_for;
 
 #[par_for]
 fn crunch(items: u64, each: Duration) -> u64 {

@@ -28,6 +28,8 @@
 //!         pool.starmap(task, [(lock, path, i) for i in range(100)])
 //! ```
 //!
+//! `random` is in `tutorial/mod.rs`, shared by the examples.
+//!
 //! ```text
 //! cargo run --release --example shared_mutex            # 2000 items
 //! cargo run --release --example shared_mutex -- --quick  # 100 items
@@ -41,17 +43,8 @@ use std::sync::Mutex;
 
 use par_for::par_for;
 
-/// A number in `[0, 1)` drawn from `seed` by a few xorshift steps: random-looking, the
-/// same on every run, and no dependency.
-fn random(seed: u64) -> f64 {
-    let mut x = seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    (x >> 11) as f64 / (1u64 << 53) as f64
-}
+mod tutorial;
+use tutorial::random;
 
 /// Some CPU work per item: the number of Collatz steps from a random start.
 fn work(item: u64) -> u64 {

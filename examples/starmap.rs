@@ -11,41 +11,20 @@
 //!         print(result)
 //! ```
 //!
+//! `random` and `busy_for` are in `tutorial/mod.rs`, shared by the examples; the task
+//! here is this example's own, of three arguments.
+//!
 //! ```text
-//! cargo run --release --example starmap            # tasks of up to 1 s
+//! cargo run --release --example starmap            # tasks of up to 600 ms
 //! cargo run --release --example starmap -- --quick  # tasks of up to 20 ms
 //! ```
 
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use par_for::par_for;
 
-/// A number in `[0, 1)` drawn from `seed` by a few xorshift steps: random-looking, the
-/// same on every run, and no dependency.
-fn random(seed: u64) -> f64 {
-    let mut x = seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    (x >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// Keeps one core busy for `duration` (CPU work, where the tutorial sleeps).
-fn busy_for(duration: Duration) -> u64 {
-    let start = Instant::now();
-    let mut h = 1u64;
-    while start.elapsed() < duration {
-        for _ in 0..1_000 {
-            h = h
-                .wrapping_mul(0x5851_F42D_4C95_7F2D)
-                .wrapping_add(0x1405_7B7E_F767_814F);
-        }
-    }
-    black_box(h)
-}
+mod tutorial;
+use tutorial::{busy_for, random, unit_from_args};
 
 /// A task of three arguments: the value is drawn from all three.
 fn task(arg1: u64, arg2: u64, arg3: u64, unit: Duration) -> f64 {
@@ -74,12 +53,7 @@ fn starmap_loop(items: Vec<(u64, u64, u64)>, unit: Duration) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
-    let unit = if quick {
-        Duration::from_millis(20)
-    } else {
-        Duration::from_millis(600)
-    };
+    let unit = unit_from_args(Duration::from_millis(600));
     let items: Vec<(u64, u64, u64)> = (0..10).map(|i| (i, i * 2, i * 3)).collect();
     println!("items = {items:?}");
 
