@@ -151,3 +151,35 @@ fn float_reductions_agree_within_rounding() {
     let bound = v.len() as f64 * f64::EPSILON * v.iter().map(|x| x.abs()).sum::<f64>();
     assert!((parallel - serial).abs() <= bound);
 }
+
+fn concat(mut left: Vec<u64>, right: Vec<u64>) -> Vec<u64> {
+    left.extend(right);
+    left
+}
+
+/// A reduction over an endless iterator (run through the bridge), left by `break`: it
+/// must stop pulling, not read the source to its end first.
+#[par_for]
+fn multiples_until(step: u64, limit: u64) -> (Vec<u64>, u64) {
+    let mut seen = Vec::new();
+    let mut total = 0;
+    #[par_for(reduce(seen: concat, total: +))]
+    for x in (1u64..).filter(|x| x % step == 0) {
+        if x > limit {
+            break;
+        }
+        seen.push(x);
+        total += x;
+    }
+    (seen, total)
+}
+
+#[test]
+fn a_reduction_over_an_endless_bridged_iterator_stops_at_its_break() {
+    // 300_000 items before the break: more than the bridge reads at once, so several
+    // batches are folded, and their order must be kept (`concat` is not commutative).
+    let (seen, total) = par_for::with_threads(4, || multiples_until(3, 900_000));
+    let want: Vec<u64> = (1..=300_000).map(|i| 3 * i).collect();
+    assert_eq!(total, want.iter().sum::<u64>());
+    assert_eq!(seen, want);
+}

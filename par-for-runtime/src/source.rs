@@ -445,8 +445,11 @@ impl<P: ParallelIterator> Source for Unindexed<P> {
     }
 }
 
+/// How many bridged items a reduction reads and folds at once.
+const BRIDGE_BATCH: usize = 1 << 16;
+
 /// Items pulled one at a time from the serial iterator, so neither `min_len` nor the
-/// small-loop estimate applies.
+/// small-loop estimate applies (but for reductions, which fold native batches).
 impl<I> Source for Bridge<I>
 where
     I: Iterator + Send,
@@ -473,8 +476,12 @@ where
     {
         crate::bridge::find_first(self.0, op)
     }
-    /// Bridged items arrive in any order, so they are read into a `Vec` first: the
-    /// accumulators then combine in iteration order, as the serial loop's would.
+    /// Bridged items arrive in any order, so they are read into a `Vec`, a batch of
+    /// [`BRIDGE_BATCH`] at a time, each folded as a native source while the next is
+    /// read: the accumulators then combine in iteration order, as the serial loop's
+    /// would, memory holds two batches whatever the length of the source, and once a
+    /// batch is `done` (a `break`, `return` or `?`) no more than the batch read
+    /// meanwhile is read.
     fn drive_fold<A, ID, F, C, D>(
         self,
         run: Run<'_>,
@@ -490,7 +497,28 @@ where
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
     {
-        Native(self.0.collect::<Vec<_>>().into_par_iter())
-            .drive_fold(run, identity, fold, combine, done)
+        let mut items = self.0;
+        let mut batch: Vec<I::Item> = items.by_ref().take(BRIDGE_BATCH).collect();
+        let mut acc: Option<A> = None;
+        while !batch.is_empty() {
+            let fold_batch = || {
+                Native(std::mem::take(&mut batch).into_par_iter())
+                    .drive_fold(run, &identity, &fold, &combine, &done)
+            };
+            let read_next = || items.by_ref().take(BRIDGE_BATCH).collect::<Vec<_>>();
+            // Reading goes first: this thread starts on it at once, and the folding
+            // is taken up, and split further, by the other threads.
+            let (next, folded) = rayon::join(read_next, fold_batch);
+            let finished = done(&folded);
+            acc = Some(match acc {
+                Some(acc) => combine(acc, folded),
+                None => folded,
+            });
+            if finished {
+                break;
+            }
+            batch = next;
+        }
+        acc.unwrap_or_else(identity)
     }
 }
