@@ -654,8 +654,9 @@ impl<F, T, X> Shared<F, T, X> {
 
     /// Pulls up to `max` items of `items` on the calling thread and queues them as
     /// items `first..`, calling `start_runner` for each runner to start; how many it
-    /// pulled. Items are queued in one batch, or in several when the source is slow, so
-    /// that runners never wait more than [`PULL_PATIENCE`] for pulled items.
+    /// pulled. Items are queued in batches, one lock each; what was pulled is handed
+    /// over before the next pull whenever the runners have nothing queued (the source
+    /// may block, and they must not wait for it) or it has waited [`PULL_PATIENCE`].
     fn pull(
         &self,
         items: &mut impl Iterator<Item = X>,
@@ -666,20 +667,25 @@ impl<F, T, X> Shared<F, T, X> {
     ) -> usize {
         let mut pulled = 0;
         let mut since = Instant::now();
+        let mut hand_over = |batch: &mut Vec<X>, pulled: usize| {
+            let runners = self.queue(first + pulled - batch.len(), batch);
+            (0..runners).for_each(|_| start_runner());
+        };
         while pulled < max {
+            if !batch.is_empty()
+                && (self.queued_len.load(Ordering::Relaxed) == 0
+                    || since.elapsed() >= PULL_PATIENCE)
+            {
+                hand_over(batch, pulled);
+                since = Instant::now();
+            }
             let Some(item) = items.next() else {
                 break;
             };
             batch.push(item);
             pulled += 1;
-            if pulled < max && since.elapsed() >= PULL_PATIENCE {
-                let runners = self.queue(first + pulled - batch.len(), batch);
-                (0..runners).for_each(|_| start_runner());
-                since = Instant::now();
-            }
         }
-        let runners = self.queue(first + pulled - batch.len(), batch);
-        (0..runners).for_each(|_| start_runner());
+        hand_over(batch, pulled);
         pulled
     }
 

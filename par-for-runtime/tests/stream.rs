@@ -7,7 +7,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use par_for_runtime::__private::{stream_for_each, StreamOptions};
 use par_for_runtime::{stream, stream_unordered, with_threads};
@@ -74,6 +74,27 @@ fn costly_tasks_are_taken_one_at_a_time() {
     .threads(2)
     .collect();
     assert_eq!(order.last(), Some(&0), "completion order: {order:?}");
+}
+
+#[test]
+fn a_pulled_item_starts_while_the_source_blocks_on_the_next() {
+    // The first item comes at once, the second only after 300 ms: the task of the
+    // first must not wait in a batch for the second.
+    let start = Instant::now();
+    let source = (0..2u64).map(|i| {
+        if i == 1 {
+            thread::sleep(Duration::from_millis(300));
+        }
+        i
+    });
+    let started: Vec<Duration> = stream(source, move |_| start.elapsed())
+        .threads(2)
+        .collect();
+    assert!(
+        started[0] < Duration::from_millis(250),
+        "the first task started after {:?}",
+        started[0]
+    );
 }
 
 #[test]
