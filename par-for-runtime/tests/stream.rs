@@ -81,11 +81,10 @@ fn a_pulled_item_starts_while_the_source_blocks_on_the_next() {
     // The first item comes at once, the second only after 300 ms: the task of the
     // first must not wait in a batch for the second.
     let start = Instant::now();
-    let source = (0..2u64).map(|i| {
+    let source = (0..2u64).inspect(|&i| {
         if i == 1 {
             thread::sleep(Duration::from_millis(300));
         }
-        i
     });
     let started: Vec<Duration> = stream(source, move |_| start.elapsed())
         .threads(2)
