@@ -71,6 +71,12 @@ fn sum_and_small(c: &mut Criterion) {
     group.bench_function("rayon", |b| b.iter(|| small_rayon(&input, rounds)));
     group.bench_function("par_for", |b| b.iter(|| small_par_for(&input, rounds)));
     group.finish();
+    let rounds = rounds * 5;
+    let mut group = c.benchmark_group("medium_1000x250ns");
+    group.bench_function("serial", |b| b.iter(|| small_serial(&input, rounds)));
+    group.bench_function("rayon", |b| b.iter(|| small_rayon(&input, rounds)));
+    group.bench_function("par_for", |b| b.iter(|| medium_par_for(&input, rounds)));
+    group.finish();
 }
 
 criterion_group!(benches, uniform_and_uneven, collect_and_tiny, sum_and_small);

@@ -184,6 +184,22 @@ fn measure(sizes: &Sizes, rounds: u32) -> Vec<Row> {
             }),
         });
     }
+    if wanted("medium") {
+        let input: Vec<u64> = (0..1000).collect();
+        let medium_rounds = (rounds / 4).max(1);
+        assert_eq!(
+            medium_par_for(&input, medium_rounds),
+            small_serial(&input, medium_rounds)
+        );
+        let calls = (sizes.small_calls / 10).max(1);
+        let repeat = |f: &dyn Fn() -> u64| (0..calls).fold(0, |acc, _| acc ^ f());
+        rows.push(Row {
+            name: "medium",
+            serial: best_of(runs, || repeat(&|| small_serial(&input, medium_rounds))),
+            rayon: best_of(runs, || repeat(&|| small_rayon(&input, medium_rounds))),
+            par_for: best_of(runs, || repeat(&|| medium_par_for(&input, medium_rounds))),
+        });
+    }
     if wanted("stream") {
         assert_eq!(
             stream_par_for(sizes.stream, rounds),
