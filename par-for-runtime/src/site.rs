@@ -144,7 +144,9 @@ impl Site {
             _ if old == UNKNOWN => sample,
             1 => return,
             2 => sample,
-            _ => 0.75 * old as f64 + 0.25 * sample,
+            // A run the OS interrupted can take many times the usual: it counts as at
+            // most twice the estimate, or a single one could flip the choice.
+            _ => 0.75 * old as f64 + 0.25 * sample.min(2.0 * old as f64),
         };
         slot.store(new as u64, Ordering::Relaxed);
     }
@@ -223,6 +225,20 @@ mod tests {
                 .all(|&w| w == Way::Parallel));
             assert_eq!(chosen[start + streak], Way::Serial);
         }
+    }
+
+    #[test]
+    fn one_interrupted_run_does_not_flip_the_choice() {
+        let site = Site::new();
+        site.learn(Way::Parallel, MICROS(250), 1000);
+        site.learn(Way::Serial, MICROS(450), 1000);
+        for _ in 0..3 {
+            site.learn(Way::Parallel, MICROS(250), 1000);
+        }
+        assert_eq!(site.choose(1000, 2), Way::Parallel);
+        // Preempted for 5 ms: counted as 500 µs, the estimate rises to 312 µs, not 1.4 ms.
+        site.learn(Way::Parallel, MICROS(5250), 1000);
+        assert_eq!(site.choose(1000, 2), Way::Parallel);
     }
 
     #[test]
