@@ -21,15 +21,16 @@ pub(crate) enum Way {
 ///
 /// - The first run of a site goes to the pool.
 /// - A loop that takes long is never run serially.
-/// - A small loop (under 500 µs the faster way) is tried serially, and from
-///   then on each run takes the faster way, but for a streak of 16 runs that
-///   take the other way, in case things changed. A streak, because the first parallel
-///   runs after serial ones find the workers asleep, where a program calling the loop
-///   again and again would find them awake. The first run of a streak is not learnt
-///   from, the second replaces what was known, later ones are averaged in. The first
-///   streak comes 256 runs in, each next one twice as far after the last, up to 16384
-///   runs apart, and back to 256 when the faster way changes: a loop whose two ways
-///   differ much loses little to the exploring.
+/// - A small loop (under 500 µs the faster way) is tried serially, and from then on
+///   each run takes the faster way, but for a streak of 16 runs that take the other
+///   way, in case things changed. A streak, because the first parallel runs after
+///   serial ones find the workers asleep, where a program calling the loop again and
+///   again would find them awake. The first run of a streak is not learnt from, the
+///   second replaces what was known, later ones are averaged in (each counting as at
+///   most twice the estimate, so that a run the OS interrupted does not flip the
+///   choice). The first streak comes 256 runs in, each next one twice as far after the
+///   last, up to 16384 runs apart, and back to 256 when the faster way changes: a loop
+///   whose two ways differ much loses little to the exploring.
 ///
 /// Several threads running the same loop at once may update a site in any order; each
 /// run still takes one of the two ways whole, so results never depend on it.
