@@ -23,26 +23,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-/// About `rounds` steps of a 64-bit mixer: CPU work that the compiler cannot skip.
-fn work(x: u64, rounds: u32) -> u64 {
-    let mut h = std::hint::black_box(x);
-    for _ in 0..rounds {
-        h = h
-            .wrapping_mul(0x5851_F42D_4C95_7F2D)
-            .wrapping_add(0x1405_7B7E_F767_814F);
-        h ^= h >> 29;
-    }
-    h
-}
+#[path = "../benches/workloads.rs"]
+mod workloads;
 
-/// The rounds that make one call of `work` take about 50 ns here.
-fn calibrate() -> u32 {
-    let rounds = 10_000;
-    let start = Instant::now();
-    std::hint::black_box((0..100).map(|x| work(x, rounds)).sum::<u64>());
-    let per_round = start.elapsed().as_secs_f64() / (100.0 * f64::from(rounds));
-    ((50e-9 / per_round) as u32).max(1)
-}
+use workloads::{calibrate_rounds_per_microsecond, small_serial, work};
 
 /// The three spans of one call, in nanoseconds.
 struct Spans {
@@ -92,17 +76,15 @@ fn median(mut values: Vec<u64>) -> f64 {
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
     let calls = if quick { 200 } else { 2_000 };
-    let rounds = calibrate();
+    // About 50 ns per item, as in the benchmarks' `small`.
+    let rounds = (calibrate_rounds_per_microsecond() / 20).max(1);
     let items: Vec<u64> = (0..1_000).collect();
     let base = Instant::now();
 
     let serial: Vec<u64> = (0..calls)
         .map(|_| {
             let start = Instant::now();
-            let sum = items
-                .iter()
-                .fold(0u64, |acc, &x| acc.wrapping_add(work(x, rounds)));
-            std::hint::black_box(sum);
+            std::hint::black_box(small_serial(&items, rounds));
             start.elapsed().as_nanos() as u64
         })
         .collect();
