@@ -1,6 +1,6 @@
 //! Driving an indexed source, where par-for does better than calling rayon directly.
 //!
-//! 1. **Small loops stay serial.** Every loop site remembers what its loop took serially
+//! 1. **Small loops take the faster way.** Every loop site remembers what its loop took serially
 //!    and on the pool ([`Site`]), and a small loop takes the faster way: called again and
 //!    again, it is never much slower than the plain loop, where rayon entered from
 //!    outside its pool can be several times slower. The first run of a site, and every
