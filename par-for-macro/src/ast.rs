@@ -67,16 +67,30 @@ pub fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
 }
 
 fn not_a_form(stmt: Stmt) -> syn::Result<Form> {
+    const WHAT_IS_MARKED: &str =
+        "#[par_for] marks a `for` loop (`#[par_for] for x in items { .. }`) \
+        or a pipeline that collects (`#[par_for] let v: Vec<_> = items.iter().map(f).collect();`)";
     match stmt {
-            Stmt::Macro(mac) => Err(syn::Error::new_spanned(
-                &mac.mac.path,
-                "#[par_for] cannot see inside a macro call: mark the `for` loop or `let` pipeline itself",
-            )),
-            other => Err(syn::Error::new_spanned(
-                other,
-                "#[par_for] marks a `for` loop (`#[par_for] for x in items { .. }`) or a pipeline \
-                 that collects (`#[par_for] let v: Vec<_> = items.iter().map(f).collect();`)",
-            )),
+        Stmt::Macro(mac) => Err(syn::Error::new_spanned(
+            &mac.mac.path,
+            "#[par_for] cannot see inside a macro call: mark the `for` loop or `let` pipeline itself",
+        )),
+        Stmt::Expr(Expr::While(while_loop), _) => Err(syn::Error::new_spanned(
+            while_loop.while_token,
+            format!(
+                "a `while` loop cannot be split across threads: whether it goes on depends on \
+                 what the iterations before did\nhelp: {WHAT_IS_MARKED}; a `while let Some(x) = \
+                 it.next()` loop is `for x in it`"
+            ),
+        )),
+        Stmt::Expr(Expr::Loop(endless), _) => Err(syn::Error::new_spanned(
+            endless.loop_token,
+            format!(
+                "a `loop` cannot be split across threads: it has no items, only a `break` that \
+                 depends on what the iterations before did\nhelp: {WHAT_IS_MARKED}"
+            ),
+        )),
+        other => Err(syn::Error::new_spanned(other, WHAT_IS_MARKED)),
     }
 }
 

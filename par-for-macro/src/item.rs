@@ -151,6 +151,21 @@ fn expr_attrs(expr: &mut syn::Expr) -> Option<&mut Vec<Attribute>> {
         While(e) => &mut e.attrs,
         Loop(e) => &mut e.attrs,
         Block(e) => &mut e.attrs,
+        // Not forms, but marked all the same: taken here, so that the macro says what
+        // it marks instead of the compiler rejecting an attribute on an expression.
+        If(e) => &mut e.attrs,
+        Match(e) => &mut e.attrs,
+        Unsafe(e) => &mut e.attrs,
+        Macro(e) => &mut e.attrs,
+        Async(e) => &mut e.attrs,
+        Closure(e) => &mut e.attrs,
+        Return(e) => &mut e.attrs,
+        Break(e) => &mut e.attrs,
+        Continue(e) => &mut e.attrs,
+        Path(e) => &mut e.attrs,
+        Lit(e) => &mut e.attrs,
+        Tuple(e) => &mut e.attrs,
+        Paren(e) => &mut e.attrs,
         _ => return None,
     })
 }
