@@ -266,6 +266,7 @@ fn pipeline(
     let iter = local("iter");
     let settings = runtime_options(options);
     let shared = shared_reads(&FreeVars { reads });
+    let source = chain.source();
     let parallel = chain.expand(&iter, options.min_len.as_ref());
     let Some(slot) = pipeline_expr_mut(&mut stmt) else {
         return quote!(#stmt);
@@ -276,7 +277,7 @@ fn pipeline(
             let #options_var = #settings;
             if #options_var.runs_in_parallel() {
                 #shared
-                ::par_for::__private::install(&#options_var, || {
+                ::par_for::__private::install(&#options_var, #source, |#iter| {
                     #parallel
                 })
             } else {

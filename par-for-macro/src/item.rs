@@ -1,5 +1,6 @@
-//! The enabling role of `#[par_for]`: on a `fn`, method, `impl` block or inline `mod`,
-//! find every statement inside marked `#[par_for]` and replace it by its expansion.
+//! The enabling role of `#[par_for]`: on a `fn`, method, `impl` block, `trait` (its
+//! default methods) or inline `mod`, find every statement inside marked `#[par_for]` and
+//! replace it by its expansion.
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -26,7 +27,8 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         Ok(item) => item,
         Err(error) => {
             let error = error.to_compile_error();
-            return quote!(#error #input);
+            let item = unmarked(input);
+            return quote!(#error #item);
         }
     };
     let mut rewriter = Rewriter {
@@ -71,6 +73,7 @@ impl Enabled {
             Enabled::Item(Item::Fn(f)) => f.sig.ident.span(),
             Enabled::Item(Item::Mod(m)) => m.ident.span(),
             Enabled::Item(Item::Impl(i)) => i.self_ty.span(),
+            Enabled::Item(Item::Trait(t)) => t.ident.span(),
             Enabled::Item(other) => other.span(),
             Enabled::Method(m) => m.sig.ident.span(),
         }
@@ -97,18 +100,30 @@ fn parse_item(input: TokenStream) -> syn::Result<Enabled> {
     let not_here = |span| {
         syn::Error::new(
             span,
-            "#[par_for] goes on a `fn`, a method, an `impl` block or an inline `mod`, and on the \
-             `for` loops and `let` pipelines inside them",
+            "#[par_for] goes on a `fn`, a method, an `impl` block, a `trait` or an inline `mod`, \
+             and on the `for` loops and `let` pipelines inside them",
         )
     };
     match syn::parse2::<Item>(input.clone()) {
-        Ok(item @ (Item::Fn(_) | Item::Impl(_))) => Ok(Enabled::Item(item)),
+        Ok(item @ (Item::Fn(_) | Item::Impl(_) | Item::Trait(_))) => Ok(Enabled::Item(item)),
         Ok(Item::Mod(module)) if module.content.is_some() => Ok(Enabled::Item(Item::Mod(module))),
         Ok(other) => Err(not_here(other.span())),
         Err(_) => match syn::parse2::<syn::ImplItemFn>(input.clone()) {
             Ok(method) => Ok(Enabled::Method(method)),
             Err(_) => Err(not_here(input.span())),
         },
+    }
+}
+
+/// An item the attribute cannot go on, with the marks inside it removed, so that the
+/// one error is the macro's and not also the compiler's about attributes on expressions.
+fn unmarked(input: TokenStream) -> TokenStream {
+    match syn::parse2::<Item>(input.clone()) {
+        Ok(mut item) => {
+            syn::visit_mut::visit_item_mut(&mut Unmark, &mut item);
+            item.into_token_stream()
+        }
+        Err(_) => input,
     }
 }
 
@@ -187,6 +202,7 @@ fn enables_itself(item: &Item) -> bool {
         Item::Fn(f) => &f.attrs,
         Item::Impl(i) => &i.attrs,
         Item::Mod(m) => &m.attrs,
+        Item::Trait(t) => &t.attrs,
         _ => return false,
     };
     attrs.iter().any(is_marker)

@@ -24,7 +24,7 @@ use proc_macro::TokenStream;
 /// Runs a `for` loop or a collecting pipeline on all cores; see the `par-for` crate for
 /// the three forms, the options and the rules.
 ///
-/// On an item (`fn`, method, `impl` block, inline `mod`) it enables the rewrite of the
+/// On an item (`fn`, method, `impl` block, `trait`, inline `mod`) it enables the rewrite of the
 /// statements inside marked `#[par_for]` or `#[par_for(...)]`:
 ///
 /// ```

@@ -139,12 +139,16 @@ impl Chain {
             })
     }
 
-    /// The statements that build the pipeline in `iter` and the final consumer call.
-    pub fn expand(&self, iter: &Ident, min_len: Option<&Expr>) -> TokenStream {
+    /// The pipeline's parallel source, made on the calling thread.
+    pub fn source(&self) -> TokenStream {
         let source = parallel_source(&self.source);
-        let mut steps = quote! {
-            let #iter = ::par_for::__private::pipeline(#source);
-        };
+        quote!(::par_for::__private::pipeline(#source))
+    }
+
+    /// The statements that turn the source in `iter` into the pipeline, and the final
+    /// consumer call.
+    pub fn expand(&self, iter: &Ident, min_len: Option<&Expr>) -> TokenStream {
+        let mut steps = TokenStream::new();
         if let Some(min_len) = min_len {
             steps.extend(quote! {
                 let #iter = ::par_for::__private::IndexedParallelIterator::with_min_len(#iter, #min_len);

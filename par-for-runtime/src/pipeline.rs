@@ -49,13 +49,16 @@ pub fn pipeline<S: IntoPipeline>(source: S) -> S::Iter {
     source.into_pipeline()
 }
 
-/// Runs a whole pipeline on the pool `options` chose.
-pub fn install<R, F>(options: &Options, run: F) -> R
+/// Runs a whole pipeline on the pool `options` chose: `run(source)`. The source is made
+/// on the calling thread and handed over, so that only what the pipeline's closures
+/// read must be shared with the pool, not what the source expression read.
+pub fn install<S, R, F>(options: &Options, source: S, run: F) -> R
 where
-    F: FnOnce() -> R + Send,
+    S: Send,
+    F: FnOnce(S) -> R + Send,
     R: Send,
 {
-    pool::install(options.threads, run)
+    pool::install(options.threads, move || run(source))
 }
 
 /// A pipeline stage about to meet an adapter or consumer that needs positions
