@@ -13,13 +13,18 @@ use syn::{Expr, ExprMethodCall, Ident};
 /// The tokens of an expression evaluating to a `Native` or `Bridge` source.
 pub fn parallel_source(expr: &Expr) -> TokenStream {
     let dispatch = translate(expr);
+    let source = Ident::new("__par_for_source", Span::mixed_site());
+    // The user's `&v` reaches a generic `Probe::new` whatever `v` is, where clippy sees
+    // a borrow it would not need if it knew the type: not the user's to fix.
     quote! {
         {
             use ::par_for::__private::dispatch::{
                 Receiver as _, ViaBridge as _, ViaIndexedRayon as _, ViaRayon as _, ViaRecover as _,
                 ViaWideRange as _,
             };
-            #dispatch
+            #[allow(clippy::needless_borrow, clippy::needless_borrows_for_generic_args)]
+            let #source = #dispatch;
+            #source
         }
     }
 }
