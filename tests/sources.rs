@@ -1,10 +1,12 @@
 //! Form 1 over sources with adapters the native list does not name (`map`, `filter`,
 //! `rev`, `skip`, `windows`, `copied`, `chars`, `keys`, `values_mut`, `step_by`, `..=`,
 //! `drain`, slices of a `Vec`): each loop, marked, has the effect of the same loop run
-//! serially. The two functions are the same loops, with and without the marks.
+//! serially. The two functions are the same loops, with and without the marks. And in
+//! every form, a source that borrows a temporary keeps it alive as long as the loop.
 
 use par_for::par_for;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 #[par_for]
@@ -162,5 +164,41 @@ fn sources_with_adapters_have_the_serial_effect() {
     assert_eq!(
         par_for::with_threads(4, every_source_marked),
         every_source_serial()
+    );
+}
+
+fn make() -> Vec<u64> {
+    (1..=10).collect()
+}
+
+/// A source borrowing a temporary (`make().iter()`), in every form: the temporary lives
+/// as long as the loop, as in the serial `for`.
+#[par_for]
+fn sums_over_temporaries() -> [u64; 4] {
+    let total = AtomicU64::new(0);
+    #[par_for]
+    for x in make().iter() {
+        total.fetch_add(*x, Ordering::Relaxed);
+    }
+    let mut reduced = 0;
+    #[par_for(reduce(reduced: +))]
+    for x in make().iter() {
+        reduced += x;
+    }
+    #[par_for]
+    let piped: u64 = make().iter().sum();
+    let mut streamed = 0;
+    #[par_for(stream)]
+    for x in make().iter().map(|x| x * 2) {
+        streamed += x;
+    }
+    [total.into_inner(), reduced, piped, streamed]
+}
+
+#[test]
+fn temporaries_of_the_source_live_as_long_as_the_loop() {
+    assert_eq!(
+        par_for::with_threads(4, sums_over_temporaries),
+        [55, 55, 55, 110]
     );
 }

@@ -72,8 +72,13 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
             let #options_var = #settings;
             if #options_var.runs_in_parallel() {
                 #shared
-                let #source_var = #source;
-                #run
+                // A `match`, as in the desugaring of `for`: temporaries of the source
+                // (`make().iter()`) live as long as the loop.
+                match #source {
+                    #source_var => {
+                        #run
+                    }
+                }
             } else {
                 #serial
             }

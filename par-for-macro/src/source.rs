@@ -13,18 +13,13 @@ use syn::{Expr, ExprMethodCall, Ident};
 /// The tokens of an expression evaluating to a `Native` or `Bridge` source.
 pub fn parallel_source(expr: &Expr) -> TokenStream {
     let dispatch = translate(expr);
-    let source = Ident::new("__par_for_source", Span::mixed_site());
-    // The user's `&v` reaches a generic `Probe::new` whatever `v` is, where clippy sees
-    // a borrow it would not need if it knew the type: not the user's to fix.
     quote! {
         {
             use ::par_for::__private::dispatch::{
                 Receiver as _, ViaBridge as _, ViaIndexedRayon as _, ViaRayon as _, ViaRecover as _,
                 ViaWideRange as _,
             };
-            #[allow(clippy::needless_borrow, clippy::needless_borrows_for_generic_args)]
-            let #source = #dispatch;
-            #source
+            #dispatch
         }
     }
 }
@@ -85,6 +80,9 @@ fn probe(
     span: Span,
 ) -> TokenStream {
     let serial = serial(&Ident::new("__par_for_collection", Span::mixed_site()));
+    // At the user's source for errors, but marked as the macro's: lints such as
+    // clippy's `needless_borrow` then leave the autoref tower alone.
+    let span = span.resolved_at(Span::mixed_site());
     quote_spanned! {span=>
         (&&&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
     }
