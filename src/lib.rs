@@ -9,8 +9,8 @@
 //! # Where the attribute goes
 //!
 //! Stable Rust has no attribute macros on statements, so `#[par_for]` has two roles: on
-//! an item (a `fn`, a method, an `impl` block, a `trait`, an inline `mod`) it *enables* the
-//! rewrite of the statements inside it that are themselves marked `#[par_for]` or
+//! an item (a `fn`, a method, an `impl` block, a `trait`, an inline `mod`) it *enables*
+//! the rewrite of the statements inside it that are themselves marked `#[par_for]` or
 //! `#[par_for(...)]`. Remove the mark from a loop (or run with `PAR_FOR_THREADS=1`) and
 //! it is your serial loop again.
 //!

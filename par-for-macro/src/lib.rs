@@ -24,8 +24,8 @@ use proc_macro::TokenStream;
 /// Runs a `for` loop or a collecting pipeline on all cores; see the `par-for` crate for
 /// the three forms, the options and the rules.
 ///
-/// On an item (`fn`, method, `impl` block, `trait`, inline `mod`) it enables the rewrite of the
-/// statements inside marked `#[par_for]` or `#[par_for(...)]`:
+/// On an item (`fn`, method, `impl` block, `trait`, inline `mod`) it enables the rewrite
+/// of the statements inside marked `#[par_for]` or `#[par_for(...)]`:
 ///
 /// ```
 /// use par_for::par_for;
