@@ -374,13 +374,7 @@ fn stream_loop(
     if options.unordered.is_some() {
         settings.extend(quote!(.unordered()));
     }
-    if let Some(progress) = &options.progress {
-        let label = progress
-            .label
-            .as_ref()
-            .map_or_else(|| quote!(""), |l| quote!(#l));
-        settings.extend(quote!(.progress(#label)));
-    }
+    settings.extend(progress_setting(options));
     reject_for_stream(options, errors);
     let pat = &for_loop.pat;
     let source = strip_parens(source);
@@ -425,14 +419,20 @@ fn runtime_options(options: &Options) -> TokenStream {
     if let Some(cond) = &options.parallel_if {
         settings.extend(quote!(.parallel_if(#cond)));
     }
-    if let Some(progress) = &options.progress {
-        let label = progress
-            .label
-            .as_ref()
-            .map_or_else(|| quote!(""), |l| quote!(#l));
-        settings.extend(quote!(.progress(#label)));
-    }
+    settings.extend(progress_setting(options));
     settings
+}
+
+/// `.progress(label)` when the loop asked for a progress bar, for either options builder.
+fn progress_setting(options: &Options) -> TokenStream {
+    let Some(progress) = &options.progress else {
+        return TokenStream::new();
+    };
+    let label = progress
+        .label
+        .as_ref()
+        .map_or_else(|| quote!(""), |l| quote!(#l));
+    quote!(.progress(#label))
 }
 
 /// One `assert_shared(&var)` per free variable, spanned at its first use in the body,
