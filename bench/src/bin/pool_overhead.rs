@@ -14,8 +14,8 @@
 //! awake, and one called after a pause pays to wake them.
 //!
 //! ```text
-//! cargo run --release --example pool_overhead            # 2000 calls per pause
-//! cargo run --release --example pool_overhead -- --quick  # 200
+//! cargo run --release -p par-for-bench --bin pool_overhead            # 2000 calls per pause
+//! cargo run --release -p par-for-bench --bin pool_overhead -- --quick  # 200
 //! ```
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,10 +23,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-#[path = "../benches/workloads.rs"]
-mod workloads;
-
-use workloads::{calibrate_rounds_per_microsecond, small_serial, work};
+use par_for_bench::{calibrate_rounds_per_microsecond, small_serial, work};
 
 /// The three spans of one call, in nanoseconds.
 struct Spans {

@@ -3,8 +3,8 @@
 //! its throughput next to rayon's `par_bridge` on the same work.
 //!
 //! ```text
-//! cargo run --release --example stream_memory            # 10^6 and 10^7 items
-//! cargo run --release --example stream_memory -- --quick  # 10^4 and 10^5 items
+//! cargo run --release -p par-for-bench --bin stream_memory            # 10^6 and 10^7 items
+//! cargo run --release -p par-for-bench --bin stream_memory -- --quick  # 10^4 and 10^5 items
 //! ```
 //!
 //! Each configuration runs in a fresh child process (this program re-executed with

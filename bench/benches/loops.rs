@@ -1,15 +1,13 @@
 //! Criterion benchmarks: serial vs hand-written rayon vs `#[par_for]`, in the same run,
 //! on the default pool (`PAR_FOR_THREADS` sizes it). Smaller sizes than
-//! `examples/bench.rs`, which prints the full table per thread count.
+//! `bench/src/bin/bench.rs`, which prints the full table per thread count.
 //!
 //! ```text
 //! cargo bench --bench loops
 //! ```
 
-mod workloads;
-
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use workloads::*;
+use par_for_bench::*;
 
 fn uniform_and_uneven(c: &mut Criterion) {
     let rounds = calibrate_rounds_per_microsecond();

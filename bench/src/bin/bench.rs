@@ -2,9 +2,9 @@
 //! machine, at 1, 2, 4, ... threads up to the machine's CPUs.
 //!
 //! ```text
-//! cargo run --release --example bench            # full sizes (a few minutes)
-//! BENCH_ONLY=sum,small cargo run --release --example bench   # some rows only
-//! cargo run --release --example bench -- --quick # small sizes (seconds; CI runs this)
+//! cargo run --release -p par-for-bench --bin bench            # full sizes (a few minutes)
+//! BENCH_ONLY=sum,small cargo run --release -p par-for-bench --bin bench   # some rows only
+//! cargo run --release -p par-for-bench --bin bench -- --quick # small sizes (seconds; CI runs this)
 //! ```
 //!
 //! Each thread count runs in a child process started with `PAR_FOR_THREADS=n`, so that
@@ -14,10 +14,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-#[path = "../benches/workloads.rs"]
-mod workloads;
-
-use workloads::*;
+use par_for_bench::*;
 
 struct Sizes {
     uniform: usize,

@@ -1,7 +1,7 @@
 //! The benchmark workloads, each as serial code, hand-written rayon and `#[par_for]`.
-//! Shared by `benches/loops.rs` (criterion) and `examples/bench.rs` (the table).
-
-#![allow(dead_code)]
+//! Shared by `benches/loops.rs` (criterion) and the table printers in `src/bin/`.
+//!
+//! This crate is not published: it measures par-for, as `rayon-demo` measures rayon.
 
 use std::time::Instant;
 
