@@ -201,3 +201,14 @@ pub use par_for_runtime::__private;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The guides in `docs/`, whose Rust examples run as doctests so that they stay true.
+#[cfg(doctest)]
+pub mod guides {
+    /// `docs/from-python.md`.
+    #[doc = include_str!("../docs/from-python.md")]
+    pub struct FromPython;
+    /// `docs/rules.md`.
+    #[doc = include_str!("../docs/rules.md")]
+    pub struct Rules;
+}
