@@ -195,6 +195,8 @@ pub use par_for_runtime::{cpu_count, current_threads, physical_cpu_count, with_t
 pub use par_for_runtime::{stream, stream_unordered, Stream};
 
 #[doc(hidden)]
+pub use par_for_macro::__source_is_native;
+#[doc(hidden)]
 pub use par_for_runtime::__private;
 
 /// The README's examples, run as doctests so that they stay true.

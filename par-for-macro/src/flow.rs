@@ -140,6 +140,9 @@ impl<'a> Rewriter<'a> {
     fn leave_return(&self, value: Option<&Expr>, span: Span) -> TokenStream {
         let value = value.map_or_else(|| quote_spanned!(span=> ()), ToTokens::to_token_stream);
         match self.target {
+            // Only the winning iteration's value is computed, on the calling thread once
+            // the loop is over, as the serial loop computes it: once, after every
+            // iteration before it. It may borrow what outlives the loop.
             Target::Worker => quote_spanned! {span=>
                 return ::par_for::__private::Flow::Return(::par_for::__private::Deferred::new(move || #value))
             },
@@ -224,7 +227,12 @@ impl VisitMut for Rewriter<'_> {
                 }
             }
             Expr::Return(e) if self.in_task() => {
-                syn::visit_mut::visit_expr_return_mut(self, e);
+                // A worker's value is computed after the loop, in a closure of the
+                // function's return type (see `leave_return`): a `?` in it is that
+                // closure's own. A consumer's is computed at once, in the consumer.
+                if self.target == Target::Consumer {
+                    syn::visit_mut::visit_expr_return_mut(self, e);
+                }
                 self.jumps.returns = true;
                 let tokens = self.leave_return(e.expr.as_deref(), e.span());
                 self.replace(expr, tokens);
