@@ -40,7 +40,7 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     let free = free.and(source_reads(&for_loop.expr, errors));
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Worker, errors);
+    let jumps = flow::rewrite(&mut body, label, Target::Worker, &free.reads, errors);
 
     let options_var = local("options");
     let source_var = local("source");
@@ -377,7 +377,7 @@ fn stream_loop(
     };
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Consumer, errors);
+    let jumps = flow::rewrite(&mut body, label, Target::Consumer, &[], errors);
 
     let options_var = local("options");
     let exit_var = local("exit");

@@ -8,6 +8,7 @@
 
 mod ast;
 mod attr;
+mod deferred;
 mod error;
 mod expand;
 mod flow;
