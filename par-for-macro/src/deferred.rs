@@ -2,11 +2,12 @@
 //! calls on the calling thread once the loop is over, for the winning iteration only.
 //!
 //! The closure must own the iteration's locals (the iteration is over when it runs) but
-//! only borrow the variables declared outside the loop (they outlive it, and the
-//! iteration only borrowed them: `return counter.fetch_add(1, SeqCst)` on an outer
-//! atomic must not move it). A `move` closure owns what it names, so each outer
-//! variable the value reads is named through a reference taken before the closure:
-//! `counter` becomes `(*__par_for_outer_counter)`, the same place.
+//! not move the variables declared outside the loop (the iteration only borrowed them:
+//! `return counter.fetch_add(1, SeqCst)` on an outer atomic must not move it). A `move`
+//! closure owns what it names, so each outer variable the value reads is named through
+//! an alias taken before the closure, a copy if its type is `Copy` (it may be a local
+//! of an enclosing parallel iteration) and a reference otherwise (see the runtime's
+//! `capture`): `counter` becomes `(*__par_for_outer_counter)`, the same value.
 
 use std::collections::HashSet;
 
@@ -48,9 +49,14 @@ pub fn deferred(value: &Expr, outer: &[Ident], span: Span) -> TokenStream {
         .collect();
     let mut value = value.clone();
     Rename { aliases: &aliases }.visit_expr_mut(&mut value);
-    let borrows = aliases
-        .iter()
-        .map(|(name, alias)| quote!(let #alias = &#name;));
+    let borrows = aliases.iter().map(|(name, alias)| {
+        quote! {
+            let #alias = {
+                use ::par_for::__private::dispatch::{ViaCopy as _, ViaRef as _};
+                (&&::par_for::__private::Capture(&#name)).__par_for_capture()
+            };
+        }
+    });
     quote_spanned! {span=>
         {
             #(#borrows)*

@@ -12,6 +12,7 @@
 
 mod adapt;
 mod bridge;
+mod capture;
 mod drive;
 mod exec;
 mod flow;
@@ -53,8 +54,11 @@ pub mod __private {
     pub use crate::source::{Bridge, Native, Probe, Recover, Source, Unindexed};
     pub use crate::stream::{stream_for_each, StreamOptions};
 
+    pub use crate::capture::Capture;
+
     /// The traits whose methods the generated code calls; imported as `_`.
     pub mod dispatch {
+        pub use crate::capture::{ViaCopy, ViaRef};
         pub use crate::pipeline::{ViaCollect, ViaIndexed};
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;
