@@ -460,3 +460,140 @@ fn pipeline_sources_take_the_same_adapters() {
         serial
     );
 }
+
+#[par_for]
+fn random_chains_marked(
+    nums: &[u64],
+    other: &[u64],
+    (skip, take, step, size): (usize, usize, usize, usize),
+) -> Vec<(u8, usize, u64)> {
+    let log = Mutex::new(Vec::new());
+    let push = |tag: u8, i: usize, x: u64| log.lock().unwrap().push((tag, i, x));
+    #[par_for]
+    for (i, x) in nums
+        .iter()
+        .copied()
+        .map(|x| x * 3)
+        .skip(skip)
+        .take(take)
+        .step_by(step)
+        .chain(other.iter().rev().copied())
+        .enumerate()
+    {
+        push(0, i, x);
+    }
+    #[par_for]
+    for (i, w) in nums.windows(size).enumerate() {
+        push(1, i, w.iter().sum());
+    }
+    #[par_for]
+    for (i, (c, o)) in nums
+        .chunks_exact(size)
+        .zip(other.iter().filter(|x| **x % 2 == 0))
+        .enumerate()
+    {
+        push(2, i, c[0] + o);
+    }
+    #[par_for]
+    for (i, (o, x)) in other
+        .iter()
+        .filter(|x| **x % 3 != 0)
+        .zip(nums.iter().rev().skip(skip))
+        .enumerate()
+    {
+        push(3, i, o * 1000 + x);
+    }
+    let mut log = log.into_inner().unwrap();
+    log.sort();
+    log
+}
+
+fn random_chains_serial(
+    nums: &[u64],
+    other: &[u64],
+    (skip, take, step, size): (usize, usize, usize, usize),
+) -> Vec<(u8, usize, u64)> {
+    let mut log = Vec::new();
+    let chain = nums
+        .iter()
+        .copied()
+        .map(|x| x * 3)
+        .skip(skip)
+        .take(take)
+        .step_by(step)
+        .chain(other.iter().rev().copied());
+    for (i, x) in chain.enumerate() {
+        log.push((0, i, x));
+    }
+    for (i, w) in nums.windows(size).enumerate() {
+        log.push((1, i, w.iter().sum()));
+    }
+    let evens = other.iter().filter(|x| **x % 2 == 0);
+    for (i, (c, o)) in nums.chunks_exact(size).zip(evens).enumerate() {
+        log.push((2, i, c[0] + o));
+    }
+    let odd_thirds = other.iter().filter(|x| **x % 3 != 0);
+    for (i, (o, x)) in odd_thirds.zip(nums.iter().rev().skip(skip)).enumerate() {
+        log.push((3, i, o * 1000 + x));
+    }
+    log.sort();
+    log
+}
+
+/// The first item (in the chain's order) that matches, by `return`.
+#[par_for]
+fn first_match_marked(nums: &[u64], skip: usize, step: usize, target: u64) -> Option<(usize, u64)> {
+    #[par_for]
+    for (i, x) in nums
+        .iter()
+        .copied()
+        .skip(skip)
+        .step_by(step)
+        .enumerate()
+        .rev()
+    {
+        if x % 10 == target {
+            return Some((i, x));
+        }
+    }
+    None
+}
+
+fn first_match_serial(nums: &[u64], skip: usize, step: usize, target: u64) -> Option<(usize, u64)> {
+    nums.iter()
+        .copied()
+        .skip(skip)
+        .step_by(step)
+        .enumerate()
+        .rev()
+        .find(|(_, x)| x % 10 == target)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn random_adapter_chains_give_the_serial_items(
+        nums in proptest::collection::vec(0u64..1000, 0..300),
+        other in proptest::collection::vec(0u64..1000, 0..300),
+        skip in 0usize..50,
+        take in 0usize..400,
+        step in 1usize..6,
+        size in 1usize..5,
+    ) {
+        let params = (skip, take, step, size);
+        let marked = par_for::with_threads(4, || random_chains_marked(&nums, &other, params));
+        proptest::prop_assert_eq!(marked, random_chains_serial(&nums, &other, params));
+    }
+
+    #[test]
+    fn return_through_adapters_is_the_serial_one(
+        nums in proptest::collection::vec(0u64..1000, 0..500),
+        skip in 0usize..50,
+        step in 1usize..6,
+        target in 0u64..10,
+    ) {
+        let marked = par_for::with_threads(4, || first_match_marked(&nums, skip, step, target));
+        proptest::prop_assert_eq!(marked, first_match_serial(&nums, skip, step, target));
+    }
+}
