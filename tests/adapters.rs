@@ -409,8 +409,11 @@ fn chains_on_a_splittable_collection_are_split_natively() {
     assert!(!is_native!(nums.iter().chain(std::iter::once(&1))));
 }
 
+/// What the pipelines give: pairs, a sum, a zip, a zip of adapted sources.
+type Piped = (Vec<u64>, u64, Vec<(u64, usize)>, Vec<u64>);
+
 #[par_for]
-fn pipelines_marked(nums: &[u64], text: &str) -> (Vec<u64>, u64, Vec<(u64, usize)>, Vec<u64>) {
+fn pipelines_marked(nums: &[u64], text: &str) -> Piped {
     #[par_for]
     let pairs: Vec<u64> = nums.windows(2).map(|w| w[0] * 100 + w[1]).collect();
     #[par_for]

@@ -22,6 +22,8 @@ fn words() -> Vec<String> {
         .collect()
 }
 
+// The lifetimes as the issue wrote them: the value borrows the argument.
+#[allow(clippy::needless_lifetimes)]
 #[par_for]
 fn first_long<'a>(words: &'a [String]) -> Option<&'a str> {
     #[par_for]
@@ -45,6 +47,7 @@ fn first_long_len(words: &[String]) -> Option<usize> {
     None
 }
 
+#[allow(clippy::needless_lifetimes)]
 #[par_for]
 fn first_long_reducing<'a>(words: &'a [String]) -> (usize, Option<&'a str>) {
     let mut seen = 0;
@@ -189,8 +192,8 @@ fn parse_doubled(items: &[&str]) -> Result<Vec<i64>, Counted> {
     #[par_for]
     for (i, item) in items.iter().enumerate() {
         slow_first(i, items.len());
-        if item.starts_with('=') {
-            return Ok(vec![item[1..].parse::<i64>()? * 2]);
+        if let Some(doubled) = item.strip_prefix('=') {
+            return Ok(vec![doubled.parse::<i64>()? * 2]);
         }
         item.parse::<i64>()?;
     }

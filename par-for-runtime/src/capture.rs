@@ -51,6 +51,8 @@ impl<'a, T: ?Sized> ViaRef<'a, T> for Capture<'a, T> {
 mod tests {
     use super::*;
 
+    // The borrows are the dispatch the generated code does.
+    #[allow(clippy::needless_borrow)]
     #[test]
     fn copies_what_is_copy_and_borrows_the_rest() {
         let n = 5u32;
