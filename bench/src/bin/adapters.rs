@@ -6,6 +6,7 @@
 //! ```text
 //! cargo run --release -p par-for-bench --bin adapters            # 4M items, best of 7
 //! cargo run --release -p par-for-bench --bin adapters -- --quick # 20k items, best of 2
+//! cargo run --release -p par-for-bench --bin adapters -- windows # rows naming `windows`
 //! ```
 //!
 //! Each body does `work(.., rounds)` on its item and hands the result to `black_box`;
@@ -132,6 +133,10 @@ type Variant = fn(&[u64], u32);
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let (n, runs) = if quick { (20_000, 2) } else { (4_000_000, 7) };
     let per_us = calibrate_rounds_per_microsecond();
     let bodies = [("cheap", 2), ("0.1 µs", (per_us / 10).max(1))];
@@ -163,7 +168,8 @@ fn main() {
         "| source | body | serial | rayon | #[par_for] | par_for / rayon | serial / par_for |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|");
-    for (name, [serial, rayon, par_for]) in rows {
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| name.contains(o.as_str()));
+    for (name, [serial, rayon, par_for]) in rows.into_iter().filter(|(name, _)| wanted(name)) {
         for (body, rounds) in bodies {
             // Interleaved, so that a slow moment of the machine hits all three alike.
             let (mut s, mut r, mut p) = (Duration::MAX, Duration::MAX, Duration::MAX);
