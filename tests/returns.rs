@@ -217,3 +217,32 @@ fn a_question_mark_converts_only_the_winning_error() {
         assert_eq!(CONVERSIONS.load(SeqCst), 1);
     });
 }
+
+/// Outer variables with raw names, and one a nested parallel loop reads from the
+/// enclosing iteration (a `Copy` local of that iteration, gone when the value is
+/// computed: it is copied).
+#[par_for]
+fn raw_and_nested(rows: usize) -> Option<String> {
+    let r#type = String::from("cell");
+    #[par_for]
+    for r in 0..rows {
+        let row_tag = r * 100;
+        #[par_for]
+        for c in 0..rows {
+            if r * c == 6 {
+                return Some(format!("{} {}", r#type, row_tag + c));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn return_values_read_raw_names_and_enclosing_iterations() {
+    let serial = (0..8usize)
+        .flat_map(|r| (0..8).map(move |c| (r, c)))
+        .find(|(r, c)| r * c == 6)
+        .map(|(r, c)| format!("cell {}", r * 100 + c));
+    assert_eq!(serial.as_deref(), Some("cell 106"));
+    assert_eq!(par_for::with_threads(4, || raw_and_nested(8)), serial);
+}
