@@ -30,8 +30,9 @@ pub struct Jumps {
 /// Rewrites the jumps of `body` (the body of the loop labelled `label`) for `target`,
 /// reporting the jumps that cannot be honoured. A worker returns a `Flow` only when it
 /// can leave the loop; otherwise `continue` is a plain `return`.
-/// `outer` are the variables declared outside the loop that the body reads: a deferred
-/// `return` value borrows them.
+///
+/// `outer` are the variables declared outside the loop that the body reads: a worker's
+/// deferred `return` value reads them without moving them (see `crate::deferred`).
 pub fn rewrite(
     body: &mut syn::Block,
     label: Option<&Lifetime>,
