@@ -600,3 +600,92 @@ proptest::proptest! {
         proptest::prop_assert_eq!(marked, first_match_serial(&nums, skip, step, target));
     }
 }
+
+/// Chains of everyday code that mix the adapters with receivers of every kind.
+#[par_for]
+fn everyday_chains_marked<T: Copy + Send + Sync + Into<u64>>(generic: &[T]) -> Vec<String> {
+    let log = Log::default();
+    let words: Vec<String> = ["ab", "c", "def"].iter().map(|s| s.to_string()).collect();
+    let owned: Vec<u64> = vec![7, 8, 9];
+    let k = 5;
+    let mut it = 10u64..20;
+    let map: BTreeMap<u64, u64> = (0..4).map(|i| (i, i * i)).collect();
+    #[par_for]
+    for x in it.by_ref().take(3) {
+        note(&log, "by_ref", x);
+    }
+    #[par_for]
+    for v in map.keys().copied().rev() {
+        note(&log, "keys", v);
+    }
+    #[par_for]
+    for c in "hello".chars().rev().enumerate() {
+        note(&log, "chars", c);
+    }
+    #[par_for]
+    for (w, o) in words.iter().zip(owned.clone()) {
+        note(&log, "zip owned", (w, o));
+    }
+    #[par_for]
+    for (w, o) in words.iter().map(|w: &String| w.len()).zip(&owned) {
+        note(&log, "zip ref", (w, o));
+    }
+    #[par_for]
+    for row in 0..3u64 {
+        #[par_for]
+        for y in owned.iter().map(move |v| v * k + row) {
+            note(&log, "nested", y);
+        }
+    }
+    #[par_for]
+    for (i, x) in generic.iter().copied().map(Into::into).enumerate() {
+        let x: u64 = x;
+        note(&log, "generic", (i, x));
+    }
+    note(&log, "rest", it.collect::<Vec<_>>());
+    finish(log)
+}
+
+fn everyday_chains_serial<T: Copy + Send + Sync + Into<u64>>(generic: &[T]) -> Vec<String> {
+    let log = Log::default();
+    let words: Vec<String> = ["ab", "c", "def"].iter().map(|s| s.to_string()).collect();
+    let owned: Vec<u64> = vec![7, 8, 9];
+    let k = 5;
+    let mut it = 10u64..20;
+    let map: BTreeMap<u64, u64> = (0..4).map(|i| (i, i * i)).collect();
+    for x in it.by_ref().take(3) {
+        note(&log, "by_ref", x);
+    }
+    for v in map.keys().copied().rev() {
+        note(&log, "keys", v);
+    }
+    for c in "hello".chars().rev().enumerate() {
+        note(&log, "chars", c);
+    }
+    for (w, o) in words.iter().zip(owned.clone()) {
+        note(&log, "zip owned", (w, o));
+    }
+    for (w, o) in words.iter().map(|w: &String| w.len()).zip(&owned) {
+        note(&log, "zip ref", (w, o));
+    }
+    for row in 0..3u64 {
+        for y in owned.iter().map(move |v| v * k + row) {
+            note(&log, "nested", y);
+        }
+    }
+    for (i, x) in generic.iter().copied().map(Into::into).enumerate() {
+        let x: u64 = x;
+        note(&log, "generic", (i, x));
+    }
+    note(&log, "rest", it.collect::<Vec<_>>());
+    finish(log)
+}
+
+#[test]
+fn everyday_chains_have_the_serial_effect() {
+    let generic = [3u32, 1, 4, 1, 5];
+    assert_eq!(
+        par_for::with_threads(4, || everyday_chains_marked(&generic)),
+        everyday_chains_serial(&generic)
+    );
+}
