@@ -41,11 +41,41 @@
 //!
 //! The body runs once per item, in any order, on the pool. Ranges, `Vec`s, slices,
 //! arrays, maps, sets, references to them, and `.iter()`, `.iter_mut()`,
-//! `.into_iter()`, `.enumerate()`, `.zip(..)`, `.chunks(n)`, `.chunks_mut(n)` on them
-//! run as rayon's native parallel iterators; any other `Iterator` (lines of a file,
-//! directory entries, your own) is fed to the pool through a bridge. The type decides.
-//! Tuple and struct patterns work, which is Python's `starmap`:
-//! `for (a, b, c) in triples { .. }`.
+//! `.into_iter()`, `.chunks(n)`, `.chunks_mut(n)`, `.chunks_exact(n)`,
+//! `.chunks_exact_mut(n)`, `.windows(n)` on them run as rayon's native parallel
+//! iterators; any other `Iterator` (lines of a file, directory entries, your own) is fed
+//! to the pool through a bridge. The type decides. Tuple and struct patterns work, which
+//! is Python's `starmap`: `for (a, b, c) in triples { .. }`.
+//!
+//! A chain of adapters stays split as long as rayon has them: `.copied()`, `.cloned()`,
+//! `.map(f)`, `.rev()`, `.skip(n)`, `.take(n)`, `.step_by(n)`, `.enumerate()`,
+//! `.chain(..)` and `.zip(..)` run as written, with the serial loop's items in the
+//! serial loop's positions. `zip` takes any two sources: with one side bridged
+//! (`data.iter().zip(text.split(' '))`, `(1..).zip(&v)`), the bridged side reads as many
+//! items as the other has and the zip is still split. A `chain` with a bridged part is
+//! bridged as a whole (that part may be endless). An adapter rayon lacks
+//! (`.filter(p)`, `.peekable()`, `.scan(..)`, your own) bridges the whole std chain as
+//! written: the same items in the same order, the body still on the pool.
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn scale(data: &[f32], gain: f32, out: &mut [f32]) {
+//!     #[par_for]
+//!     for (x, slot) in data.iter().copied().map(|x| x * gain).zip(out.iter_mut()) {
+//!         *slot = x.min(1.0);
+//!     }
+//! }
+//!
+//! let mut out = [0.0; 3];
+//! scale(&[0.1, 0.3, 0.9], 2.0, &mut out);
+//! assert_eq!(out, [0.2, 0.6, 1.0]);
+//! ```
+//!
+//! A closure given to `map` in the loop's source runs on the pool as the body does, so
+//! the same rules hold for it: it may not write outer variables, and what it reads must
+//! be `Sync`.
 //!
 //! Control flow keeps its serial meaning: `continue` ends the iteration; `break` stops
 //! the loop after every earlier iteration (in iteration order) has completed, without
@@ -68,6 +98,32 @@
 //!
 //! assert_eq!(total(&["1", "2"]), Ok(3));
 //! assert_eq!(total(&["1", "x", "y"]).unwrap_err(), "x".parse::<u64>().unwrap_err());
+//! ```
+//!
+//! The value of `return v` (and the conversion of a `?`'s error into the function's
+//! error type) is computed only for the winning iteration, once, on the calling thread,
+//! after every iteration before it has completed, as the serial loop computes it: a
+//! `return counter.fetch_add(1, SeqCst)` gives the serial value, whatever other
+//! iterations reached a `return` too. It may borrow what the function's arguments lend,
+//! and read variables declared outside the loop (copied if `Copy`, else borrowed; moving
+//! one out is the only thing the serial loop could do that it cannot):
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn first_long<'a>(words: &'a [String], min: usize) -> Option<&'a str> {
+//!     #[par_for]
+//!     for w in words {
+//!         if w.len() >= min {
+//!             return Some(w.as_str());
+//!         }
+//!     }
+//!     None
+//! }
+//!
+//! let words = ["a", "bbb", "cc", "dddd"].map(String::from);
+//! assert_eq!(first_long(&words, 3), Some("bbb"));
 //! ```
 //!
 //! A panic in an iteration stops new iterations from starting and is raised again on
@@ -194,6 +250,8 @@ pub use par_for_macro::par_for;
 pub use par_for_runtime::{cpu_count, current_threads, physical_cpu_count, with_threads};
 pub use par_for_runtime::{stream, stream_unordered, Stream};
 
+#[doc(hidden)]
+pub use par_for_macro::__source_is_native;
 #[doc(hidden)]
 pub use par_for_runtime::__private;
 

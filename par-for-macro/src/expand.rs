@@ -13,7 +13,7 @@ use crate::attr::{Options, ReduceOp, Reduction};
 use crate::error::Errors;
 use crate::flow::{self, Target};
 use crate::pipeline::Chain;
-use crate::source::{parallel_source, strip_parens};
+use crate::source::{parallel_source, source_closures, strip_parens};
 use crate::valid::{check_task, FreeVars};
 
 /// The code that replaces one marked statement.
@@ -37,9 +37,10 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
         &reductions,
         errors,
     );
+    let free = free.and(source_reads(&for_loop.expr, errors));
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Worker, errors);
+    let jumps = flow::rewrite(&mut body, label, Target::Worker, &free.reads, errors);
 
     let options_var = local("options");
     let source_var = local("source");
@@ -86,6 +87,23 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     }
 }
 
+/// Checks the closures of a source's adapters (`map(f)`), which run on the pool like a
+/// body, and gives what they read.
+fn source_reads(source: &Expr, errors: &mut Errors) -> FreeVars {
+    let mut free = FreeVars { reads: Vec::new() };
+    for closure in source_closures(source) {
+        let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
+        let reads = check_task(
+            &inputs,
+            &|checker| checker.visit_expr(&closure.body),
+            &HashSet::new(),
+            errors,
+        );
+        free = free.and(reads);
+    }
+    free
+}
+
 /// The body of a parallel loop as the task closure the runtime calls.
 struct Task {
     /// `|PAT|`, spanned at the loop's `for`.
@@ -108,7 +126,7 @@ impl Task {
         } else {
             quote!(::core::convert::Infallible)
         };
-        quote!(::par_for::__private::Flow<#value>)
+        quote!(::par_for::__private::Flow<'_, #value>)
     }
 
     /// After the loop: make the enclosing function return what the winning iteration
@@ -253,7 +271,7 @@ fn pipeline(
 ) -> TokenStream {
     reject_for_pipeline(options, errors);
     let mut reads = Vec::new();
-    for closure in chain.closures() {
+    for closure in chain.closures().chain(source_closures(&chain.source)) {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
         let free = check_task(
             &inputs,
@@ -359,7 +377,7 @@ fn stream_loop(
     };
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Consumer, errors);
+    let jumps = flow::rewrite(&mut body, label, Target::Consumer, &[], errors);
 
     let options_var = local("options");
     let exit_var = local("exit");

@@ -3,11 +3,12 @@
 //! runtime cannot honour (a label outside the loop, `.await`, `yield`) are errors.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote_spanned, ToTokens};
+use quote::quote_spanned;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, Lifetime};
+use syn::{Expr, Ident, Lifetime};
 
+use crate::deferred::deferred;
 use crate::error::Errors;
 
 /// Where the rewritten body runs.
@@ -29,20 +30,24 @@ pub struct Jumps {
 /// Rewrites the jumps of `body` (the body of the loop labelled `label`) for `target`,
 /// reporting the jumps that cannot be honoured. A worker returns a `Flow` only when it
 /// can leave the loop; otherwise `continue` is a plain `return`.
+///
+/// `outer` are the variables declared outside the loop that the body reads: a worker's
+/// deferred `return` value reads them without moving them (see `crate::deferred`).
 pub fn rewrite(
     body: &mut syn::Block,
     label: Option<&Lifetime>,
     target: Target,
+    outer: &[Ident],
     errors: &mut Errors,
 ) -> Jumps {
-    let mut scan = Rewriter::new(label, target, None);
+    let mut scan = Rewriter::new(label, target, outer, None);
     scan.visit_block_mut(&mut body.clone());
     let jumps = scan.jumps;
     for error in scan.errors {
         errors.push(error);
     }
     let with_flow = target == Target::Consumer || jumps.breaks || jumps.returns;
-    let mut rewrite = Rewriter::new(label, target, Some(with_flow));
+    let mut rewrite = Rewriter::new(label, target, outer, Some(with_flow));
     rewrite.visit_block_mut(body);
     jumps
 }
@@ -50,6 +55,7 @@ pub fn rewrite(
 struct Rewriter<'a> {
     label: Option<&'a Lifetime>,
     target: Target,
+    outer: &'a [Ident],
     /// `None` while scanning; `Some(with_flow)` while rewriting.
     rewriting: Option<bool>,
     loops: usize,
@@ -60,10 +66,16 @@ struct Rewriter<'a> {
 }
 
 impl<'a> Rewriter<'a> {
-    fn new(label: Option<&'a Lifetime>, target: Target, rewriting: Option<bool>) -> Self {
+    fn new(
+        label: Option<&'a Lifetime>,
+        target: Target,
+        outer: &'a [Ident],
+        rewriting: Option<bool>,
+    ) -> Self {
         Rewriter {
             label,
             target,
+            outer,
             rewriting,
             loops: 0,
             closures: 0,
@@ -138,11 +150,16 @@ impl<'a> Rewriter<'a> {
     }
 
     fn leave_return(&self, value: Option<&Expr>, span: Span) -> TokenStream {
-        let value = value.map_or_else(|| quote_spanned!(span=> ()), ToTokens::to_token_stream);
+        let unit: Expr = syn::parse_quote_spanned!(span=> ());
+        let value = value.unwrap_or(&unit);
         match self.target {
-            Target::Worker => quote_spanned! {span=>
-                return ::par_for::__private::Flow::Return(::par_for::__private::Deferred::new(move || #value))
-            },
+            // Only the winning iteration's value is computed, on the calling thread once
+            // the loop is over, as the serial loop computes it: once, after every
+            // iteration before it. It may borrow what outlives the loop.
+            Target::Worker => {
+                let deferred = deferred(value, self.outer, span);
+                quote_spanned!(span=> return ::par_for::__private::Flow::Return(#deferred))
+            }
             Target::Consumer => quote_spanned! {span=>
                 return ::core::ops::ControlFlow::Break(::core::option::Option::Some(#value))
             },
@@ -224,7 +241,12 @@ impl VisitMut for Rewriter<'_> {
                 }
             }
             Expr::Return(e) if self.in_task() => {
-                syn::visit_mut::visit_expr_return_mut(self, e);
+                // A worker's value is computed after the loop, in a closure of the
+                // function's return type (see `leave_return`): a `?` in it is that
+                // closure's own. A consumer's is computed at once, in the consumer.
+                if self.target == Target::Consumer {
+                    syn::visit_mut::visit_expr_return_mut(self, e);
+                }
                 self.jumps.returns = true;
                 let tokens = self.leave_return(e.expr.as_deref(), e.span());
                 self.replace(expr, tokens);

@@ -8,6 +8,7 @@
 
 mod ast;
 mod attr;
+mod deferred;
 mod error;
 mod expand;
 mod flow;
@@ -42,4 +43,13 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn par_for(args: TokenStream, input: TokenStream) -> TokenStream {
     item::expand(args.into(), input.into()).into()
+}
+
+/// For par-for's own tests: whether `#[par_for] for _ in EXPR { .. }` has rayon split
+/// `EXPR` natively (`true`) or feeds it through the bridge (`false`). Not a stable API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __source_is_native(input: TokenStream) -> TokenStream {
+    let expr = syn::parse_macro_input!(input as syn::Expr);
+    source::is_native(&expr).into()
 }

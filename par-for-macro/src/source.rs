@@ -1,14 +1,19 @@
 //! The `EXPR` of `for PAT in EXPR` as the runtime source it becomes.
 //!
-//! Chains that mirror rayon (`.iter()`, `.iter_mut()`, `.into_iter()`, `.chunks(n)`,
-//! `.chunks_mut(n)`, `.enumerate()`, `.zip(..)`) are taken apart so that rayon splits
-//! the collection natively; whatever is left is handed to the runtime's type-based
-//! dispatch, which picks rayon or the bridge by the value's type.
+//! Chains that mirror rayon are taken apart so that rayon splits the collection
+//! natively: `.iter()`, `.iter_mut()`, `.into_iter()`; the slice methods `.chunks(n)`,
+//! `.chunks_mut(n)`, `.chunks_exact(n)`, `.chunks_exact_mut(n)`, `.windows(n)`; and the
+//! adapters `.copied()`, `.cloned()`, `.map(f)`, `.rev()`, `.skip(n)`, `.take(n)`,
+//! `.step_by(n)`, `.enumerate()`, `.zip(..)`, `.chain(..)`, which the runtime has on
+//! every kind of source. What is left (a receiver, or a chain whose outermost call is
+//! none of these, such as `.filter(p)` or `.peekable()`) is handed whole to the
+//! runtime's type-based dispatch, which picks rayon or the bridge by the value's type:
+//! an adapter rayon lacks thus bridges the whole std chain, as written.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Expr, ExprMethodCall, Ident};
+use syn::{Expr, ExprClosure, ExprMethodCall, Ident};
 
 /// The tokens of an expression evaluating to a `Native` or `Bridge` source.
 pub fn parallel_source(expr: &Expr) -> TokenStream {
@@ -24,6 +29,19 @@ pub fn parallel_source(expr: &Expr) -> TokenStream {
     }
 }
 
+/// An expression telling whether the source of `expr` is split natively (for tests).
+pub fn is_native(expr: &Expr) -> TokenStream {
+    let source = parallel_source(expr);
+    quote! {
+        {
+            fn native<S: ::par_for::__private::Source>(_: &S) -> bool {
+                S::NATIVE
+            }
+            native(&#source)
+        }
+    }
+}
+
 fn translate(expr: &Expr) -> TokenStream {
     let expr = strip_parens(expr);
     let Expr::MethodCall(call) = expr else {
@@ -31,33 +49,67 @@ fn translate(expr: &Expr) -> TokenStream {
     };
     let name = call.method.to_string();
     let receiver = &call.receiver;
+    let method = &call.method;
     let args: Vec<&Expr> = call.args.iter().collect();
     let span = call.method.span();
     match (name.as_str(), args.as_slice()) {
-        ("enumerate", []) => {
+        ("enumerate" | "copied" | "cloned" | "rev", []) if call.turbofish.is_none() => {
             let inner = translate(receiver);
-            quote_spanned!(span=> #inner.enumerate())
+            quote_spanned!(span=> #inner.#method())
         }
-        ("zip", [other]) => {
+        ("map" | "skip" | "take" | "step_by", [arg]) if call.turbofish.is_none() => {
+            let inner = translate(receiver);
+            quote_spanned!(span=> #inner.#method(#arg))
+        }
+        ("zip" | "chain", [other]) if call.turbofish.is_none() => {
             let inner = translate(receiver);
             let other = translate(other);
-            quote_spanned!(span=> #inner.zip(#other))
+            quote_spanned!(span=> #inner.#method(#other))
         }
         ("iter", []) => borrowed(call, quote!(__par_for_ref), span),
         ("iter_mut", []) => borrowed(call, quote!(__par_for_mut), span),
         ("into_iter", []) => {
-            let method = &call.method;
             let receiver = strip_parens(receiver);
             probe(quote!(#receiver), |r| quote!(|#r| #r.#method()), span)
         }
-        ("chunks", [size]) => {
-            quote_spanned!(span=> ::par_for::__private::chunks(#receiver.__par_for_ref(), #size))
+        ("chunks" | "chunks_exact" | "windows", [size]) => {
+            quote_spanned!(span=> ::par_for::__private::#method(#receiver.__par_for_ref(), #size))
         }
-        ("chunks_mut", [size]) => {
-            quote_spanned!(span=> ::par_for::__private::chunks_mut(#receiver.__par_for_mut(), #size))
+        ("chunks_mut" | "chunks_exact_mut", [size]) => {
+            quote_spanned!(span=> ::par_for::__private::#method(#receiver.__par_for_mut(), #size))
         }
         _ => probe(quote!(#expr), |r| quote!(|#r| #r), expr.span()),
     }
+}
+
+/// The closures `translate` hands to the source's adapters (`map(f)`), which run on the
+/// pool like the body: they are checked by the same rules.
+pub fn source_closures(expr: &Expr) -> Vec<&ExprClosure> {
+    let mut closures = Vec::new();
+    collect_closures(expr, &mut closures);
+    closures
+}
+
+fn collect_closures<'e>(expr: &'e Expr, closures: &mut Vec<&'e ExprClosure>) {
+    let Expr::MethodCall(call) = strip_parens(expr) else {
+        return;
+    };
+    if call.turbofish.is_some() {
+        return;
+    }
+    let args: Vec<&Expr> = call.args.iter().collect();
+    match (call.method.to_string().as_str(), args.as_slice()) {
+        ("enumerate" | "copied" | "cloned" | "rev", []) => {}
+        ("skip" | "take" | "step_by", [_]) => {}
+        ("map", [f]) => {
+            if let Expr::Closure(closure) = strip_parens(f) {
+                closures.push(closure);
+            }
+        }
+        ("zip" | "chain", [other]) => collect_closures(other, closures),
+        _ => return,
+    }
+    collect_closures(&call.receiver, closures);
 }
 
 /// `recv.iter()` / `recv.iter_mut()`: rayon gets `&recv` / `&mut recv`; the closure

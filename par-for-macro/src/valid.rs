@@ -22,6 +22,18 @@ pub struct FreeVars {
     pub reads: Vec<Ident>,
 }
 
+impl FreeVars {
+    /// The reads of both, each variable once.
+    pub fn and(mut self, other: FreeVars) -> FreeVars {
+        for read in other.reads {
+            if !self.reads.contains(&read) {
+                self.reads.push(read);
+            }
+        }
+        self
+    }
+}
+
 /// Checks a task body. `bound` are the names the task binds before its body (the loop
 /// pattern, closure parameters); `reductions` the variables `reduce(...)` declares.
 pub fn check_task(

@@ -34,10 +34,10 @@ where
 /// Like [`for_each`] for a body that may `break`, `return` or `?`: the result is the
 /// exit of the earliest iteration in order that left the loop, every iteration before
 /// it has completed, and iterations after it are not started once it is known.
-pub fn for_each_flow<S, F, R>(source: S, options: &Options, body: F) -> Exit<R>
+pub fn for_each_flow<'a, S, F, R>(source: S, options: &Options, body: F) -> Exit<'a, R>
 where
     S: Source,
-    F: Fn(S::Item) -> Flow<R> + Sync + Send,
+    F: Fn(S::Item) -> Flow<'a, R> + Sync + Send,
 {
     let bar = progress_bar(options, &source);
     let first = pool::install(options.threads, || {

@@ -4,29 +4,29 @@ use std::convert::Infallible;
 use std::ops::ControlFlow;
 
 /// How one iteration of a parallel loop ended.
-pub enum Flow<R> {
+pub enum Flow<'a, R> {
     /// It ran to the end of the body, or hit `continue`.
     Continue,
     /// It hit `break`.
     Break,
     /// It hit `return` or a failing `?`: the enclosing function's value, computed on the
     /// calling thread once the loop is over (so it need not be `Send`).
-    Return(Deferred<R>),
+    Return(Deferred<'a, R>),
 }
 
 /// How a whole parallel loop ended: like the serial loop would have.
 #[must_use = "a loop that returned must make its function return"]
-pub enum Exit<R> {
+pub enum Exit<'a, R> {
     /// Every iteration ran (or `continue`d).
     Completed,
     /// The earliest iteration in order that left the loop did so by `break`.
     Broke,
     /// The earliest iteration in order that left the loop did so by `return`/`?`.
-    Returned(Deferred<R>),
+    Returned(Deferred<'a, R>),
 }
 
-impl<R> Exit<R> {
-    pub(crate) fn from_first(first: Option<Flow<R>>) -> Self {
+impl<'a, R> Exit<'a, R> {
+    pub(crate) fn from_first(first: Option<Flow<'a, R>>) -> Self {
         match first {
             None | Some(Flow::Continue) => Exit::Completed,
             Some(Flow::Break) => Exit::Broke,
@@ -35,7 +35,7 @@ impl<R> Exit<R> {
     }
 }
 
-impl<R> Flow<R> {
+impl<R> Flow<'_, R> {
     pub(crate) fn leaves_loop(self) -> Option<Self> {
         match self {
             Flow::Continue => None,
@@ -44,13 +44,16 @@ impl<R> Flow<R> {
     }
 }
 
-/// The value of a `return` (or a failing `?`) inside a parallel iteration, computed on
-/// the calling thread after the loop: only the serial winner's is ever computed.
-pub struct Deferred<R>(Box<dyn FnOnce() -> R + Send>);
+/// The value of a `return` (or the conversion of a failing `?`'s error) inside a
+/// parallel iteration, computed on the calling thread after the loop: only the serial
+/// winner's is ever computed, once, after every iteration before it has completed, as
+/// the serial loop computes it. It may borrow anything that outlives the loop (`'a`),
+/// so a function may return what its arguments lend.
+pub struct Deferred<'a, R>(Box<dyn FnOnce() -> R + Send + 'a>);
 
-impl<R> Deferred<R> {
+impl<'a, R> Deferred<'a, R> {
     /// Wraps the expression of a `return`.
-    pub fn new(value: impl FnOnce() -> R + Send + 'static) -> Self {
+    pub fn new(value: impl FnOnce() -> R + Send + 'a) -> Self {
         Deferred(Box::new(value))
     }
 

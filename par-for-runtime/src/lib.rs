@@ -10,7 +10,9 @@
 //! assert!(par_for_runtime::cpu_count() >= par_for_runtime::physical_cpu_count().min(1));
 //! ```
 
+mod adapt;
 mod bridge;
+mod capture;
 mod drive;
 mod exec;
 mod flow;
@@ -20,6 +22,7 @@ mod pool;
 mod progress;
 mod reduce;
 mod site;
+mod slices;
 mod source;
 mod stream;
 mod wide;
@@ -46,13 +49,16 @@ pub mod __private {
             AllOnes, Bounded, One,
         };
     }
-    pub use crate::source::{
-        chunks, chunks_mut, Bridge, Native, Probe, Recover, Source, Unindexed,
-    };
+    pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipSide};
+    pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
+    pub use crate::source::{Bridge, Native, Probe, Recover, Source, Unindexed};
     pub use crate::stream::{stream_for_each, StreamOptions};
+
+    pub use crate::capture::Capture;
 
     /// The traits whose methods the generated code calls; imported as `_`.
     pub mod dispatch {
+        pub use crate::capture::{ViaCopy, ViaRef};
         pub use crate::pipeline::{ViaCollect, ViaIndexed};
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;
@@ -81,10 +87,10 @@ pub mod __private {
     }
 
     /// The function's value for a failing `?`, built on the calling thread.
-    pub fn residual<R, Res>(residual: Res) -> Deferred<R>
+    pub fn residual<'a, R, Res>(residual: Res) -> Deferred<'a, R>
     where
         R: FromResidual<Res>,
-        Res: Send + 'static,
+        Res: Send + 'a,
     {
         Deferred::new(move || R::from_residual(residual))
     }

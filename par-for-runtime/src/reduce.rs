@@ -16,19 +16,19 @@ use crate::source::Source;
 /// iteration ended. Returns the combination of every accumulator, in iteration order,
 /// of the iterations up to the first that left the loop (as the serial loop would
 /// have accumulated), and the loop's exit.
-pub fn for_each_reduce<S, A, R, I, C, F>(
+pub fn for_each_reduce<'a, S, A, R, I, C, F>(
     source: S,
     options: &Options,
     identity: I,
     combine: C,
     body: F,
-) -> (A, Exit<R>)
+) -> (A, Exit<'a, R>)
 where
     S: Source,
     A: Send,
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
-    F: Fn(A, S::Item) -> (A, Flow<R>) + Sync + Send,
+    F: Fn(A, S::Item) -> (A, Flow<'a, R>) + Sync + Send,
 {
     let bar = crate::exec::progress_bar(options, &source);
     let body = |acc, item| {

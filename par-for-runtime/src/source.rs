@@ -14,14 +14,14 @@
 //! The macro builds a `Probe` from the receiver of `.iter()`/`.iter_mut()`/
 //! `.into_iter()` (as `&recv`/`&mut recv`/`recv`) together with a closure that calls
 //! the original method, so the serial iterator is only built when rayon cannot split
-//! the collection itself. Adapters (`enumerate`, `zip`, ...) then apply to either kind.
+//! the collection itself. Adapters (`enumerate`, `zip`, `map`, ...) then apply to any kind
+//! (see `crate::adapt`).
 
 use std::cell::Cell;
 
 use rayon::iter::{
     IndexedParallelIterator, IntoParallelIterator, ParallelBridge, ParallelIterator,
 };
-use rayon::slice::{ParallelSlice, ParallelSliceMut};
 
 use crate::drive::{drive, FindFirst, Fold, ForEach};
 use crate::site::Site;
@@ -189,95 +189,6 @@ impl<T: Send> Recover for std::vec::IntoIter<T> {
     }
 }
 
-/// A collection that is a contiguous slice: the receivers of `.chunks(n)`.
-pub trait AsSlice {
-    /// The element type.
-    type Elem;
-    /// The whole collection as a slice.
-    fn as_slice(&self) -> &[Self::Elem];
-}
-
-/// A collection that is a contiguous mutable slice: the receivers of `.chunks_mut(n)`.
-pub trait AsMutSlice: AsSlice {
-    /// The whole collection as a mutable slice.
-    fn as_mut_slice(&mut self) -> &mut [Self::Elem];
-}
-
-impl<T> AsSlice for [T] {
-    type Elem = T;
-    fn as_slice(&self) -> &[T] {
-        self
-    }
-}
-impl<T> AsMutSlice for [T] {
-    fn as_mut_slice(&mut self) -> &mut [T] {
-        self
-    }
-}
-impl<T> AsSlice for Vec<T> {
-    type Elem = T;
-    fn as_slice(&self) -> &[T] {
-        self
-    }
-}
-impl<T> AsMutSlice for Vec<T> {
-    fn as_mut_slice(&mut self) -> &mut [T] {
-        self
-    }
-}
-impl<T, const N: usize> AsSlice for [T; N] {
-    type Elem = T;
-    fn as_slice(&self) -> &[T] {
-        self
-    }
-}
-impl<T, const N: usize> AsMutSlice for [T; N] {
-    fn as_mut_slice(&mut self) -> &mut [T] {
-        self
-    }
-}
-impl<S: AsSlice + ?Sized> AsSlice for &S {
-    type Elem = S::Elem;
-    fn as_slice(&self) -> &[S::Elem] {
-        (**self).as_slice()
-    }
-}
-impl<S: AsSlice + ?Sized> AsSlice for &mut S {
-    type Elem = S::Elem;
-    fn as_slice(&self) -> &[S::Elem] {
-        (**self).as_slice()
-    }
-}
-impl<S: AsMutSlice + ?Sized> AsMutSlice for &mut S {
-    fn as_mut_slice(&mut self) -> &mut [S::Elem] {
-        (**self).as_mut_slice()
-    }
-}
-impl<T> AsSlice for Box<[T]> {
-    type Elem = T;
-    fn as_slice(&self) -> &[T] {
-        self
-    }
-}
-
-/// `recv.chunks(size)` as a native parallel iterator.
-pub fn chunks<S>(slice: &S, size: usize) -> Native<rayon::slice::Chunks<'_, S::Elem>>
-where
-    S: AsSlice + ?Sized,
-    S::Elem: Sync,
-{
-    Native(slice.as_slice().par_chunks(size))
-}
-
-/// `recv.chunks_mut(size)` as a native parallel iterator.
-pub fn chunks_mut<S>(slice: &mut S, size: usize) -> Native<rayon::slice::ChunksMut<'_, S::Elem>>
-where
-    S: AsMutSlice + ?Sized,
-    S::Elem: Send,
-{
-    Native(slice.as_mut_slice().par_chunks_mut(size))
-}
-
 /// Borrowing a loop's receiver the way a method call would (`v.iter()` borrows `v`,
 /// autoref and autoderef included), so the macro can hand `&v` or `&mut v` to a
 /// [`Probe`] without knowing `v`'s type.
@@ -293,31 +204,6 @@ pub trait Receiver {
 }
 
 impl<T: ?Sized> Receiver for T {}
-
-impl<P: IndexedParallelIterator> Native<P> {
-    /// Like [`Iterator::enumerate`].
-    pub fn enumerate(self) -> Native<rayon::iter::Enumerate<P>> {
-        Native(self.0.enumerate())
-    }
-    /// Like [`Iterator::zip`].
-    pub fn zip<Q: IndexedParallelIterator>(
-        self,
-        other: Native<Q>,
-    ) -> Native<rayon::iter::Zip<P, Q>> {
-        Native(self.0.zip(other.0))
-    }
-}
-
-impl<I: Iterator> Bridge<I> {
-    /// Like [`Iterator::enumerate`].
-    pub fn enumerate(self) -> Bridge<std::iter::Enumerate<I>> {
-        Bridge(self.0.enumerate())
-    }
-    /// Like [`Iterator::zip`].
-    pub fn zip<J: Iterator>(self, other: Bridge<J>) -> Bridge<std::iter::Zip<I, J>> {
-        Bridge(self.0.zip(other.0))
-    }
-}
 
 /// How one loop runs: its task size and what its site learnt.
 #[derive(Clone, Copy)]
