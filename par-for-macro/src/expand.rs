@@ -14,7 +14,7 @@ use crate::error::Errors;
 use crate::flow::{self, Target};
 use crate::pipeline::Chain;
 use crate::source::{parallel_source, strip_parens};
-use crate::valid::{check_task, FreeVars};
+use crate::valid::{check_closure_task, check_task, FreeVars};
 
 /// The code that replaces one marked statement.
 pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
@@ -49,11 +49,19 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     let shared = shared_reads(&free);
     let source = parallel_source(&for_loop.expr);
     // The task closure carries the span of the loop's `for`, so that the compiler's own
-    // errors about it ("captured variable in a `Fn` closure") point at the loop.
+    // errors about it ("this closure implements `FnMut`, not `Fn`") point at the loop.
+    // Its argument gets its type from `item_type` (see the runtime's `task` module).
     let pat = &for_loop.pat;
+    let arg = local("item");
+    let item_type = local("item_type");
     let task = Task {
-        start: quote_spanned!(for_loop.for_token.span=> |#pat|),
-        pat: quote!(#pat),
+        start: quote_spanned!(for_loop.for_token.span=> |#arg|),
+        span: for_loop.for_token.span,
+        bind: quote! {
+            let #item_type = ::par_for::__private::item_type(&#source_var);
+        },
+        arg: quote!(let #pat = #item_type.pass(#arg);),
+        item: arg,
         body,
         jumps,
     };
@@ -88,10 +96,17 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
 
 /// The body of a parallel loop as the task closure the runtime calls.
 struct Task {
-    /// `|PAT|`, spanned at the loop's `for`.
+    /// `|ARG|`, spanned at the loop's `for`.
     start: TokenStream,
-    /// `PAT`.
-    pat: TokenStream,
+    /// The loop's `for`, for the closure's braces: a closure's span runs from its first
+    /// token to its last, and the compiler's errors about it point there.
+    span: Span,
+    /// `let ITEM_TYPE = item_type(&SOURCE);`, before the closure.
+    bind: TokenStream,
+    /// `let PAT = ITEM_TYPE.pass(ARG);`, the closure's first statement.
+    arg: TokenStream,
+    /// `ARG`.
+    item: Ident,
     body: syn::Block,
     jumps: flow::Jumps,
 }
@@ -126,21 +141,37 @@ impl Task {
     }
 
     fn run(&self, source: &Ident, options: &Ident) -> TokenStream {
-        let Task { start, body, .. } = self;
+        let Task {
+            start,
+            span,
+            bind,
+            arg,
+            body,
+            ..
+        } = self;
         if !self.leaves() {
+            let call = quote_spanned! {*span=>
+                ::par_for::__private::for_each(#source, &#options, #start { #arg #body })
+            };
             return quote! {
-                ::par_for::__private::for_each(#source, &#options, #start #body);
+                #bind
+                #call;
             };
         }
         let exit = local("exit");
         let flow = self.flow_type();
         let leave = self.leave_function(&exit);
-        quote! {
-            #[allow(unreachable_code)]
-            let #exit = ::par_for::__private::for_each_flow(#source, &#options, #start -> #flow {
+        let call = quote_spanned! {*span=>
+            ::par_for::__private::for_each_flow(#source, &#options, #start -> #flow {
+                #arg
                 #body
                 ::par_for::__private::Flow::Continue
-            });
+            })
+        };
+        quote! {
+            #bind
+            #[allow(unreachable_code)]
+            let #exit = #call;
             #leave
         }
     }
@@ -153,7 +184,14 @@ impl Task {
         options: &Ident,
         reductions: &[Reduction],
     ) -> TokenStream {
-        let Task { pat, body, .. } = self;
+        let Task {
+            span,
+            bind,
+            arg,
+            item,
+            body,
+            ..
+        } = self;
         let exit = local("exit");
         let total = local("reduced");
         let flow_var = local("flow");
@@ -180,38 +218,56 @@ impl Task {
             quote!(#var = #combine(#var, #total.#i);)
         });
         let identity = quote!(|| (#(#identities,)*));
+        // The accumulators' types, for the task's arguments (see the runtime's `task`).
+        let types: Vec<Ident> = vars.iter().map(|v| local(&format!("type_{v}"))).collect();
+        let bind = quote! {
+            #bind
+            #(let #types = ::par_for::__private::type_of(&#vars);)*
+        };
+        let start = quote_spanned!(*span=> |(#(#vars,)*), #item|);
+        let typed = quote!(#(let mut #vars = #types.pass(#vars);)* #arg);
         let combine = quote!(|#left, #right| (#(#combines,)*));
         if !self.leaves() {
-            return quote! {
-                #[allow(unused_mut)]
-                let #total = ::par_for::__private::for_each_fold(
+            let call = quote_spanned! {*span=>
+                ::par_for::__private::for_each_fold(
                     #source,
                     &#options,
                     #identity,
                     #combine,
-                    |(#(mut #vars,)*), #pat| {
+                    #start {
+                        #typed
                         (|| #body)();
                         (#(#vars,)*)
                     },
-                );
+                )
+            };
+            return quote! {
+                #bind
+                #[allow(unused_mut)]
+                let #total = #call;
                 #(#merge_back)*
             };
         }
-        quote! {
-            #[allow(unreachable_code, unused_mut)]
-            let (#total, #exit) = ::par_for::__private::for_each_reduce(
+        let call = quote_spanned! {*span=>
+            ::par_for::__private::for_each_reduce(
                 #source,
                 &#options,
                 #identity,
                 #combine,
-                |(#(mut #vars,)*), #pat| {
+                #start {
+                    #typed
                     let #flow_var = (|| -> #flow {
                         #body
                         ::par_for::__private::Flow::Continue
                     })();
                     ((#(#vars,)*), #flow_var)
                 },
-            );
+            )
+        };
+        quote! {
+            #bind
+            #[allow(unreachable_code, unused_mut)]
+            let (#total, #exit) = #call;
             #(#merge_back)*
             #leave
         }
@@ -255,10 +311,9 @@ fn pipeline(
     let mut reads = Vec::new();
     for closure in chain.closures() {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        let free = check_task(
+        let free = check_closure_task(
             &inputs,
             &|checker| checker.visit_expr(&closure.body),
-            &HashSet::new(),
             errors,
         );
         for read in free.reads {
@@ -344,14 +399,12 @@ fn stream_loop(
     task: &Expr,
     errors: &mut Errors,
 ) -> TokenStream {
-    let reductions = HashSet::new();
     let free = match task {
         Expr::Closure(closure) => {
             let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-            check_task(
+            check_closure_task(
                 &inputs,
                 &|checker| checker.visit_expr(&closure.body),
-                &reductions,
                 errors,
             )
         }
@@ -378,6 +431,10 @@ fn stream_loop(
     reject_for_stream(options, errors);
     let pat = &for_loop.pat;
     let source = strip_parens(source);
+    let source_var = local("source");
+    let item_type = local("item_type");
+    let task = typed_task(task, &item_type);
+    let run_stream = quote_spanned!(for_loop.for_token.span=> ::par_for::__private::stream_loop);
     let value = if jumps.returns {
         quote!(_)
     } else {
@@ -396,15 +453,47 @@ fn stream_loop(
         {
             let #options_var = #settings;
             #shared
+            // A `match`, as in the desugaring of `for`: temporaries of the source live as
+            // long as the loop.
             #[allow(unreachable_code)]
-            let #exit_var = ::par_for::__private::stream_for_each(#source, #task, &#options_var,
-                |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {
-                    #body
-                    ::core::ops::ControlFlow::Continue(())
-                });
+            let #exit_var = match #source {
+                #source_var => {
+                    let #item_type = ::par_for::__private::stream_item_type(&#source_var);
+                    #run_stream(#source_var, #task, &#options_var,
+                        |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {
+                            #body
+                            ::core::ops::ControlFlow::Continue(())
+                        })
+                }
+            };
             #leave
         }
     }
+}
+
+/// A task closure `|PAT| BODY` as `|ARG| { let PAT = ITEM_TYPE.pass(ARG); BODY }`, so
+/// that its kind is inferred from its body (see the runtime's `task` module). Any other
+/// task (a function's path) is kept.
+fn typed_task(task: &Expr, item_type: &Ident) -> TokenStream {
+    let Expr::Closure(closure) = task else {
+        return quote!(#task);
+    };
+    if closure.inputs.len() != 1 {
+        return quote!(#task);
+    }
+    let pat = &closure.inputs[0];
+    let arg = local("item");
+    let span = closure.or1_token.span;
+    let body = &closure.body;
+    let mut typed = closure.clone();
+    typed.inputs = std::iter::once(syn::Pat::Verbatim(quote!(#arg))).collect();
+    typed.body = Box::new(Expr::Verbatim(quote_spanned! {span=>
+        {
+            let #pat = #item_type.pass(#arg);
+            #body
+        }
+    }));
+    quote!(#typed)
 }
 
 /// `::par_for::__private::Options::new().threads(4)...` for the loop's options.
@@ -437,10 +526,22 @@ fn progress_setting(options: &Options) -> TokenStream {
 
 /// One `assert_shared(&var)` per free variable, spanned at its first use in the body,
 /// so that a capture that is not `Sync` is reported there, naming par-for.
+/// The error names the variable through a type the check declares with its name.
 fn shared_reads(free: &FreeVars) -> TokenStream {
     free.reads
         .iter()
-        .map(|var| quote_spanned!(var.span()=> ::par_for::__private::assert_shared(&#var);))
+        .map(|var| {
+            if var == "self" {
+                return quote_spanned!(var.span()=> ::par_for::__private::assert_self_shared(&#var););
+            }
+            quote_spanned! {var.span()=>
+                {
+                    #[allow(non_camel_case_types, dead_code)]
+                    enum #var {}
+                    ::par_for::__private::assert_shared::<#var, _>(&#var);
+                }
+            }
+        })
         .collect()
 }
 
