@@ -226,6 +226,14 @@ impl Task {
         };
         let start = quote_spanned!(*span=> |(#(#vars,)*), #item|);
         let typed = quote!(#(let mut #vars = #types.pass(#vars);)* #arg);
+        // Not spanned at the loop: lints do not look into the macro's own closure call.
+        let run_body = quote!((|| #body)(););
+        let run_flow = quote! {
+            let #flow_var = (|| -> #flow {
+                #body
+                ::par_for::__private::Flow::Continue
+            })();
+        };
         let combine = quote!(|#left, #right| (#(#combines,)*));
         if !self.leaves() {
             let call = quote_spanned! {*span=>
@@ -236,7 +244,7 @@ impl Task {
                     #combine,
                     #start {
                         #typed
-                        (|| #body)();
+                        #run_body
                         (#(#vars,)*)
                     },
                 )
@@ -256,10 +264,7 @@ impl Task {
                 #combine,
                 #start {
                     #typed
-                    let #flow_var = (|| -> #flow {
-                        #body
-                        ::par_for::__private::Flow::Continue
-                    })();
+                    #run_flow
                     ((#(#vars,)*), #flow_var)
                 },
             )
@@ -487,12 +492,12 @@ fn typed_task(task: &Expr, item_type: &Ident) -> TokenStream {
     let body = &closure.body;
     let mut typed = closure.clone();
     typed.inputs = std::iter::once(syn::Pat::Verbatim(quote!(#arg))).collect();
-    typed.body = Box::new(Expr::Verbatim(quote_spanned! {span=>
+    *typed.body = Expr::Verbatim(quote_spanned! {span=>
         {
             let #pat = #item_type.pass(#arg);
             #body
         }
-    }));
+    });
     quote!(#typed)
 }
 

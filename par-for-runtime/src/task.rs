@@ -66,7 +66,7 @@ impl<T> Copy for TypeOf<T> {}
 
 impl<T> TypeOf<T> {
     /// The type `T`.
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         TypeOf(PhantomData)
     }
 
