@@ -14,6 +14,7 @@ use crate::error::Errors;
 use crate::flow::{self, Target};
 use crate::pipeline::Chain;
 use crate::source::{parallel_source, strip_parens};
+use crate::task::{shared_reads, typed_task};
 use crate::valid::{check_closure_task, check_task, FreeVars};
 
 /// The code that replaces one marked statement.
@@ -476,31 +477,6 @@ fn stream_loop(
     }
 }
 
-/// A task closure `|PAT| BODY` as `|ARG| { let PAT = ITEM_TYPE.pass(ARG); BODY }`, so
-/// that its kind is inferred from its body (see the runtime's `task` module). Any other
-/// task (a function's path) is kept.
-fn typed_task(task: &Expr, item_type: &Ident) -> TokenStream {
-    let Expr::Closure(closure) = task else {
-        return quote!(#task);
-    };
-    if closure.inputs.len() != 1 {
-        return quote!(#task);
-    }
-    let pat = &closure.inputs[0];
-    let arg = local("item");
-    let span = closure.or1_token.span;
-    let body = &closure.body;
-    let mut typed = closure.clone();
-    typed.inputs = std::iter::once(syn::Pat::Verbatim(quote!(#arg))).collect();
-    *typed.body = Expr::Verbatim(quote_spanned! {span=>
-        {
-            let #pat = #item_type.pass(#arg);
-            #body
-        }
-    });
-    quote!(#typed)
-}
-
 /// `::par_for::__private::Options::new().threads(4)...` for the loop's options.
 fn runtime_options(options: &Options) -> TokenStream {
     let mut settings = quote!(::par_for::__private::Options::new());
@@ -529,27 +505,6 @@ fn progress_setting(options: &Options) -> TokenStream {
     quote!(.progress(#label))
 }
 
-/// One `assert_shared(&var)` per free variable, spanned at its first use in the body,
-/// so that a capture that is not `Sync` is reported there, naming par-for.
-/// The error names the variable through a type the check declares with its name.
-fn shared_reads(free: &FreeVars) -> TokenStream {
-    free.reads
-        .iter()
-        .map(|var| {
-            if var == "self" {
-                return quote_spanned!(var.span()=> ::par_for::__private::assert_self_shared(&#var););
-            }
-            quote_spanned! {var.span()=>
-                {
-                    #[allow(non_camel_case_types, dead_code)]
-                    enum #var {}
-                    ::par_for::__private::assert_shared::<#var, _>(&#var);
-                }
-            }
-        })
-        .collect()
-}
-
-fn local(name: &str) -> Ident {
+pub(crate) fn local(name: &str) -> Ident {
     Ident::new(&format!("__par_for_{name}"), Span::mixed_site())
 }

@@ -2,9 +2,12 @@
 //!
 //! A free variable is one the body uses but does not bind itself. Writing one
 //! (assignment, compound assignment, `&mut`, `ref mut`) is rejected here, by syntax and
-//! correct scoping. Everything the syntax cannot see (`v.push(x)` on an outer `Vec`, an
-//! outer `RefCell`) is left to the compiler: the task must be `Fn + Send + Sync`, and
-//! every free variable `Sync` (see `expand::shared_reads`).
+//! correct scoping, with a `help:` that fits the write: a reduction for an accumulation,
+//! an `iter_mut()`/`chunks_mut()` source for an element, the consumer for a pipeline's
+//! closure. Everything the syntax cannot see (`v.push(x)` on an outer `Vec`, an outer
+//! `RefCell`) is left to the compiler: the task must be `Fn + Send + Sync` (the
+//! runtime's `task` module makes that error name the variable), and every free variable
+//! `Sync` (see `expand::shared_reads`).
 
 use std::collections::HashSet;
 
