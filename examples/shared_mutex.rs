@@ -6,9 +6,9 @@
 //! ```text
 //! let mut log = Vec::new();
 //! #[par_for]
-//! for i in 0..100 {
-//!     log.push(i);   // error[E0596]: cannot borrow `log` as mutable, as it is a
-//! }                  // captured variable in a `Fn` closure
+//! for i in 0..100 {  // error[E0525]: expected a closure that implements the `Fn` trait,
+//!     log.push(i);   // but this closure only implements `FnMut`
+//! }                  // (closure is `FnMut` because it mutates the variable `log` here)
 //! ```
 //!
 //! (see `tests/ui/fail/push_to_outer_vec.rs`).

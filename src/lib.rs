@@ -188,10 +188,11 @@
 //!
 //! A free variable is one the body uses but does not declare. Assigning it, updating it
 //! (`+=`), taking `&mut` of it or binding it by `ref mut` is a compile error at that
-//! spot, naming the variable and the fix; calling a `&mut self` method on it or moving
-//! out of it is rejected by the compiler (the task is `Fn + Send + Sync`), and so is
-//! reading a value that is not `Sync` (`Cell`, `RefCell`, `Rc`, raw pointers), with the
-//! error at its use. Shadowing, locals of the body, writes through the items
+//! spot, naming the variable and the fix; calling a `&mut self` method on it
+//! (`results.push(x)`) or moving out of it is rejected by the compiler (the task must be
+//! `Fn + Send + Sync`), whose error names it ("closure is `FnMut` because it mutates the
+//! variable `results` here"), and so is reading a value that is not `Sync` (`Cell`,
+//! `RefCell`, `Rc`, raw pointers), with the error at its use, naming it. Shadowing, locals of the body, writes through the items
 //! (`iter_mut`, `chunks_mut`) and synchronized writes (`Mutex`, `RwLock`, atomics,
 //! channel senders, `OnceLock`) are fine. Other `unsafe` code (writes through a raw
 //! pointer wrapped in your own `Sync` type) is your own promise. The compile-fail cases

@@ -14,7 +14,8 @@ use crate::error::Errors;
 use crate::flow::{self, Target};
 use crate::pipeline::Chain;
 use crate::source::{parallel_source, source_closures, strip_parens};
-use crate::valid::{check_task, FreeVars};
+use crate::task::{shared_reads, typed_task};
+use crate::valid::{check_closure_task, check_task, FreeVars};
 
 /// The code that replaces one marked statement.
 pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
@@ -50,11 +51,19 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
     let shared = shared_reads(&free);
     let source = parallel_source(&for_loop.expr);
     // The task closure carries the span of the loop's `for`, so that the compiler's own
-    // errors about it ("captured variable in a `Fn` closure") point at the loop.
+    // errors about it ("this closure implements `FnMut`, not `Fn`") point at the loop.
+    // Its argument gets its type from `item_type` (see the runtime's `task` module).
     let pat = &for_loop.pat;
+    let arg = local("item");
+    let item_type = local("item_type");
     let task = Task {
-        start: quote_spanned!(for_loop.for_token.span=> |#pat|),
-        pat: quote!(#pat),
+        start: quote_spanned!(for_loop.for_token.span=> |#arg|),
+        span: for_loop.for_token.span,
+        bind: quote! {
+            let #item_type = ::par_for::__private::item_type(&#source_var);
+        },
+        arg: quote!(let #pat = #item_type.pass(#arg);),
+        item: arg,
         body,
         jumps,
     };
@@ -93,10 +102,9 @@ fn source_reads(source: &Expr, errors: &mut Errors) -> FreeVars {
     let mut free = FreeVars { reads: Vec::new() };
     for closure in source_closures(source) {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        let reads = check_task(
+        let reads = check_closure_task(
             &inputs,
             &|checker| checker.visit_expr(&closure.body),
-            &HashSet::new(),
             errors,
         );
         free = free.and(reads);
@@ -106,10 +114,17 @@ fn source_reads(source: &Expr, errors: &mut Errors) -> FreeVars {
 
 /// The body of a parallel loop as the task closure the runtime calls.
 struct Task {
-    /// `|PAT|`, spanned at the loop's `for`.
+    /// `|ARG|`, spanned at the loop's `for`.
     start: TokenStream,
-    /// `PAT`.
-    pat: TokenStream,
+    /// The loop's `for`, for the closure's braces: a closure's span runs from its first
+    /// token to its last, and the compiler's errors about it point there.
+    span: Span,
+    /// `let ITEM_TYPE = item_type(&SOURCE);`, before the closure.
+    bind: TokenStream,
+    /// `let PAT = ITEM_TYPE.pass(ARG);`, the closure's first statement.
+    arg: TokenStream,
+    /// `ARG`.
+    item: Ident,
     body: syn::Block,
     jumps: flow::Jumps,
 }
@@ -144,21 +159,37 @@ impl Task {
     }
 
     fn run(&self, source: &Ident, options: &Ident) -> TokenStream {
-        let Task { start, body, .. } = self;
+        let Task {
+            start,
+            span,
+            bind,
+            arg,
+            body,
+            ..
+        } = self;
         if !self.leaves() {
+            let call = quote_spanned! {*span=>
+                ::par_for::__private::for_each(#source, &#options, #start { #arg #body })
+            };
             return quote! {
-                ::par_for::__private::for_each(#source, &#options, #start #body);
+                #bind
+                #call;
             };
         }
         let exit = local("exit");
         let flow = self.flow_type();
         let leave = self.leave_function(&exit);
-        quote! {
-            #[allow(unreachable_code)]
-            let #exit = ::par_for::__private::for_each_flow(#source, &#options, #start -> #flow {
+        let call = quote_spanned! {*span=>
+            ::par_for::__private::for_each_flow(#source, &#options, #start -> #flow {
+                #arg
                 #body
                 ::par_for::__private::Flow::Continue
-            });
+            })
+        };
+        quote! {
+            #bind
+            #[allow(unreachable_code)]
+            let #exit = #call;
             #leave
         }
     }
@@ -171,7 +202,14 @@ impl Task {
         options: &Ident,
         reductions: &[Reduction],
     ) -> TokenStream {
-        let Task { pat, body, .. } = self;
+        let Task {
+            span,
+            bind,
+            arg,
+            item,
+            body,
+            ..
+        } = self;
         let exit = local("exit");
         let total = local("reduced");
         let flow_var = local("flow");
@@ -198,38 +236,61 @@ impl Task {
             quote!(#var = #combine(#var, #total.#i);)
         });
         let identity = quote!(|| (#(#identities,)*));
+        // The accumulators' types, for the task's arguments (see the runtime's `task`).
+        let types: Vec<Ident> = vars.iter().map(|v| local(&format!("type_{v}"))).collect();
+        let bind = quote! {
+            #bind
+            #(let #types = ::par_for::__private::type_of(&#vars);)*
+        };
+        let start = quote_spanned!(*span=> |(#(#vars,)*), #item|);
+        let typed = quote!(#(let mut #vars = #types.pass(#vars);)* #arg);
+        // Not spanned at the loop: lints do not look into the macro's own closure call.
+        let run_body = quote!((|| #body)(););
+        let run_flow = quote! {
+            let #flow_var = (|| -> #flow {
+                #body
+                ::par_for::__private::Flow::Continue
+            })();
+        };
         let combine = quote!(|#left, #right| (#(#combines,)*));
         if !self.leaves() {
-            return quote! {
-                #[allow(unused_mut)]
-                let #total = ::par_for::__private::for_each_fold(
+            let call = quote_spanned! {*span=>
+                ::par_for::__private::for_each_fold(
                     #source,
                     &#options,
                     #identity,
                     #combine,
-                    |(#(mut #vars,)*), #pat| {
-                        (|| #body)();
+                    #start {
+                        #typed
+                        #run_body
                         (#(#vars,)*)
                     },
-                );
+                )
+            };
+            return quote! {
+                #bind
+                #[allow(unused_mut)]
+                let #total = #call;
                 #(#merge_back)*
             };
         }
-        quote! {
-            #[allow(unreachable_code, unused_mut)]
-            let (#total, #exit) = ::par_for::__private::for_each_reduce(
+        let call = quote_spanned! {*span=>
+            ::par_for::__private::for_each_reduce(
                 #source,
                 &#options,
                 #identity,
                 #combine,
-                |(#(mut #vars,)*), #pat| {
-                    let #flow_var = (|| -> #flow {
-                        #body
-                        ::par_for::__private::Flow::Continue
-                    })();
+                #start {
+                    #typed
+                    #run_flow
                     ((#(#vars,)*), #flow_var)
                 },
-            );
+            )
+        };
+        quote! {
+            #bind
+            #[allow(unreachable_code, unused_mut)]
+            let (#total, #exit) = #call;
             #(#merge_back)*
             #leave
         }
@@ -273,10 +334,9 @@ fn pipeline(
     let mut reads = Vec::new();
     for closure in chain.closures().chain(source_closures(&chain.source)) {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        let free = check_task(
+        let free = check_closure_task(
             &inputs,
             &|checker| checker.visit_expr(&closure.body),
-            &HashSet::new(),
             errors,
         );
         for read in free.reads {
@@ -362,14 +422,12 @@ fn stream_loop(
     task: &Expr,
     errors: &mut Errors,
 ) -> TokenStream {
-    let reductions = HashSet::new();
     let free = match task {
         Expr::Closure(closure) => {
             let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-            check_task(
+            check_closure_task(
                 &inputs,
                 &|checker| checker.visit_expr(&closure.body),
-                &reductions,
                 errors,
             )
         }
@@ -396,6 +454,10 @@ fn stream_loop(
     reject_for_stream(options, errors);
     let pat = &for_loop.pat;
     let source = strip_parens(source);
+    let source_var = local("source");
+    let item_type = local("item_type");
+    let task = typed_task(task, &item_type);
+    let run_stream = quote_spanned!(for_loop.for_token.span=> ::par_for::__private::stream_loop);
     let value = if jumps.returns {
         quote!(_)
     } else {
@@ -414,12 +476,19 @@ fn stream_loop(
         {
             let #options_var = #settings;
             #shared
+            // A `match`, as in the desugaring of `for`: temporaries of the source live as
+            // long as the loop.
             #[allow(unreachable_code)]
-            let #exit_var = ::par_for::__private::stream_for_each(#source, #task, &#options_var,
-                |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {
-                    #body
-                    ::core::ops::ControlFlow::Continue(())
-                });
+            let #exit_var = match #source {
+                #source_var => {
+                    let #item_type = ::par_for::__private::stream_item_type(&#source_var);
+                    #run_stream(#source_var, #task, &#options_var,
+                        |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {
+                            #body
+                            ::core::ops::ControlFlow::Continue(())
+                        })
+                }
+            };
             #leave
         }
     }
@@ -453,15 +522,6 @@ fn progress_setting(options: &Options) -> TokenStream {
     quote!(.progress(#label))
 }
 
-/// One `assert_shared(&var)` per free variable, spanned at its first use in the body,
-/// so that a capture that is not `Sync` is reported there, naming par-for.
-fn shared_reads(free: &FreeVars) -> TokenStream {
-    free.reads
-        .iter()
-        .map(|var| quote_spanned!(var.span()=> ::par_for::__private::assert_shared(&#var);))
-        .collect()
-}
-
-fn local(name: &str) -> Ident {
+pub(crate) fn local(name: &str) -> Ident {
     Ident::new(&format!("__par_for_{name}"), Span::mixed_site())
 }

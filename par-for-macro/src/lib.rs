@@ -4,7 +4,8 @@
 //! Layout, one phase per file: `item.rs` finds the marked statements of an enabled
 //! item; `attr.rs` parses their options; `ast.rs` tells the forms apart; `valid.rs`
 //! (with `scope.rs`) rejects writes to shared state; `flow.rs` rewrites `break`,
-//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime.
+//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime,
+//! `task.rs` the checks of the task closure's captures.
 
 mod ast;
 mod attr;
@@ -16,6 +17,7 @@ mod item;
 mod pipeline;
 mod scope;
 mod source;
+mod task;
 #[cfg(test)]
 mod tests;
 mod valid;

@@ -88,7 +88,7 @@ const SEQUENTIAL: &[(&str, &str)] = &[
     ("peekable", "peeking looks at the next item, which another thread may be working on; restructure with `zip` or `enumerate`"),
     ("fuse", "a parallel pipeline is always fused; remove `.fuse()`"),
     ("cycle", "an endless pipeline cannot be collected; use `take` on a finite source"),
-    ("fold", "std's `fold` visits the items one after another; use `reduce` with an associative operation, or `sum`/`product`/`count`"),
+    ("fold", "std's `fold` threads one accumulator through the items in order; split it into a `map` of each item and an associative combine: `.map(|x| f(x)).reduce(|a, b| a + b)`, `.map(f).sum()` (and add the initial value after), or the loop `#[par_for(reduce(acc: +))] for x in items { acc += f(x); }`"),
     ("try_fold", "it visits the items one after another; use a #[par_for] loop with `?`, or `find`/`any`"),
     ("try_for_each", "use a #[par_for] `for` loop, where `?` returns the earliest error as the serial loop would"),
     ("last", "write `.rev()` before it and use `.find(|_| true)`, or collect and take the last"),

@@ -2,9 +2,12 @@
 //!
 //! A free variable is one the body uses but does not bind itself. Writing one
 //! (assignment, compound assignment, `&mut`, `ref mut`) is rejected here, by syntax and
-//! correct scoping. Everything the syntax cannot see (`v.push(x)` on an outer `Vec`, an
-//! outer `RefCell`) is left to the compiler: the task must be `Fn + Send + Sync`, and
-//! every free variable `Sync` (see `expand::shared_reads`).
+//! correct scoping, with a `help:` that fits the write: a reduction for an accumulation,
+//! an `iter_mut()`/`chunks_mut()` source for an element, the consumer for a pipeline's
+//! closure. Everything the syntax cannot see (`v.push(x)` on an outer `Vec`, an outer
+//! `RefCell`) is left to the compiler: the task must be `Fn + Send + Sync` (the
+//! runtime's `task` module makes that error name the variable), and every free variable
+//! `Sync` (see `expand::shared_reads`).
 
 use std::collections::HashSet;
 
@@ -42,9 +45,30 @@ pub fn check_task(
     reductions: &HashSet<String>,
     errors: &mut Errors,
 ) -> FreeVars {
+    check(bound, body, reductions, Task::LoopBody, errors)
+}
+
+/// Checks the closure of a pipeline stage or a streaming loop's task, whose results the
+/// consumer combines (a `reduce(..)` option does not apply to them).
+pub fn check_closure_task(
+    bound: &[&Pat],
+    body: &dyn Fn(&mut Checker),
+    errors: &mut Errors,
+) -> FreeVars {
+    check(bound, body, &HashSet::new(), Task::Closure, errors)
+}
+
+fn check(
+    bound: &[&Pat],
+    body: &dyn Fn(&mut Checker),
+    reductions: &HashSet<String>,
+    task: Task,
+    errors: &mut Errors,
+) -> FreeVars {
     let mut checker = Checker {
         scopes: Scopes::default(),
         reductions,
+        task,
         errors,
         reads: Vec::new(),
         seen: HashSet::new(),
@@ -59,14 +83,23 @@ pub fn check_task(
     }
 }
 
+/// What is checked: a `for` loop's body, or a closure whose values a consumer combines.
+#[derive(Clone, Copy)]
+enum Task {
+    LoopBody,
+    Closure,
+}
+
 pub struct Checker<'a> {
     scopes: Scopes,
     reductions: &'a HashSet<String>,
+    task: Task,
     errors: &'a mut Errors,
     reads: Vec<Ident>,
     seen: HashSet<String>,
 }
 
+#[derive(Clone, Copy)]
 enum Write {
     Assign,
     /// `x = x.max(..)` / `x = x.min(..)`: a reduction by `max` / `min`.
@@ -86,15 +119,14 @@ impl Checker<'_> {
         if local || (root.segments.len() == 1 && self.reductions.contains(&name.to_string())) {
             return;
         }
-        let shown = place
-            .to_token_stream()
-            .to_string()
-            .replace(" . ", ".")
-            .replace(" [", "[")
-            .replace("* ", "*");
+        let target = Target {
+            place: shown(place),
+            name,
+            collection: indexed_collection(place).map(shown),
+        };
         self.errors.push(syn::Error::new_spanned(
             place,
-            write_message(&shown, &name, write),
+            write_message(&target, write, self.task),
         ));
     }
 
@@ -140,38 +172,105 @@ impl Checker<'_> {
     }
 }
 
-fn write_message(shown: &str, name: &Ident, write: Write) -> String {
+/// The place a body writes: `squares[i]` in `squares`, which is `collection` when the
+/// write goes to one element.
+struct Target {
+    place: String,
+    name: Ident,
+    collection: Option<String>,
+}
+
+fn write_message(target: &Target, write: Write, task: Task) -> String {
+    let Target { place, name, .. } = target;
     let what = match write {
         Write::Assign | Write::AssignMinMax(_) => {
-            format!("cannot assign to `{shown}` inside a #[par_for] loop")
+            format!("cannot assign to `{place}` inside a #[par_for] loop")
         }
         Write::Compound(op) => {
-            format!("cannot update `{shown}` with `{op}` inside a #[par_for] loop")
+            format!("cannot update `{place}` with `{op}` inside a #[par_for] loop")
         }
-        Write::BorrowMut => format!("cannot borrow `{shown}` as `&mut` inside a #[par_for] loop"),
+        Write::BorrowMut => format!("cannot borrow `{place}` as `&mut` inside a #[par_for] loop"),
     };
-    let fix = match write {
-        _ if starts_upper(name) => format!(
+    format!(
+        "{what}: `{name}` is declared outside the loop, so every iteration would write it at once\n\
+         help: {}",
+        fix(target, write, task)
+    )
+}
+
+/// What to write instead of the write to `target`.
+fn fix(target: &Target, write: Write, task: Task) -> String {
+    let name = &target.name;
+    if starts_upper(name) {
+        return format!(
             "make `{name}` an atomic (`static {name}: AtomicU64`) and update it with `fetch_add` \
              and friends, or put it in a `Mutex`"
+        );
+    }
+    if let Some(collection) = &target.collection {
+        return element_fix(collection, write);
+    }
+    match (task, write) {
+        (Task::Closure, _) => format!(
+            "return the value from the closure and combine the values after it (in a \
+             pipeline with `.sum()`, `.count()`, `.max()`, `.reduce(..)` or `.collect()`, in a \
+             streaming loop in its body), or put `{name}` in a `Mutex` or an atomic and write \
+             through it"
         ),
-        Write::AssignMinMax(op) => format!(
+        (Task::LoopBody, Write::AssignMinMax(op)) => format!(
             "declare it a reduction: `#[par_for(reduce({name}: {op}))]`, or return values and collect them"
         ),
-        Write::Compound(op) if reducible(op) => format!(
+        (Task::LoopBody, Write::Compound(op)) if reducible(op) => format!(
             "declare it a reduction: `#[par_for(reduce({name}: {}))]`, or return values and collect them",
             op.trim_end_matches('=')
         ),
-        _ => format!(
+        (Task::LoopBody, _) => format!(
             "return values and collect them (`#[par_for] let v: Vec<_> = ...collect();`), \
              declare a reduction (`#[par_for(reduce({name}: OP))]`), or put `{name}` in a \
              `Mutex` or an atomic and write through it"
         ),
-    };
-    format!(
-        "{what}: `{name}` is declared outside the loop, so every iteration would write it at once\n\
-         help: {fix}"
-    )
+    }
+}
+
+/// A write to one element: each iteration should own the element it writes.
+fn element_fix(collection: &str, write: Write) -> String {
+    let own = format!(
+        "if each iteration writes its own element, loop over the elements instead: \
+         `for (i, slot) in {collection}.iter_mut().enumerate() {{ *slot = ..; }}`, \
+         `{collection}.chunks_mut(n)` for rows, or zip the inputs with `{collection}.iter_mut()`"
+    );
+    match write {
+        Write::Compound(_) => format!(
+            "{own}; if iterations update the same elements (a histogram), make the elements \
+             atomics (`AtomicU64::fetch_add`) or declare a reduction with a merge function, \
+             `#[par_for(reduce(NAME: merge))]`"
+        ),
+        _ => format!(
+            "{own}; or build it in order: `#[par_for] let v: Vec<_> = (0..n).map(|i| ..).collect();`"
+        ),
+    }
+}
+
+/// `place` as the user wrote it, without the spaces of the token printer.
+fn shown(place: &Expr) -> String {
+    place
+        .to_token_stream()
+        .to_string()
+        .replace(" . ", ".")
+        .replace(" [", "[")
+        .replace("* ", "*")
+}
+
+/// The collection whose element `place` is: `grid` in `grid[i][j].x`, `self.out` in
+/// `self.out[i]`. `None` when no index is involved.
+fn indexed_collection(place: &Expr) -> Option<&Expr> {
+    match place {
+        Expr::Index(index) => indexed_collection(&index.expr).or(Some(&index.expr)),
+        Expr::Field(field) => indexed_collection(&field.base),
+        Expr::Paren(paren) => indexed_collection(&paren.expr),
+        Expr::Group(group) => indexed_collection(&group.expr),
+        _ => None,
+    }
 }
 
 /// Recognises `x = x.max(..)` and `x = x.min(..)`, which a `max`/`min` reduction does.

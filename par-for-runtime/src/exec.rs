@@ -5,6 +5,7 @@ use crate::options::Options;
 use crate::pool;
 use crate::progress::Progress;
 use crate::source::Source;
+use crate::task::OnlyReadsOuterVariables;
 
 /// Runs `body` once per item of `source` on the pool `options` chose, in any order,
 /// and returns when every iteration has ended. A panic in an iteration stops new
@@ -12,8 +13,10 @@ use crate::source::Source;
 pub fn for_each<S, F>(source: S, options: &Options, body: F)
 where
     S: Source,
-    F: Fn(S::Item) + Sync + Send,
+    F: Sync + Send,
+    F: OnlyReadsOuterVariables<S::Item>, // changes an outer variable? collect values, `reduce(..)`, or a Mutex
 {
+    let body = |item| body.call(item);
     match progress_bar(options, &source) {
         None => pool::install(options.threads, || {
             source.drive_for_each(options.run(), body)
@@ -37,8 +40,10 @@ where
 pub fn for_each_flow<'a, S, F, R>(source: S, options: &Options, body: F) -> Exit<'a, R>
 where
     S: Source,
-    F: Fn(S::Item) -> Flow<'a, R> + Sync + Send,
+    F: Sync + Send,
+    F: OnlyReadsOuterVariables<S::Item, Flow<'a, R>>, // changes an outer variable? collect values, `reduce(..)`, or a Mutex
 {
+    let body = |item| body.call(item);
     let bar = progress_bar(options, &source);
     let first = pool::install(options.threads, || {
         source.drive_find_first(options.run(), |item| {

@@ -25,6 +25,7 @@ mod site;
 mod slices;
 mod source;
 mod stream;
+mod task;
 mod wide;
 
 pub use pool::{cpu_count, current_threads, physical_cpu_count, with_threads};
@@ -52,7 +53,11 @@ pub mod __private {
     pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipSide};
     pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
     pub use crate::source::{Bridge, Native, Probe, Recover, Source, Unindexed};
-    pub use crate::stream::{stream_for_each, StreamOptions};
+    pub use crate::stream::{stream_for_each, stream_loop, StreamOptions};
+    pub use crate::task::{
+        item_type, stream_item_type, type_of, OnlyReadsOuterVariables,
+        OnlyReadsOuterVariablesAndReduces, TypeOf,
+    };
 
     pub use crate::capture::Capture;
 
@@ -68,18 +73,36 @@ pub mod __private {
         pub trait ViaWideRange {}
     }
 
-    /// Marks a value the iterations of a loop read from several threads at once.
+    /// Marks a value the iterations of a loop read from several threads at once. `Name`
+    /// is a type the macro declares with the variable's name, for the message.
     #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be shared by the iterations of a #[par_for] loop",
-        label = "every iteration reads this at once, on several threads, but it is not `Sync`",
-        note = "a #[par_for] loop may read outer variables only if they are `Sync`: use a `Mutex`, `RwLock` or an atomic instead of `Cell`/`RefCell`, `Arc` instead of `Rc`"
+        message = "`{Name}` cannot be shared by the iterations of a #[par_for] loop: its type `{Self}` is not `Sync`",
+        label = "every iteration reads `{Name}` at once, on several threads",
+        note = "a #[par_for] loop may read an outer variable only if its type is `Sync`; a type is not when it is or holds a `Cell`, `RefCell`, `Rc` or raw pointer: use a `Mutex`, `RwLock` or an atomic instead of `Cell`/`RefCell`, `Arc` instead of `Rc`, and instead of writing through a raw pointer, loop over `iter_mut()` or `chunks_mut(n)` of the data"
     )]
-    pub trait SharedAcrossIterations {}
-    impl<T: ?Sized + Sync> SharedAcrossIterations for T {}
+    pub trait SharedAcrossIterations<Name> {}
+    // The error is about this trait, whose message names the variable, not about the
+    // `Sync` of a field deep inside its type.
+    #[diagnostic::do_not_recommend]
+    impl<T: ?Sized + Sync, Name> SharedAcrossIterations<Name> for T {}
 
-    /// Compiles only if `value` may be read by all iterations at once.
+    /// Compiles only if `value`, the variable `Name`, may be read by all iterations at once.
     #[inline(always)]
-    pub fn assert_shared<T: ?Sized + SharedAcrossIterations>(_value: &T) {}
+    pub fn assert_shared<Name, T: ?Sized + SharedAcrossIterations<Name>>(_value: &T) {}
+
+    /// [`SharedAcrossIterations`] for `self`, which cannot name a type.
+    #[diagnostic::on_unimplemented(
+        message = "`self` cannot be shared by the iterations of a #[par_for] loop: its type `{Self}` is not `Sync`",
+        label = "every iteration reads `self` at once, on several threads",
+        note = "a #[par_for] loop may read `self` only if its type is `Sync`; a type is not when it is or holds a `Cell`, `RefCell`, `Rc` or raw pointer: use a `Mutex`, `RwLock` or an atomic instead of `Cell`/`RefCell`, `Arc` instead of `Rc`"
+    )]
+    pub trait SelfSharedAcrossIterations {}
+    #[diagnostic::do_not_recommend]
+    impl<T: ?Sized + Sync> SelfSharedAcrossIterations for T {}
+
+    /// Compiles only if `self` may be read by all iterations at once.
+    #[inline(always)]
+    pub fn assert_self_shared<T: ?Sized + SelfSharedAcrossIterations>(_value: &T) {}
 
     /// `expr?` inside a parallel iteration: `branch(expr)`.
     pub fn branch<T: Branch>(value: T) -> core::ops::ControlFlow<T::Residual, T::Output> {

@@ -10,6 +10,7 @@ use crate::flow::{Exit, Flow};
 use crate::options::Options;
 use crate::pool;
 use crate::source::Source;
+use crate::task::OnlyReadsOuterVariablesAndReduces;
 
 /// Runs `body` over `source` as [`crate::__private::for_each_flow`] does, threading an
 /// accumulator through it: `body(acc, item)` gives the updated accumulator and how the
@@ -28,8 +29,10 @@ where
     A: Send,
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
-    F: Fn(A, S::Item) -> (A, Flow<'a, R>) + Sync + Send,
+    F: Sync + Send,
+    F: OnlyReadsOuterVariablesAndReduces<A, S::Item, (A, Flow<'a, R>)>, // changes an outer variable? collect, or a Mutex
 {
+    let body = |acc, item| body.call(acc, item);
     let bar = crate::exec::progress_bar(options, &source);
     let body = |acc, item| {
         let out = body(acc, item);
@@ -76,8 +79,10 @@ where
     A: Send,
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
-    F: Fn(A, S::Item) -> A + Sync + Send,
+    F: Sync + Send,
+    F: OnlyReadsOuterVariablesAndReduces<A, S::Item, A>, // changes an outer variable? collect values, or a Mutex
 {
+    let body = |acc, item| body.call(acc, item);
     match crate::exec::progress_bar(options, &source) {
         None => pool::install(options.threads, || {
             source.drive_fold(options.run(), identity, body, combine, |_| false)

@@ -41,6 +41,7 @@ use rayon::ThreadPool;
 
 use crate::pool;
 use crate::progress::Progress;
+use crate::task::OnlyReadsOuterVariables;
 
 /// A finished job: the item's index and the task's value, or the payload of its panic.
 type Done<T> = (usize, std::thread::Result<T>);
@@ -400,7 +401,7 @@ pub fn stream_for_each<I, F, T, C, R>(
     source: I,
     task: F,
     options: &StreamOptions,
-    mut consumer: C,
+    consumer: C,
 ) -> Option<R>
 where
     I: IntoIterator,
@@ -409,6 +410,27 @@ where
     T: Send,
     C: FnMut(T) -> ControlFlow<Option<R>>,
 {
+    stream_loop(source, task, options, consumer)
+}
+
+/// [`stream_for_each`] as `#[par_for(stream)]` calls it: the task's kind is inferred
+/// from its body (see `crate::task`), so that a task that changes an outer variable is
+/// reported naming it.
+pub fn stream_loop<I, F, T, C, R>(
+    source: I,
+    task: F,
+    options: &StreamOptions,
+    mut consumer: C,
+) -> Option<R>
+where
+    I: IntoIterator,
+    I::Item: Send,
+    F: Sync + Send,
+    F: OnlyReadsOuterVariables<I::Item, T>, // changes an outer variable? return the values, or use a Mutex
+    T: Send,
+    C: FnMut(T) -> ControlFlow<Option<R>>,
+{
+    let task = move |item| task.call(item);
     let mut items = source.into_iter().fuse();
     let progress = options.progress.as_deref().and_then(|label| {
         let (low, high) = items.size_hint();

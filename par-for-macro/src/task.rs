@@ -1,0 +1,56 @@
+//! The task closure's captures and type: one `Sync` check per free variable, naming it,
+//! and a streaming task rewritten so that the compiler infers its kind from its body
+//! (see the runtime's `task` module for why).
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::{Expr, Ident};
+
+use crate::expand::local;
+use crate::valid::FreeVars;
+
+/// One `assert_shared(&var)` per free variable, spanned at its first use in the body,
+/// so that a capture that is not `Sync` is reported there, naming par-for.
+/// The error names the variable through a type the check declares with its name.
+pub fn shared_reads(free: &FreeVars) -> TokenStream {
+    free.reads
+        .iter()
+        .map(|var| {
+            if var == "self" {
+                return quote_spanned!(var.span()=> ::par_for::__private::assert_self_shared(&#var););
+            }
+            quote_spanned! {var.span()=>
+                {
+                    #[allow(non_camel_case_types, dead_code)]
+                    enum #var {}
+                    ::par_for::__private::assert_shared::<#var, _>(&#var);
+                }
+            }
+        })
+        .collect()
+}
+
+/// A task closure `|PAT| BODY` as `|ARG| { let PAT = ITEM_TYPE.pass(ARG); BODY }`, so
+/// that its kind is inferred from its body (see the runtime's `task` module). Any other
+/// task (a function's path) is kept.
+pub fn typed_task(task: &Expr, item_type: &Ident) -> TokenStream {
+    let Expr::Closure(closure) = task else {
+        return quote!(#task);
+    };
+    if closure.inputs.len() != 1 {
+        return quote!(#task);
+    }
+    let pat = &closure.inputs[0];
+    let arg = local("item");
+    let span = closure.or1_token.span;
+    let body = &closure.body;
+    let mut typed = closure.clone();
+    typed.inputs = std::iter::once(syn::Pat::Verbatim(quote!(#arg))).collect();
+    *typed.body = Expr::Verbatim(quote_spanned! {span=>
+        {
+            let #pat = #item_type.pass(#arg);
+            #body
+        }
+    });
+    quote!(#typed)
+}
