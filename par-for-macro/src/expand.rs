@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ExprForLoop, Ident};
 
@@ -12,8 +13,10 @@ use crate::ast::{pipeline_expr_mut, Form, Marked};
 use crate::attr::{Options, ReduceOp, Reduction};
 use crate::error::Errors;
 use crate::flow::{self, Target};
+use crate::in_place;
 use crate::pipeline::Chain;
 use crate::source::{parallel_source, strip_parens};
+use crate::update::check_updates;
 use crate::valid::{check_task, FreeVars};
 
 /// The code that replaces one marked statement.
@@ -37,9 +40,19 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
         &reductions,
         errors,
     );
+    check_updates(&for_loop.pat, &for_loop.body, &options.reduce, errors);
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
     let jumps = flow::rewrite(&mut body, label, Target::Worker, errors);
+    if !options.reduce.is_empty() {
+        let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
+        let identities = local("identity");
+        let identity = |i: usize| {
+            let i = syn::Index::from(i);
+            quote!((#identities.#i)())
+        };
+        in_place::rewrite(&for_loop.pat, &mut body, &vars, &identity);
+    }
 
     let options_var = local("options");
     let source_var = local("source");
@@ -145,8 +158,10 @@ impl Task {
         }
     }
 
-    /// Each worker folds into private copies of the reduction variables, named as the
-    /// serial code names them; the copies are combined with the variables at the end.
+    /// Each task of the pool folds into private copies of the reduction variables,
+    /// made once per task; the body, rewritten by `in_place`, names each variable as
+    /// the serial code does, bound to `&mut` of its copy. The copies are combined in
+    /// iteration order, then with the variables.
     fn run_reducing(
         &self,
         source: &Ident,
@@ -156,60 +171,62 @@ impl Task {
         let Task { pat, body, .. } = self;
         let exit = local("exit");
         let total = local("reduced");
-        let flow_var = local("flow");
+        let acc = local("acc");
+        let identities = local("identity");
         let flow = self.flow_type();
         let leave = self.leave_function(&exit);
         let vars: Vec<&Ident> = reductions.iter().map(|r| &r.var).collect();
-        let identities = reductions.iter().map(|r| {
-            let identity = identity(&r.op);
-            let var = &r.var;
-            quote!(#identity(&#var))
-        });
+        let make_identity = reductions.iter().map(identity);
         let left = local("left");
         let right = local("right");
         let index = (0..reductions.len())
             .map(syn::Index::from)
             .collect::<Vec<_>>();
         let combines = reductions.iter().zip(&index).map(|(r, i)| {
-            let combine = combine(&r.op);
+            let combine = combine(r);
             quote!(#combine(#left.#i, #right.#i))
         });
         let merge_back = reductions.iter().zip(&index).map(|(r, i)| {
             let var = &r.var;
-            let combine = combine(&r.op);
+            let combine = combine(r);
             quote!(#var = #combine(#var, #total.#i);)
         });
-        let identity = quote!(|| (#(#identities,)*));
+        let start = quote! {
+            let #identities = (#(|| #make_identity,)*);
+        };
+        let identity = quote!(|| (#((#identities.#index)(),)*));
         let combine = quote!(|#left, #right| (#(#combines,)*));
+        let bind = quote!(let (#(#vars,)*) = #acc;);
         if !self.leaves() {
             return quote! {
-                #[allow(unused_mut)]
+                #start
                 let #total = ::par_for::__private::for_each_fold(
                     #source,
                     &#options,
                     #identity,
                     #combine,
-                    |(#(mut #vars,)*), #pat| {
+                    |#acc, #pat| {
+                        #bind
                         (|| #body)();
-                        (#(#vars,)*)
                     },
                 );
                 #(#merge_back)*
             };
         }
         quote! {
-            #[allow(unreachable_code, unused_mut)]
+            #start
+            #[allow(unreachable_code)]
             let (#total, #exit) = ::par_for::__private::for_each_reduce(
                 #source,
                 &#options,
                 #identity,
                 #combine,
-                |(#(mut #vars,)*), #pat| {
-                    let #flow_var = (|| -> #flow {
+                |#acc, #pat| -> #flow {
+                    #bind
+                    (|| -> #flow {
                         #body
                         ::par_for::__private::Flow::Continue
-                    })();
-                    ((#(#vars,)*), #flow_var)
+                    })()
                 },
             );
             #(#merge_back)*
@@ -218,31 +235,38 @@ impl Task {
     }
 }
 
-fn identity(op: &ReduceOp) -> TokenStream {
-    let name = match op {
+/// A fresh copy of the variable: its named identity, or the operation's. Spanned at
+/// the variable in the `reduce(..)` option, so that a type without the identity is reported there.
+fn identity(reduction: &Reduction) -> TokenStream {
+    let var = &reduction.var;
+    if let Some(named) = &reduction.identity {
+        return quote_spanned!(named.span()=> ::par_for::__private::reduce::named(&#var, #named));
+    }
+    let name = match &reduction.op {
         ReduceOp::Operator(syn::BinOp::Mul(_)) => "one",
         ReduceOp::Operator(syn::BinOp::BitAnd(_)) => "all_ones",
         ReduceOp::MinMax(m) if m == "min" => "greatest",
         ReduceOp::MinMax(_) => "least",
         ReduceOp::Operator(_) | ReduceOp::Function(_) => "zero",
     };
-    let name = Ident::new(name, Span::call_site());
-    quote!(::par_for::__private::reduce::#name)
+    let span = var.span();
+    let name = Ident::new(name, span);
+    quote_spanned!(span=> ::par_for::__private::reduce::#name(&#var))
 }
 
-fn combine(op: &ReduceOp) -> TokenStream {
-    let name = match op {
+fn combine(reduction: &Reduction) -> TokenStream {
+    let (name, span) = match &reduction.op {
         ReduceOp::Function(path) => return quote!(#path),
-        ReduceOp::Operator(syn::BinOp::Add(_)) => "add",
-        ReduceOp::Operator(syn::BinOp::Mul(_)) => "mul",
-        ReduceOp::Operator(syn::BinOp::BitAnd(_)) => "bitand",
-        ReduceOp::Operator(syn::BinOp::BitOr(_)) => "bitor",
-        ReduceOp::Operator(_) => "bitxor",
-        ReduceOp::MinMax(m) if m == "min" => "min",
-        ReduceOp::MinMax(_) => "max",
+        ReduceOp::Operator(op @ syn::BinOp::Add(_)) => ("add", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::Mul(_)) => ("mul", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::BitAnd(_)) => ("bitand", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::BitOr(_)) => ("bitor", op.span()),
+        ReduceOp::Operator(op) => ("bitxor", op.span()),
+        ReduceOp::MinMax(m) if m == "min" => ("min", m.span()),
+        ReduceOp::MinMax(m) => ("max", m.span()),
     };
-    let name = Ident::new(name, Span::call_site());
-    quote!(::par_for::__private::reduce::#name)
+    let name = Ident::new(name, span);
+    quote_spanned!(span=> ::par_for::__private::reduce::#name)
 }
 
 fn pipeline(

@@ -11,12 +11,14 @@ mod attr;
 mod error;
 mod expand;
 mod flow;
+mod in_place;
 mod item;
 mod pipeline;
 mod scope;
 mod source;
 #[cfg(test)]
 mod tests;
+mod update;
 mod valid;
 
 use proc_macro::TokenStream;
