@@ -7,7 +7,7 @@
 //! A binding of the body that shadows `v` ends the rewrite in its scope.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::quote_spanned;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Pat};
@@ -76,7 +76,8 @@ impl VisitMut for InPlace<'_> {
         match expr {
             Expr::Path(_) => {
                 if self.var(expr).is_some() {
-                    *expr = Expr::Verbatim(quote!((*#expr)));
+                    let span = expr.span();
+                    *expr = Expr::Verbatim(quote_spanned!(span=> (*#expr)));
                 }
             }
             Expr::Assign(assign) => match self.var(&assign.left) {

@@ -90,18 +90,20 @@ impl<'a> Check<'a> {
             }
             return;
         }
-        match first_operand(rhs).and_then(|e| match strip(e) {
+        let operand = first_operand(rhs).and_then(|e| match strip(e) {
             Expr::Path(path) if self.reduction(path).is_some_and(|r| r.var == reduction.var) => {
                 Some(path)
             }
             _ => None,
-        }) {
-            Some(path) if updates_with(&reduction.op, rhs) => self.allow(path),
-            _ => {
-                let message = not_an_update(reduction, rhs);
-                self.errors
-                    .push(syn::Error::new_spanned(&assign.right, message));
-            }
+        });
+        if let Some(path) = operand {
+            // Allowed even when the update is refused, which is reported once, here.
+            self.allow(path);
+        }
+        if operand.is_none() || !updates_with(&reduction.op, rhs) {
+            let message = not_an_update(reduction, rhs);
+            self.errors
+                .push(syn::Error::new_spanned(&assign.right, message));
         }
     }
 
@@ -344,7 +346,7 @@ fn how_to_update(reduction: &Reduction) -> String {
         ReduceOp::Function(f) => {
             let f = op_name(&ReduceOp::Function(f.clone()));
             format!(
-                "update it with `{v} = {f}({v}, x)`, element or field updates (`{v}.count[i] += 1`), \
+                "update it with `{v} = {f}({v}, x)`, element or field updates (`{v}[i] += x`, `{v}.field = x`), \
                  or a method call whose value is not used (`{v}.push(x);`)"
             )
         }
@@ -359,6 +361,18 @@ fn read_message(reduction: &Reduction) -> String {
          never read\nhelp: {}; compute what depends on `{v}` after the loop, or collect the \
          per-item values (`#[par_for] let v: Vec<_> = items.iter().map(..).collect();`)",
         how_to_update(reduction)
+    )
+}
+
+fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCall) -> String {
+    let v = &reduction.var;
+    let method = &call.method;
+    format!(
+        "the value of `.{method}(..)` on the reduction variable `{v}` is used, but it comes from \
+         one worker's partial value of `{v}`, not from the serial running value\nhelp: a method \
+         call may update `{v}` only as a statement whose value is not used (`{v}.{method}(..);`); \
+         compute what depends on `{v}` after the loop, or collect the per-item values \
+         (`#[par_for] let v: Vec<_> = items.iter().map(..).collect();`)"
     )
 }
 
@@ -460,13 +474,18 @@ impl<'ast> Visit<'ast> for Check<'_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        if self
-            .unused_calls
-            .contains(&(call as *const syn::ExprMethodCall))
-        {
-            if let Some((root, _)) = update_root(&call.receiver) {
-                if self.reduction(root).is_some() {
-                    self.allow(root);
+        // Decided at the outermost call of a chain (`v.iter().sum()`), or by the update
+        // the chain is the place of (`*v.entry(k).or_default() += 1`).
+        if let Some((root, _)) = update_root(&call.receiver) {
+            let decided = self.allowed.contains(&(root as *const ExprPath));
+            if let Some(reduction) = self.reduction(root).filter(|_| !decided) {
+                self.allow(root);
+                if !self
+                    .unused_calls
+                    .contains(&(call as *const syn::ExprMethodCall))
+                {
+                    let message = used_call_message(reduction, call);
+                    self.errors.push(syn::Error::new_spanned(call, message));
                 }
             }
         }
