@@ -2,6 +2,9 @@
 //! non-commutative merges (appending, concatenating, matrix products) give the serial
 //! result, with early exits, several variables, and every kind of source.
 
+// `v = v * x` is one of the update forms under test.
+#![allow(clippy::assign_op_pattern)]
+
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

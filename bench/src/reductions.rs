@@ -76,6 +76,8 @@ pub fn bytes(n: usize) -> Vec<u8> {
 
 pub const K: usize = 8;
 
+pub type Point = (f64, f64);
+
 /// Per cluster: sum of x, sum of y, number of points.
 pub type Sums = [(f64, f64, u64); K];
 
@@ -150,7 +152,7 @@ pub fn kmeans_par_for(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -> Sum
 
 /// Points on a grid of integers (so that float sums are exact in any order) and the
 /// first `K` of them as centroids.
-pub fn points(n: usize) -> (Vec<(f64, f64)>, [(f64, f64); K]) {
+pub fn points(n: usize) -> (Vec<Point>, [Point; K]) {
     let points: Vec<(f64, f64)> = (0..n)
         .map(|i| (((i * 7919) % 1000) as f64, ((i * 104_729) % 1000) as f64))
         .collect();

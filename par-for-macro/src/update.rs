@@ -278,15 +278,15 @@ fn updates_with(op: &ReduceOp, rhs: &Expr) -> bool {
 
 fn binary_allowed(op: &ReduceOp, binary: &syn::BinOp) -> bool {
     use syn::BinOp::*;
-    match (op, binary) {
-        (ReduceOp::Function(_), _) => true,
-        (ReduceOp::Operator(Add(_)), Add(_) | Sub(_)) => true,
-        (ReduceOp::Operator(Mul(_)), Mul(_)) => true,
-        (ReduceOp::Operator(BitAnd(_)), BitAnd(_)) => true,
-        (ReduceOp::Operator(BitOr(_)), BitOr(_)) => true,
-        (ReduceOp::Operator(BitXor(_)), BitXor(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (op, binary),
+        (ReduceOp::Function(_), _)
+            | (ReduceOp::Operator(Add(_)), Add(_) | Sub(_))
+            | (ReduceOp::Operator(Mul(_)), Mul(_))
+            | (ReduceOp::Operator(BitAnd(_)), BitAnd(_))
+            | (ReduceOp::Operator(BitOr(_)), BitOr(_))
+            | (ReduceOp::Operator(BitXor(_)), BitXor(_))
+    )
 }
 
 fn compound_allowed(op: &ReduceOp, compound: &str) -> bool {

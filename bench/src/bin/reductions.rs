@@ -65,7 +65,7 @@ fn row(
     let ms = |d: Duration| format!("{:.3}", d.as_secs_f64() * 1e3);
     let rayon: Vec<String> = rayon
         .iter()
-        .map(|d| d.map_or_else(|| "-".to_string(), |d| ms(d)))
+        .map(|d| d.map_or_else(|| "-".to_string(), &ms))
         .collect();
     println!(
         "| {threads} | {name} | {} | {} | {} | {} | {:.2}x |",
