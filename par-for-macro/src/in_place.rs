@@ -4,9 +4,10 @@
 //! copy, so its uses become `(*v)`, and an update that gives `v` a new value made from
 //! the old one (`v = merge(v, x)`, which moves `v`) takes the old value out first:
 //! `{ let slot = &mut *v; let v = replace(slot, IDENTITY); *slot = merge(v, x); }`.
-//! A binding of the body that shadows `v` ends the rewrite in its scope.
+//! A binding of the body that shadows `v` ends the rewrite in its scope. Inside a
+//! macro call (`write!(v, ..)`), `v` is rewritten token by token.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::quote_spanned;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
@@ -68,6 +69,34 @@ impl InPlace<'_> {
                 *#slot = #right;
             }
         })
+    }
+}
+
+impl InPlace<'_> {
+    /// Every `v` in `tokens` not after a `.` (a field name) as `(*v)`.
+    fn deref_tokens(&self, tokens: TokenStream) -> TokenStream {
+        let mut out = TokenStream::new();
+        let mut after_dot = false;
+        for token in tokens {
+            let next_after_dot = matches!(&token, TokenTree::Punct(p) if p.as_char() == '.');
+            match token {
+                TokenTree::Group(group) => {
+                    let mut new = Group::new(group.delimiter(), self.deref_tokens(group.stream()));
+                    new.set_span(group.span());
+                    out.extend([TokenTree::Group(new)]);
+                }
+                TokenTree::Ident(ident)
+                    if !after_dot
+                        && !self.scopes.is_bound(&ident)
+                        && self.vars.iter().any(|v| **v == ident) =>
+                {
+                    out.extend(quote_spanned!(ident.span()=> (*#ident)));
+                }
+                other => out.extend([other]),
+            }
+            after_dot = next_after_dot;
+        }
+        out
     }
 }
 
@@ -150,8 +179,9 @@ impl VisitMut for InPlace<'_> {
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 
-    fn visit_macro_mut(&mut self, _: &mut syn::Macro) {
-        // Left as written: a macro's uses of `v` are method calls (`write!(v, ..)`),
-        // which reach the copy through `&mut` by auto-deref; reads were rejected.
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // A macro's uses of `v` are updates such as `write!(v, ..)` or
+        // `write!(&mut v, ..)` (reads were rejected): `v` becomes `(*v)` token-wise.
+        mac.tokens = self.deref_tokens(std::mem::take(&mut mac.tokens));
     }
 }

@@ -9,7 +9,8 @@ fn main() {
         println!("running total {}", total);
         println!("running total {total}");
         let t = total;
-        let _ = t;
+        let copies = vec![total; 3];
+        let _ = (t, copies);
     }
     println!("{total}");
 }

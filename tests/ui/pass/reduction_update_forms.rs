@@ -100,6 +100,7 @@ fn main() {
         }
         s.push_str("a");
         write!(s, "{x},").unwrap();
+        writeln!(&mut s).unwrap();
         *counts.entry(x % 4).or_default() += 1;
         let c = (x % 4) as usize;
         sums[c].0 += x as f64;
@@ -120,7 +121,7 @@ fn main() {
     assert_eq!(h2.total, 40);
     assert_eq!(h2.c[7], 20);
     assert_eq!(v.len(), 50);
-    assert!(s.starts_with("a1,a2,a3,"));
+    assert!(s.starts_with("a1,\na2,\na3,\n"));
     assert_eq!(counts[&0], 5);
     assert_eq!(sums.iter().map(|s| s.2).sum::<u64>(), 20);
     let _ = product;
