@@ -179,6 +179,24 @@ fn set_total(set: &HashSet<u64>) -> u64 {
     total
 }
 
+/// `if d < best { best = d; }`: the running minimum as serial code writes it.
+#[par_for]
+fn nearest_and_farthest(v: &[i64], target: i64) -> (i64, i64) {
+    let mut best = i64::MAX;
+    let mut worst = i64::MIN;
+    #[par_for(reduce(best: min, worst: max))]
+    for &x in v {
+        let d = (x - target).abs();
+        if d < best {
+            best = d;
+        }
+        if worst <= d {
+            worst = d;
+        }
+    }
+    (best, worst)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -188,6 +206,13 @@ proptest! {
         stop in 0i64..80,
     ) {
         prop_assert_eq!(par_for::with_threads(4, || kept_in_order(&v, stop)), kept_in_order_serial(&v, stop));
+    }
+
+    #[test]
+    fn running_minimum_and_maximum_as_ifs_equal_serial(v in prop::collection::vec(-5000i64..5000, 0..3000), t in -5000i64..5000) {
+        let d = v.iter().map(|x| (x - t).abs());
+        let want = (d.clone().min().unwrap_or(i64::MAX), d.max().unwrap_or(i64::MIN));
+        prop_assert_eq!(par_for::with_threads(4, || nearest_and_farthest(&v, t)), want);
     }
 
     #[test]

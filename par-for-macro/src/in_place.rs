@@ -110,8 +110,10 @@ impl VisitMut for InPlace<'_> {
                 }
             }
             Expr::Assign(assign) => match self.var(&assign.left) {
-                Some(index) => *expr = self.replace_assign(index, assign),
-                None => syn::visit_mut::visit_expr_assign_mut(self, assign),
+                Some(index) if mentions(&assign.right, self.vars[index]) => {
+                    *expr = self.replace_assign(index, assign);
+                }
+                _ => syn::visit_mut::visit_expr_assign_mut(self, assign),
             },
             Expr::Closure(closure) => {
                 self.scopes.push();
@@ -184,4 +186,17 @@ impl VisitMut for InPlace<'_> {
         // `write!(&mut v, ..)` (reads were rejected): `v` becomes `(*v)` token-wise.
         mac.tokens = self.deref_tokens(std::mem::take(&mut mac.tokens));
     }
+}
+
+/// Whether `var` occurs in `expr` (shadowing aside: then the old value is only taken
+/// out and put back).
+fn mentions(expr: &Expr, var: &Ident) -> bool {
+    fn scan(tokens: TokenStream, var: &Ident) -> bool {
+        tokens.into_iter().any(|token| match token {
+            TokenTree::Group(group) => scan(group.stream(), var),
+            TokenTree::Ident(ident) => ident == *var,
+            _ => false,
+        })
+    }
+    scan(quote::ToTokens::to_token_stream(expr), var)
 }

@@ -23,7 +23,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 use syn::{Expr, ExprPath, Lit, Pat, Token};
 
-use crate::attr::Reduction;
+use crate::attr::{ReduceOp, Reduction};
 use crate::error::Errors;
 use crate::scope::Scopes;
 
@@ -45,6 +45,7 @@ pub fn check_updates(pat: &Pat, body: &syn::Block, reductions: &[Reduction], err
         allowed: HashSet::new(),
         unused_calls: HashSet::new(),
         unused_blocks: HashSet::new(),
+        min_max_ifs: HashSet::new(),
         errors,
     };
     check.scopes.push();
@@ -61,6 +62,8 @@ struct Check<'a> {
     /// Method calls and blocks whose value the body does not use.
     unused_calls: HashSet<*const syn::ExprMethodCall>,
     unused_blocks: HashSet<*const syn::Block>,
+    /// The `v = e` of `if e < v { v = e }` under `min` (`>` under `max`).
+    min_max_ifs: HashSet<*const syn::ExprAssign>,
     errors: &'a mut Errors,
 }
 
@@ -87,6 +90,12 @@ impl<'a> Check<'a> {
             return;
         };
         self.allow(root);
+        if self
+            .min_max_ifs
+            .contains(&(assign as *const syn::ExprAssign))
+        {
+            return;
+        }
         let rhs = strip(&assign.right);
         if !bare {
             // `P = P op e`, `P = P.m(e)`, `P = f(P, e)`: the same place on the right.
@@ -112,6 +121,44 @@ impl<'a> Check<'a> {
             let message = not_an_update(reduction, rhs);
             self.errors
                 .push(syn::Error::new_spanned(&assign.right, message));
+        }
+    }
+
+    /// `if e < v { v = e; }` is the update of a `min` reduction (`if e > v` of `max`):
+    /// on a worker's partial value it keeps the smallest of that worker's items.
+    fn allow_min_max_if(&mut self, expr: &syn::ExprIf) {
+        let (None, [syn::Stmt::Expr(Expr::Assign(assign), _)]) =
+            (&expr.else_branch, expr.then_branch.stmts.as_slice())
+        else {
+            return;
+        };
+        let (Expr::Binary(cond), Expr::Path(target)) = (strip(&expr.cond), strip(&assign.left))
+        else {
+            return;
+        };
+        let Some(reduction) = self.reduction(target) else {
+            return;
+        };
+        let ReduceOp::MinMax(m) = &reduction.op else {
+            return;
+        };
+        let is_var =
+            |e: &Expr| matches!(strip(e), Expr::Path(p) if p.path.is_ident(&reduction.var));
+        let is_new = |e: &Expr| tokens(e) == tokens(&assign.right);
+        use syn::BinOp::{Ge, Gt, Le, Lt};
+        // `new < v` or `v > new` for `min`; the other way for `max`.
+        let (var, smaller) = match (&cond.op, is_var(&cond.left), is_var(&cond.right)) {
+            (Lt(_) | Le(_), false, true) if is_new(&cond.left) => (&cond.right, true),
+            (Gt(_) | Ge(_), true, false) if is_new(&cond.right) => (&cond.left, true),
+            (Gt(_) | Ge(_), false, true) if is_new(&cond.left) => (&cond.right, false),
+            (Lt(_) | Le(_), true, false) if is_new(&cond.right) => (&cond.left, false),
+            _ => return,
+        };
+        if smaller == (m == "min") {
+            if let Expr::Path(path) = strip(var) {
+                self.allow(path);
+            }
+            self.min_max_ifs.insert(assign as *const syn::ExprAssign);
         }
     }
 
@@ -248,6 +295,7 @@ impl<'ast> Visit<'ast> for Check<'_> {
     }
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        self.allow_min_max_if(expr);
         self.scopes.push();
         self.visit_expr(&expr.cond);
         self.visit_block(&expr.then_branch);

@@ -144,7 +144,10 @@ pub fn how_to_update(reduction: &Reduction) -> String {
             let op = op_name(&ReduceOp::Operator(*op));
             format!("update it with `{v} {op}= x`")
         }
-        ReduceOp::MinMax(m) => format!("update it with `{v} = {v}.{m}(x)`"),
+        ReduceOp::MinMax(m) => {
+            let cmp = if m == "min" { "<" } else { ">" };
+            format!("update it with `{v} = {v}.{m}(x)` or `if x {cmp} {v} {{ {v} = x; }}`")
+        }
         ReduceOp::Function(f) => {
             let f = op_name(&ReduceOp::Function(f.clone()));
             format!(

@@ -12,6 +12,9 @@ fn main() {
         total = x + total;
         best = best.min(x);
         best += x;
+        if x < best {
+            best = x;
+        }
         product = product + x;
     }
     println!("{total} {best} {product}");

@@ -65,6 +65,8 @@ fn main() {
     let mut wrapped = 0u32;
     let mut product = 1u64;
     let mut low = u64::MAX;
+    let mut low2 = u64::MAX;
+    let mut high3 = 0;
     let mut high = 0u64;
     let mut high2 = 0u64;
     let mut bits = 0u8;
@@ -74,7 +76,7 @@ fn main() {
     let mut s = String::new();
     let mut counts: HashMap<u64, u64> = HashMap::new();
     let mut sums: Sums = Default::default();
-    #[par_for(reduce(sum: +, wrapped: +, product: *, low: min, high: max, high2: max, bits: |,
+    #[par_for(reduce(sum: +, wrapped: +, product: *, low: min, low2: min, high3: max, high: max, high2: max, bits: |,
                      h: merge, h2: merge, v: append, s: concat, counts: merge_counts, sums: merge_sums))]
     for x in 1..=20u64 {
         sum += x as i64;
@@ -84,6 +86,12 @@ fn main() {
         product *= x % 3 + 1;
         product = product * 1;
         low = low.min(x);
+        if x + 1 < low2 {
+            low2 = x + 1;
+        }
+        if high3 < x * 3 {
+            high3 = x * 3;
+        }
         high = high.max(x);
         high2 = std::cmp::max(high2, x * 2);
         bits |= 1 << (x % 8);
@@ -114,6 +122,8 @@ fn main() {
     assert_eq!(sum, (1..=20).sum::<i64>() + 20);
     assert_eq!(wrapped, 210);
     assert_eq!(low, 1);
+    assert_eq!(low2, 2);
+    assert_eq!(high3, 60);
     assert_eq!(high, 20);
     assert_eq!(high2, 40);
     assert_eq!(bits, 0xFF);
