@@ -202,10 +202,17 @@
 //!
 //! - `threads = N`: run on a pool of exactly N threads, built once per N and reused
 //!   (`Pool(processes=N)`).
-//! - `reduce(VAR: OP, ...)`: VAR is a reduction: each worker accumulates into a private
-//!   copy that starts at OP's identity; the copies are combined with VAR's value at the
-//!   end. OP is `+ * min max & | ^` or the path of a `fn(T, T) -> T` whose identity is
-//!   `T::default()`:
+//! - `reduce(VAR: OP, ...)`: VAR is a reduction: each worker task accumulates in place
+//!   into a private copy that starts at OP's identity (one copy per task, not per item);
+//!   the copies are combined in iteration order, then with VAR's value at the end, so an
+//!   associative but non-commutative function (appending `Vec`s) gives the serial
+//!   order. OP is `+ * min max & | ^` or the path of a `fn(T, T) -> T` whose identity is
+//!   `T::default()`. A type without that identity names one: `reduce(v: + = Vec3::ZERO,
+//!   m: * = Mat2::IDENTITY, hist: merge = Hist::empty())`. Inside the body VAR may only
+//!   be updated (`total += x`, `best = best.max(x)`, `acc = merge(acc, x)`,
+//!   `h.count[b] += 1`, `v.push(x);`): each copy holds a partial value, so any other read
+//!   (a condition, an index, an argument, a print) is a compile error at the read
+//!   (`docs/rules.md` lists the updates):
 //!
 //! ```
 //! use par_for::par_for;

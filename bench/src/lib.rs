@@ -5,6 +5,8 @@
 
 use std::time::Instant;
 
+pub mod reductions;
+
 use par_for::par_for;
 use rayon::prelude::*;
 

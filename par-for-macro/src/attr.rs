@@ -27,10 +27,13 @@ pub struct Progress {
     pub span: Span,
 }
 
-/// One `VAR: OP` of `reduce(...)`.
+/// One `VAR: OP` or `VAR: OP = IDENTITY` of `reduce(...)`.
 pub struct Reduction {
     pub var: Ident,
     pub op: ReduceOp,
+    /// The value each worker's copy starts from, when the type has no identity that
+    /// par-for knows (`reduce(v: + = Vec3::ZERO)`).
+    pub identity: Option<Expr>,
 }
 
 /// The combining operation of a reduction.
@@ -206,35 +209,54 @@ impl Parse for Reduction {
             ));
         }
         input.parse::<Token![:]>()?;
-        let op = if input.peek(Ident) && (input.peek2(Token![,]) || input.peek2(syn::parse::End)) {
-            let name: Ident = input.fork().parse()?;
-            if name == "min" || name == "max" {
-                input.parse::<Ident>()?;
-                ReduceOp::MinMax(name)
-            } else {
-                ReduceOp::Function(input.parse()?)
-            }
-        } else if input.peek(Ident)
+        let (op, named) = if input.peek(Ident)
             || input.peek(Token![::])
             || input.peek(Token![crate])
             || input.peek(Token![self])
             || input.peek(Token![super])
         {
-            ReduceOp::Function(input.parse()?)
+            let path: Path = input.parse()?;
+            match path.get_ident() {
+                Some(name) if name == "min" || name == "max" => {
+                    (ReduceOp::MinMax(name.clone()), false)
+                }
+                _ => (ReduceOp::Function(path), false),
+            }
         } else {
             let op: syn::BinOp = input.parse().map_err(|e| {
                 syn::Error::new(e.span(), "a reduction operation is `+`, `*`, `min`, `max`, `&`, `|`, `^`, or the path of a `fn(T, T) -> T`")
             })?;
-            match op {
-                syn::BinOp::Add(_) | syn::BinOp::Mul(_) | syn::BinOp::BitAnd(_) | syn::BinOp::BitOr(_) | syn::BinOp::BitXor(_) => ReduceOp::Operator(op),
-                other => {
-                    return Err(syn::Error::new(
-                        other.span(),
-                        "this operator cannot combine partial results: use `+`, `*`, `min`, `max`, `&`, `|`, `^`, or the path of a `fn(T, T) -> T`",
-                    ))
-                }
-            }
+            operator(op)?
         };
-        Ok(Reduction { var, op })
+        let identity = if named || input.peek(Token![=]) {
+            if !named {
+                input.parse::<Token![=]>()?;
+            }
+            Some(input.parse::<Expr>()?)
+        } else {
+            None
+        };
+        Ok(Reduction { var, op, identity })
     }
+}
+
+/// The operator of `VAR: OP`, and whether it was written joined to the `=` of a named
+/// identity (`v: += Vec3::ZERO`, which Rust spells as one token).
+fn operator(op: syn::BinOp) -> syn::Result<(ReduceOp, bool)> {
+    use syn::BinOp::*;
+    let joined = match op {
+        AddAssign(t) => Add(Token![+](t.spans[0])),
+        MulAssign(t) => Mul(Token![*](t.spans[0])),
+        BitAndAssign(t) => BitAnd(Token![&](t.spans[0])),
+        BitOrAssign(t) => BitOr(Token![|](t.spans[0])),
+        BitXorAssign(t) => BitXor(Token![^](t.spans[0])),
+        Add(_) | Mul(_) | BitAnd(_) | BitOr(_) | BitXor(_) => return Ok((ReduceOp::Operator(op), false)),
+        other => {
+            return Err(syn::Error::new(
+                other.span(),
+                "this operator cannot combine partial results: use `+`, `*`, `min`, `max`, `&`, `|`, `^`, or the path of a `fn(T, T) -> T`",
+            ))
+        }
+    };
+    Ok((ReduceOp::Operator(joined), true))
 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, ExprForLoop, Ident};
 
@@ -12,9 +13,11 @@ use crate::ast::{pipeline_expr_mut, Form, Marked};
 use crate::attr::{Options, ReduceOp, Reduction};
 use crate::error::Errors;
 use crate::flow::{self, Target};
+use crate::in_place;
 use crate::pipeline::Chain;
 use crate::source::{parallel_source, source_closures, strip_parens};
 use crate::task::{shared_reads, typed_task};
+use crate::update::check_updates;
 use crate::valid::{check_closure_task, check_task, FreeVars};
 
 /// The code that replaces one marked statement.
@@ -39,9 +42,19 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
         errors,
     );
     let free = free.and(source_reads(&for_loop.expr, errors));
+    check_updates(&for_loop.pat, &for_loop.body, &options.reduce, errors);
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
     let jumps = flow::rewrite(&mut body, label, Target::Worker, &free.reads, errors);
+    if !options.reduce.is_empty() {
+        let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
+        let identities = local("identity");
+        let identity = |i: usize| {
+            let i = syn::Index::from(i);
+            quote!((#identities.#i)())
+        };
+        in_place::rewrite(&for_loop.pat, &mut body, &vars, &identity);
+    }
 
     let options_var = local("options");
     let source_var = local("source");
@@ -194,8 +207,10 @@ impl Task {
         }
     }
 
-    /// Each worker folds into private copies of the reduction variables, named as the
-    /// serial code names them; the copies are combined with the variables at the end.
+    /// Each task of the pool folds into private copies of the reduction variables,
+    /// made once per task; the body, rewritten by `in_place`, names each variable as
+    /// the serial code does, bound to `&mut` of its copy. The copies are combined in
+    /// iteration order, then with the variables.
     fn run_reducing(
         &self,
         source: &Ident,
@@ -212,47 +227,53 @@ impl Task {
         } = self;
         let exit = local("exit");
         let total = local("reduced");
-        let flow_var = local("flow");
+        let acc = local("acc");
+        let identities = local("identity");
         let flow = self.flow_type();
         let leave = self.leave_function(&exit);
         let vars: Vec<&Ident> = reductions.iter().map(|r| &r.var).collect();
-        let identities = reductions.iter().map(|r| {
-            let identity = identity(&r.op);
-            let var = &r.var;
-            quote!(#identity(&#var))
-        });
+        let make_identity = reductions.iter().map(identity);
         let left = local("left");
         let right = local("right");
         let index = (0..reductions.len())
             .map(syn::Index::from)
             .collect::<Vec<_>>();
         let combines = reductions.iter().zip(&index).map(|(r, i)| {
-            let combine = combine(&r.op);
+            let combine = combine(r);
             quote!(#combine(#left.#i, #right.#i))
         });
         let merge_back = reductions.iter().zip(&index).map(|(r, i)| {
             let var = &r.var;
-            let combine = combine(&r.op);
+            let combine = combine(r);
             quote!(#var = #combine(#var, #total.#i);)
         });
-        let identity = quote!(|| (#(#identities,)*));
-        // The accumulators' types, for the task's arguments (see the runtime's `task`).
+        let start = quote! {
+            let #identities = (#(|| #make_identity,)*);
+        };
+        let identity = quote!(|| (#((#identities.#index)(),)*));
+        let combine = quote!(|#left, #right| (#(#combines,)*));
+        // The accumulators' types, for the task's arguments (see the runtime's `task`):
+        // each variable in the body is `&mut` to this task's private copy.
         let types: Vec<Ident> = vars.iter().map(|v| local(&format!("type_{v}"))).collect();
         let bind = quote! {
+            #start
             #bind
             #(let #types = ::par_for::__private::type_of(&#vars);)*
         };
-        let start = quote_spanned!(*span=> |(#(#vars,)*), #item|);
-        let typed = quote!(#(let mut #vars = #types.pass(#vars);)* #arg);
+        let task = quote_spanned!(*span=> |#acc: &mut _, #item|);
+        let typed = quote! {
+            let (#(#vars,)*) = #acc;
+            #(let #vars = #types.pass_mut(#vars);)*
+            #arg
+        };
         // Not spanned at the loop: lints do not look into the macro's own closure call.
         let run_body = quote!((|| #body)(););
         let run_flow = quote! {
-            let #flow_var = (|| -> #flow {
+            (|| -> #flow {
                 #body
                 ::par_for::__private::Flow::Continue
-            })();
+            })()
         };
-        let combine = quote!(|#left, #right| (#(#combines,)*));
         if !self.leaves() {
             let call = quote_spanned! {*span=>
                 ::par_for::__private::for_each_fold(
@@ -260,16 +281,14 @@ impl Task {
                     &#options,
                     #identity,
                     #combine,
-                    #start {
+                    #task {
                         #typed
                         #run_body
-                        (#(#vars,)*)
                     },
                 )
             };
             return quote! {
                 #bind
-                #[allow(unused_mut)]
                 let #total = #call;
                 #(#merge_back)*
             };
@@ -280,16 +299,15 @@ impl Task {
                 &#options,
                 #identity,
                 #combine,
-                #start {
+                #task -> #flow {
                     #typed
                     #run_flow
-                    ((#(#vars,)*), #flow_var)
                 },
             )
         };
         quote! {
             #bind
-            #[allow(unreachable_code, unused_mut)]
+            #[allow(unreachable_code)]
             let (#total, #exit) = #call;
             #(#merge_back)*
             #leave
@@ -297,31 +315,38 @@ impl Task {
     }
 }
 
-fn identity(op: &ReduceOp) -> TokenStream {
-    let name = match op {
+/// A fresh copy of the variable: its named identity, or the operation's. Spanned at
+/// the variable in the `reduce(..)` option, so that a type without the identity is reported there.
+fn identity(reduction: &Reduction) -> TokenStream {
+    let var = &reduction.var;
+    if let Some(named) = &reduction.identity {
+        return quote_spanned!(named.span()=> ::par_for::__private::reduce::named(&#var, #named));
+    }
+    let name = match &reduction.op {
         ReduceOp::Operator(syn::BinOp::Mul(_)) => "one",
         ReduceOp::Operator(syn::BinOp::BitAnd(_)) => "all_ones",
         ReduceOp::MinMax(m) if m == "min" => "greatest",
         ReduceOp::MinMax(_) => "least",
         ReduceOp::Operator(_) | ReduceOp::Function(_) => "zero",
     };
-    let name = Ident::new(name, Span::call_site());
-    quote!(::par_for::__private::reduce::#name)
+    let span = var.span();
+    let name = Ident::new(name, span);
+    quote_spanned!(span=> ::par_for::__private::reduce::#name(&#var))
 }
 
-fn combine(op: &ReduceOp) -> TokenStream {
-    let name = match op {
+fn combine(reduction: &Reduction) -> TokenStream {
+    let (name, span) = match &reduction.op {
         ReduceOp::Function(path) => return quote!(#path),
-        ReduceOp::Operator(syn::BinOp::Add(_)) => "add",
-        ReduceOp::Operator(syn::BinOp::Mul(_)) => "mul",
-        ReduceOp::Operator(syn::BinOp::BitAnd(_)) => "bitand",
-        ReduceOp::Operator(syn::BinOp::BitOr(_)) => "bitor",
-        ReduceOp::Operator(_) => "bitxor",
-        ReduceOp::MinMax(m) if m == "min" => "min",
-        ReduceOp::MinMax(_) => "max",
+        ReduceOp::Operator(op @ syn::BinOp::Add(_)) => ("add", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::Mul(_)) => ("mul", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::BitAnd(_)) => ("bitand", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::BitOr(_)) => ("bitor", op.span()),
+        ReduceOp::Operator(op) => ("bitxor", op.span()),
+        ReduceOp::MinMax(m) if m == "min" => ("min", m.span()),
+        ReduceOp::MinMax(m) => ("max", m.span()),
     };
-    let name = Ident::new(name, Span::call_site());
-    quote!(::par_for::__private::reduce::#name)
+    let name = Ident::new(name, span);
+    quote_spanned!(span=> ::par_for::__private::reduce::#name)
 }
 
 fn pipeline(

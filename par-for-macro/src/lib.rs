@@ -13,6 +13,7 @@ mod deferred;
 mod error;
 mod expand;
 mod flow;
+mod in_place;
 mod item;
 mod pipeline;
 mod scope;
@@ -20,6 +21,7 @@ mod source;
 mod task;
 #[cfg(test)]
 mod tests;
+mod update;
 mod valid;
 
 use proc_macro::TokenStream;

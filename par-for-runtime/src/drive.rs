@@ -137,7 +137,7 @@ where
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
-        F: Fn(A, Pr::Item) -> A + Sync + Send,
+        F: Fn(&mut A, Pr::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
     {
@@ -167,7 +167,7 @@ where
     Pr: Producer,
     A: Send,
     ID: Fn() -> A + Sync + Send,
-    F: Fn(A, Pr::Item) -> A + Sync + Send,
+    F: Fn(&mut A, Pr::Item) + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
     D: Fn(&A) -> bool + Sync + Send,
 {
@@ -222,7 +222,7 @@ fn fold_leaf<Pr, A, ID, F, C, D>(
 where
     Pr: Producer,
     ID: Fn() -> A,
-    F: Fn(A, Pr::Item) -> A,
+    F: Fn(&mut A, Pr::Item),
     D: Fn(&A) -> bool,
 {
     let _raise_on_unwind = RaiseOnUnwind(panicked);
@@ -231,7 +231,8 @@ where
     while len > 0 && !panicked.load(Ordering::Relaxed) && !(fold.done)(&acc) {
         let take = FUSE_BLOCK.min(len);
         let (head, tail) = rest.split_at(take);
-        acc = head.into_iter().fold(acc, &fold.fold);
+        head.into_iter()
+            .for_each(|item| (fold.fold)(&mut acc, item));
         rest = tail;
         len -= take;
     }
@@ -373,7 +374,9 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
     }
 }
 
-/// `fold` then `reduce`, in order; a task stops folding once `done(acc)`.
+/// `fold` then `reduce`, in order; a task stops folding once `done(acc)`. Each task
+/// creates one accumulator with `identity` and folds every item into it in place
+/// (`fold(&mut acc, item)`), so a large accumulator is never moved per item.
 pub(crate) struct Fold<ID, F, C, D> {
     pub(crate) identity: ID,
     pub(crate) fold: F,
@@ -386,7 +389,7 @@ where
     T: Send,
     A: Send,
     ID: Fn() -> A + Sync + Send,
-    F: Fn(A, T) -> A + Sync + Send,
+    F: Fn(&mut A, T) + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
     D: Fn(&A) -> bool + Sync + Send,
 {
@@ -395,7 +398,7 @@ where
     fn serial(self, items: impl Iterator<Item = T>) -> A {
         let mut acc = (self.identity)();
         for item in items {
-            acc = (self.fold)(acc, item);
+            (self.fold)(&mut acc, item);
             if (self.done)(&acc) {
                 break;
             }

@@ -12,8 +12,8 @@ use crate::pool;
 use crate::source::Source;
 use crate::task::OnlyReadsOuterVariablesAndReduces;
 
-/// Runs `body` over `source` as [`crate::__private::for_each_flow`] does, threading an
-/// accumulator through it: `body(acc, item)` gives the updated accumulator and how the
+/// Runs `body` over `source` as [`crate::__private::for_each_flow`] does, with an
+/// accumulator per task: `body(&mut acc, item)` updates it in place and says how the
 /// iteration ended. Returns the combination of every accumulator, in iteration order,
 /// of the iterations up to the first that left the loop (as the serial loop would
 /// have accumulated), and the loop's exit.
@@ -30,26 +30,24 @@ where
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
     F: Sync + Send,
-    F: OnlyReadsOuterVariablesAndReduces<A, S::Item, (A, Flow<'a, R>)>, // changes an outer variable? collect, or a Mutex
+    F: OnlyReadsOuterVariablesAndReduces<A, S::Item, Flow<'a, R>>, // changes an outer variable? collect, or a Mutex
 {
-    let body = |acc, item| body.call(acc, item);
+    let body = |acc: &mut A, item| body.call(acc, item);
     let bar = crate::exec::progress_bar(options, &source);
-    let body = |acc, item| {
-        let out = body(acc, item);
+    let body = |acc: &mut A, item| {
+        let flow = body(acc, item);
         if let Some(bar) = &bar {
             bar.tick();
         }
-        out
+        flow
     };
     let (acc, first) = pool::install(options.threads, || {
         source.drive_fold(
             options.run(),
             || (identity(), None),
-            |(acc, exit), item| match exit {
-                Some(exit) => (acc, Some(exit)),
-                None => {
-                    let (acc, flow) = body(acc, item);
-                    (acc, flow.leaves_loop())
+            |(acc, exit): &mut (A, Option<Flow<R>>), item| {
+                if exit.is_none() {
+                    *exit = body(acc, item).leaves_loop();
                 }
             },
             |(left, left_exit), (right, right_exit)| match left_exit {
@@ -65,8 +63,8 @@ where
     (acc, Exit::from_first(first))
 }
 
-/// [`for_each_reduce`] for a body that never leaves the loop: `body(acc, item)` gives
-/// the updated accumulator, and the result combines them all in iteration order.
+/// [`for_each_reduce`] for a body that never leaves the loop: `body(&mut acc, item)`
+/// updates the task's accumulator, and the result combines them all in iteration order.
 pub fn for_each_fold<S, A, I, C, F>(
     source: S,
     options: &Options,
@@ -80,18 +78,17 @@ where
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
     F: Sync + Send,
-    F: OnlyReadsOuterVariablesAndReduces<A, S::Item, A>, // changes an outer variable? collect values, or a Mutex
+    F: OnlyReadsOuterVariablesAndReduces<A, S::Item, ()>, // changes an outer variable? collect values, or a Mutex
 {
-    let body = |acc, item| body.call(acc, item);
+    let body = |acc: &mut A, item| body.call(acc, item);
     match crate::exec::progress_bar(options, &source) {
         None => pool::install(options.threads, || {
             source.drive_fold(options.run(), identity, body, combine, |_| false)
         }),
         Some(bar) => {
-            let body = |acc, item| {
-                let acc = body(acc, item);
+            let body = |acc: &mut A, item| {
+                body(acc, item);
                 bar.tick();
-                acc
             };
             let acc = pool::install(options.threads, || {
                 source.drive_fold(options.run(), identity, body, combine, |_| false)
@@ -102,9 +99,9 @@ where
     }
 }
 
-/// The identity of `+`.
-pub fn zero<T: Default>(_like: &T) -> T {
-    T::default()
+/// The identity of `+` and of a function reduction: `T::default()`.
+pub fn zero<T: Zero>(_like: &T) -> T {
+    T::zero()
 }
 
 /// The identity of `*`.
@@ -125,6 +122,11 @@ pub fn greatest<T: Bounded>(_like: &T) -> T {
 /// The identity of `max`: the smallest value of the type.
 pub fn least<T: Bounded>(_like: &T) -> T {
     T::least()
+}
+
+/// The identity named in `reduce(VAR: OP = IDENTITY)`, of the variable's type.
+pub fn named<T>(_like: &T, identity: T) -> T {
+    identity
 }
 
 /// `a + b`.
@@ -170,19 +172,51 @@ pub fn max<T: PartialOrd>(a: T, b: T) -> T {
     }
 }
 
+/// The identity of addition and of function reductions: `Default`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no identity for this reduction: it does not implement `Default`",
+    label = "each worker's copy of this variable starts from `Default::default()`",
+    note = "name the value the copies start from: `reduce(v: + = EXPR)` or `reduce(v: merge = EXPR)`, e.g. `reduce(v: + = Vec3::ZERO)`"
+)]
+pub trait Zero {
+    /// `T::default()`.
+    fn zero() -> Self;
+}
+
+impl<T: Default> Zero for T {
+    fn zero() -> Self {
+        T::default()
+    }
+}
+
 /// The identity of multiplication.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no identity for a `*` reduction that par-for knows",
+    label = "each worker's copy of this variable starts from one",
+    note = "name the value the copies start from: `reduce(v: * = EXPR)`, e.g. `reduce(m: * = Mat2::IDENTITY)`"
+)]
 pub trait One {
     /// 1.
     fn one() -> Self;
 }
 
 /// The identity of bitwise and.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no identity for a `&` reduction that par-for knows",
+    label = "each worker's copy of this variable starts with every bit set",
+    note = "name the value the copies start from: `reduce(v: & = EXPR)`"
+)]
 pub trait AllOnes {
     /// Every bit set.
     fn all_ones() -> Self;
 }
 
 /// The identities of `min` and `max`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no identity for a `min` or `max` reduction that par-for knows",
+    label = "each worker's copy of this variable starts from the greatest (`min`) or least (`max`) value",
+    note = "name the value the copies start from: `reduce(v: min = EXPR)`, e.g. `reduce(best: min = Score::WORST)`"
+)]
 pub trait Bounded {
     /// The largest value (`+inf` for floats).
     fn greatest() -> Self;

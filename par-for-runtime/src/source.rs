@@ -233,8 +233,9 @@ pub trait Source: Send + Sized {
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send;
-    /// Folds items in order into accumulators (one per task) and combines those in
-    /// order, `combine(left, right)`; a task stops folding once `done(acc)`.
+    /// Folds items in order into accumulators (one per task, made by `identity`, updated
+    /// in place by `fold(&mut acc, item)`) and combines those in order,
+    /// `combine(left, right)`; a task stops folding once `done(acc)`.
     fn drive_fold<A, ID, F, C, D>(
         self,
         run: Run<'_>,
@@ -246,7 +247,7 @@ pub trait Source: Send + Sized {
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
-        F: Fn(A, Self::Item) -> A + Sync + Send,
+        F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send;
 }
@@ -281,7 +282,7 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
-        F: Fn(A, Self::Item) -> A + Sync + Send,
+        F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
     {
@@ -320,14 +321,22 @@ impl<P: ParallelIterator> Source for Unindexed<P> {
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
-        F: Fn(A, Self::Item) -> A + Sync + Send,
+        F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
     {
+        // Rayon's `fold` moves its accumulator per item: boxed, that is a pointer.
         self.0
             .panic_fuse()
-            .fold(&identity, fold)
-            .reduce(&identity, combine)
+            .fold(
+                || Box::new(identity()),
+                |mut acc, item| {
+                    fold(&mut acc, item);
+                    acc
+                },
+            )
+            .reduce_with(|left, right| Box::new(combine(*left, *right)))
+            .map_or_else(identity, |acc| *acc)
     }
 }
 
@@ -379,7 +388,7 @@ where
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
-        F: Fn(A, Self::Item) -> A + Sync + Send,
+        F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
     {

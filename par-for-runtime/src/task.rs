@@ -37,18 +37,19 @@ where
     }
 }
 
-/// A loop body with reduction variables: `call(accumulators, item)`.
+/// A loop body with reduction variables: `call(&mut accumulators, item)` updates this
+/// task's private copies in place.
 pub trait OnlyReadsOuterVariablesAndReduces<Acc, In, Out> {
     /// Runs the body on one item.
-    fn call(&self, acc: Acc, input: In) -> Out;
+    fn call(&self, acc: &mut Acc, input: In) -> Out;
 }
 
 impl<Acc, In, Out, F> OnlyReadsOuterVariablesAndReduces<Acc, In, Out> for F
 where
-    F: Fn(Acc, In) -> Out, // a #[par_for] body may only read outer variables: collect values, `reduce(..)`, or a `Mutex`/atomic
+    F: Fn(&mut Acc, In) -> Out, // a #[par_for] body may only read outer variables: collect values, `reduce(..)`, or a `Mutex`/atomic
 {
     #[inline(always)]
-    fn call(&self, acc: Acc, input: In) -> Out {
+    fn call(&self, acc: &mut Acc, input: In) -> Out {
         self(acc, input)
     }
 }
@@ -73,6 +74,12 @@ impl<T> TypeOf<T> {
     /// `value`, now known to be a `T`.
     #[inline(always)]
     pub fn pass(self, value: T) -> T {
+        value
+    }
+
+    /// `value`, now known to be a `&mut T`: a reduction variable's private copy.
+    #[inline(always)]
+    pub fn pass_mut(self, value: &mut T) -> &mut T {
         value
     }
 }
