@@ -194,6 +194,11 @@ pub use par_for_macro::par_for;
 pub use par_for_runtime::{cpu_count, current_threads, physical_cpu_count, with_threads};
 pub use par_for_runtime::{stream, stream_unordered, Stream};
 
+/// Running `#[par_for(distribute)]` loops across the ranks of an MPI job: see
+/// [`mpi::init`] and `docs/distributed.md`. Present without the `mpi` feature too, as a
+/// world of one, so a program compiles the same either way.
+pub use par_for_runtime::mpi;
+
 #[doc(hidden)]
 pub use par_for_runtime::__private;
 

@@ -18,6 +18,9 @@ use crate::valid::{check_task, FreeVars};
 
 /// The code that replaces one marked statement.
 pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
+    if marked.options.distribute.is_some() {
+        return crate::distribute::marked(marked, errors);
+    }
     match marked.form {
         Form::Loop(for_loop) => parallel_loop(&marked.options, for_loop, errors),
         Form::Stream {
@@ -29,7 +32,11 @@ pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
     }
 }
 
-fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) -> TokenStream {
+pub(crate) fn parallel_loop(
+    options: &Options,
+    for_loop: ExprForLoop,
+    errors: &mut Errors,
+) -> TokenStream {
     let reductions: HashSet<String> = options.reduce.iter().map(|r| r.var.to_string()).collect();
     let free = check_task(
         &[&for_loop.pat],
@@ -245,7 +252,7 @@ fn combine(op: &ReduceOp) -> TokenStream {
     quote!(::par_for::__private::reduce::#name)
 }
 
-fn pipeline(
+pub(crate) fn pipeline(
     options: &Options,
     mut stmt: syn::Stmt,
     chain: &Chain,
@@ -337,7 +344,7 @@ fn reject_for_pipeline(options: &Options, errors: &mut Errors) {
     }
 }
 
-fn stream_loop(
+pub(crate) fn stream_loop(
     options: &Options,
     for_loop: ExprForLoop,
     source: &Expr,

@@ -4,10 +4,13 @@
 //! Layout, one phase per file: `item.rs` finds the marked statements of an enabled
 //! item; `attr.rs` parses their options; `ast.rs` tells the forms apart; `valid.rs`
 //! (with `scope.rs`) rejects writes to shared state; `flow.rs` rewrites `break`,
-//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime.
+//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime;
+//! `distribute.rs` (with `effects.rs`) the MPI-distributed form of a loop or pipeline.
 
 mod ast;
 mod attr;
+mod distribute;
+mod effects;
 mod error;
 mod expand;
 mod flow;
