@@ -1,9 +1,10 @@
 //! How partial results travel between ranks: plain numbers (and `Vec`s of them) as
 //! their raw bytes, anything else through serde with bincode (fixed-width integers).
 //!
-//! The fast path is chosen by `TypeId`, so it needs no trait of its own and no
-//! `unsafe`: a `Vec<u64>` of partials is copied out as native-endian bytes. Every rank
-//! runs the same binary on the same kind of machine, so native order is shared.
+//! The fast path is chosen by `TypeId`, so it needs no trait of its own, and copies
+//! with bytemuck's safe casts, so it needs no `unsafe`: a `Vec<u64>` of partials is
+//! copied out as native-endian bytes. Every rank runs the same binary on the same kind
+//! of machine, so native order is shared.
 
 use std::any::Any;
 
@@ -44,13 +45,13 @@ mod raw {
             pub(super) fn encode(parts: &dyn Any, out: &mut Vec<u8>) -> bool {
                 $(
                     if let Some(parts) = parts.downcast_ref::<Vec<$t>>() {
-                        put_numbers(parts, out, <$t>::to_ne_bytes);
+                        out.extend_from_slice(bytemuck::cast_slice::<$t, u8>(parts));
                         return true;
                     }
                     if let Some(parts) = parts.downcast_ref::<Vec<Vec<$t>>>() {
                         for part in parts {
                             out.extend_from_slice(&(part.len() as u64).to_ne_bytes());
-                            put_numbers(part, out, <$t>::to_ne_bytes);
+                            out.extend_from_slice(bytemuck::cast_slice::<$t, u8>(part));
                         }
                         return true;
                     }
@@ -63,7 +64,7 @@ mod raw {
                 let wanted = TypeId::of::<P>();
                 $(
                     if wanted == TypeId::of::<$t>() {
-                        let parts: Box<dyn Any> = Box::new(get_numbers(bytes, <$t>::from_ne_bytes));
+                        let parts: Box<dyn Any> = Box::new(bytemuck::pod_collect_to_vec::<u8, $t>(bytes));
                         return parts.downcast::<Vec<P>>().ok().map(|parts| *parts);
                     }
                     if wanted == TypeId::of::<Vec<$t>>() {
@@ -73,7 +74,7 @@ mod raw {
                             let (len, tail) = rest.split_at(8);
                             let len = u64::from_ne_bytes(len.try_into().ok()?) as usize;
                             let (part, tail) = tail.split_at(len * std::mem::size_of::<$t>());
-                            parts.push(get_numbers(part, <$t>::from_ne_bytes));
+                            parts.push(bytemuck::pod_collect_to_vec::<u8, $t>(part));
                             rest = tail;
                         }
                         let parts: Box<dyn Any> = Box::new(parts);
@@ -85,24 +86,6 @@ mod raw {
         };
     }
     numbers!(u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64);
-
-    fn put_numbers<T: Copy, const N: usize>(
-        items: &[T],
-        out: &mut Vec<u8>,
-        bytes: fn(T) -> [u8; N],
-    ) {
-        out.reserve(items.len() * N);
-        for &item in items {
-            out.extend_from_slice(&bytes(item));
-        }
-    }
-
-    fn get_numbers<T, const N: usize>(bytes: &[u8], from: fn([u8; N]) -> T) -> Vec<T> {
-        bytes
-            .chunks_exact(N)
-            .map(|chunk| from(chunk.try_into().expect("chunks_exact gives N bytes")))
-            .collect()
-    }
 }
 
 #[cfg(test)]
