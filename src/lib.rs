@@ -172,6 +172,29 @@
 //! - `progress` or `progress = "label"`: a progress bar on stderr (feature `progress`,
 //!   on by default; nothing is drawn when stderr is not a terminal).
 //! - `stream`, `unordered`, `window = N`: Form 3.
+//! - `distribute`, `schedule = ..`: split the items across the ranks of an MPI job.
+//!
+//! # Beyond one machine
+//!
+//! With the `mpi` feature, run the program under `mpirun -np N` and a statement marked
+//! `#[par_for(distribute)]` (a pipeline, or a `for` loop whose only effects are its
+//! reductions) deals its items to the ranks; each runs its share on its own pool and
+//! every rank ends with the serial result. Without the feature or a launcher, it is a
+//! local loop. See [`mpi`] and `docs/distributed.md`.
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn squares(n: u64) -> Vec<u64> {
+//!     #[par_for(distribute)]
+//!     let v: Vec<u64> = (0..n).map(|i| i * i).collect();
+//!     v
+//! }
+//!
+//! let _mpi = par_for::mpi::init(); // first thing in `main`
+//! assert_eq!(squares(4), [0, 1, 4, 9]);
+//! ```
 //!
 //! # The pool
 //!

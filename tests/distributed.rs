@@ -236,7 +236,7 @@ fn pipelines() {
     check("position: none", none, None);
 
     #[par_for(distribute)]
-    let any = data.iter().any(|&x| x == 1008);
+    let any = data.iter().any(|&x| x > 1007);
     #[par_for(distribute)]
     let all = data.iter().all(|&x| x < 1009);
     check("any, all", (any, all), (true, true));

@@ -89,6 +89,9 @@ fn settings(options: &Options) -> TokenStream {
     if let Some(threads) = &options.threads {
         settings.extend(quote!(.threads(#threads)));
     }
+    if let Some(min_len) = &options.min_len {
+        settings.extend(quote!(.min_len(#min_len)));
+    }
     settings
 }
 

@@ -32,6 +32,11 @@ mod wire {
     //! Without the `mpi` feature nothing travels: results need only be owned and `Send`.
 
     /// A value a distributed loop could send to other ranks.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot travel between MPI ranks",
+        label = "a distributed loop sends each rank's results to every other rank",
+        note = "results of a `distribute` loop (and the values of its `return` and `?`) must be owned: not references; add `.copied()` or `.cloned()`"
+    )]
     pub trait Wire: std::any::Any + Send {}
     impl<T: std::any::Any + Send> Wire for T {}
 }

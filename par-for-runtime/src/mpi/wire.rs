@@ -12,7 +12,7 @@ use std::any::Any;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot travel between MPI ranks",
     label = "a distributed loop sends each rank's results to every other rank",
-    note = "results of a `distribute` loop must be owned (not references: add `.copied()` or `.cloned()`) and implement serde's `Serialize` and `Deserialize`"
+    note = "results of a `distribute` loop (and the values of its `return` and `?`) must be owned (not references: add `.copied()` or `.cloned()`) and implement serde's `Serialize` and `Deserialize`"
 )]
 pub trait Wire: serde::Serialize + serde::de::DeserializeOwned + Any + Send {}
 
