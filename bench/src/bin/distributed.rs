@@ -6,7 +6,7 @@
 //!   `#[par_for]` loop, median per call;
 //! - **collect**: a distributed `collect` of 4 M `u64` (32 MB), whose results every rank
 //!   receives, in bytes per second;
-//! - **compute**: a compute-bound sum (about 1 µs per item) with each rank's pool sized
+//! - **compute**: a compute-bound sum (a fixed work of about 1 µs per item) with each rank's pool sized
 //!   to its share of the cores (`threads = cores / ranks`); with one rank, serial and
 //!   the local `#[par_for]` loop on every core are timed in the same run.
 //!
@@ -22,7 +22,11 @@
 use std::time::{Duration, Instant};
 
 use par_for::{mpi, par_for};
-use par_for_bench::{calibrate_rounds_per_microsecond, work};
+use par_for_bench::work;
+
+/// Rounds of `work` per item of the compute-bound loop: about 1 µs on the 2-core
+/// machine of BENCHMARKS.md.
+const WORK_ROUNDS: u32 = 250;
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
@@ -126,19 +130,21 @@ fn main() {
         local.as_secs_f64() * 1e3
     ));
 
-    let rounds = calibrate_rounds_per_microsecond();
+    // The same work on every rank and in every run: calibrating on each rank would
+    // measure the ranks slowing each other down when they share cores.
+    let rounds = WORK_ROUNDS;
     let n = if quick { 20_000 } else { 400_000 };
     let reps = if quick { 3 } else { 5 };
     let dist = timed(reps, || compute_distributed(n, rounds, threads));
     say(format!(
-        "compute {n} x 1 us: distributed {:.1} ms ({size} rank(s) x {threads} thread(s))",
+        "compute {n} items: distributed {:.1} ms ({size} rank(s) x {threads} thread(s))",
         dist.as_secs_f64() * 1e3
     ));
     if size == 1 {
         let serial = timed(reps, || compute_serial(n, rounds));
         let local = timed(reps, || compute_local(n, rounds));
         say(format!(
-            "compute {n} x 1 us: serial {:.1} ms, local #[par_for] {:.1} ms",
+            "compute {n} items: serial {:.1} ms, local #[par_for] {:.1} ms",
             serial.as_secs_f64() * 1e3,
             local.as_secs_f64() * 1e3
         ));

@@ -5,9 +5,15 @@
 use std::cmp::Ordering;
 use std::iter::{Product, Sum};
 
-/// `collect`: the blocks' items, in order, for the serial `collect` into the target.
-pub fn concat<T>(parts: Vec<Vec<T>>) -> std::iter::Flatten<std::vec::IntoIter<Vec<T>>> {
-    parts.into_iter().flatten()
+/// `collect`: the blocks' items, in order, for the serial `collect` into the target
+/// (which reuses this `Vec`'s memory when the target is a `Vec`).
+pub fn concat<T>(parts: Vec<Vec<T>>) -> std::vec::IntoIter<T> {
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    for part in parts {
+        all.extend(part);
+    }
+    all.into_iter()
 }
 
 /// `sum`.

@@ -5,6 +5,7 @@
 //! MPI is only ever called from the thread that called [`init`] (`MPI_THREAD_FUNNELED`).
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -95,7 +96,7 @@ impl Drop for Guard {
         }
         // Every rank leaves main through here: a rank still waiting in a distributed
         // loop meets this "loop" instead, and the watchdog stops the job.
-        let _ = exchange(END_OF_MAIN, 0, Ok(Vec::new()));
+        let _ = exchange(END_OF_MAIN, 0, Ok(&[]), &mut Vec::new());
         drop(self.universe.take());
     }
 }
@@ -125,32 +126,40 @@ pub(crate) type Outcome<P> = Result<Vec<P>, Box<dyn Any + Send>>;
 /// returns every rank's parts, by rank. Stops the job when the ranks are not all at the
 /// same loop; panics on every rank when one rank panicked.
 pub(crate) fn gather<P: Wire>(site: &'static str, len: usize, mine: Outcome<P>) -> Vec<Vec<P>> {
-    let mine = mine.map(|parts| {
-        let mut bytes = Vec::new();
-        wire::encode(&parts, &mut bytes);
-        bytes
-    });
-    match exchange(site, len, mine) {
-        Ok((bytes, bounds)) => bounds
-            .windows(2)
-            .map(|w| wire::decode(&bytes[w[0]..w[1]]))
-            .collect(),
-        Err(payload) => std::panic::resume_unwind(payload),
-    }
+    BUFFERS.with_borrow_mut(|(send, receive)| {
+        send.clear();
+        let mine = mine.map(|parts| wire::encode(&parts, send));
+        match exchange(site, len, mine.map(|()| &send[..]), receive) {
+            Ok(bounds) => bounds
+                .windows(2)
+                .map(|w| wire::decode(&receive[w[0]..w[1]]))
+                .collect(),
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    })
+}
+
+thread_local! {
+    /// The send and receive buffers, kept from one loop to the next: touching fresh
+    /// pages costs more than copying into warm ones.
+    static BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// The header every rank sends first: where it is, and what it brings.
 const HEADER: usize = 5;
 
+/// The exchange itself: every rank's bytes land in `receive`, rank after rank, between
+/// the returned bounds.
 fn exchange(
     site: &'static str,
     len: usize,
-    mine: Result<Vec<u8>, Box<dyn Any + Send>>,
-) -> Result<(Vec<u8>, Vec<usize>), Box<dyn Any + Send>> {
+    mine: Result<&[u8], Box<dyn Any + Send>>,
+    receive: &mut Vec<u8>,
+) -> Result<Vec<usize>, Box<dyn Any + Send>> {
     let world = SimpleCommunicator::world();
     let size = world.size() as usize;
     let count = EXCHANGES.fetch_add(1, Ordering::Relaxed);
-    let bytes = mine.as_ref().map_or(0, Vec::len);
+    let bytes = mine.as_ref().map_or(0, |m| m.len());
     let header = [
         site_id(site),
         count,
@@ -186,14 +195,15 @@ fn exchange(
         bounds.push(bounds.last().copied().unwrap_or(0) + c as usize);
     }
     let displs: Vec<i32> = bounds[..size].iter().map(|&b| b as i32).collect();
-    let mut all = vec![0u8; bounds[size]];
+    receive.clear();
+    receive.resize(bounds[size], 0);
     let sent = mine.unwrap_or_default();
     // Open MPI rejects an all-gather of nothing at all.
-    if !all.is_empty() {
-        let mut partition = PartitionMut::new(&mut all[..], counts, displs);
-        world.all_gather_varcount_into(&sent[..], &mut partition);
+    if !receive.is_empty() {
+        let mut partition = PartitionMut::new(&mut receive[..], counts, displs);
+        world.all_gather_varcount_into(sent, &mut partition);
     }
-    Ok((all, bounds))
+    Ok(bounds)
 }
 
 /// Stable across ranks (same binary): the hash of the loop's `file:line:column`.
