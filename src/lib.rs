@@ -236,6 +236,29 @@
 //! - `progress` or `progress = "label"`: a progress bar on stderr (feature `progress`,
 //!   on by default; nothing is drawn when stderr is not a terminal).
 //! - `stream`, `unordered`, `window = N`: Form 3.
+//! - `distribute`, `schedule = ..`: split the items across the ranks of an MPI job.
+//!
+//! # Beyond one machine
+//!
+//! With the `mpi` feature, run the program under `mpirun -np N` and a statement marked
+//! `#[par_for(distribute)]` (a pipeline, or a `for` loop whose only effects are its
+//! reductions) deals its items to the ranks; each runs its share on its own pool and
+//! every rank ends with the serial result. Without the feature or a launcher, it is a
+//! local loop. See [`mpi`] and `docs/distributed.md`.
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn squares(n: u64) -> Vec<u64> {
+//!     #[par_for(distribute)]
+//!     let v: Vec<u64> = (0..n).map(|i| i * i).collect();
+//!     v
+//! }
+//!
+//! let _mpi = par_for::mpi::init(); // first thing in `main`
+//! assert_eq!(squares(4), [0, 1, 4, 9]);
+//! ```
 //!
 //! # The pool
 //!
@@ -257,6 +280,11 @@
 pub use par_for_macro::par_for;
 pub use par_for_runtime::{cpu_count, current_threads, physical_cpu_count, with_threads};
 pub use par_for_runtime::{stream, stream_unordered, Stream};
+
+/// Running `#[par_for(distribute)]` loops across the ranks of an MPI job: see
+/// [`mpi::init`] and `docs/distributed.md`. Present without the `mpi` feature too, as a
+/// world of one, so a program compiles the same either way.
+pub use par_for_runtime::mpi;
 
 #[doc(hidden)]
 pub use par_for_macro::__source_is_native;

@@ -19,6 +19,10 @@ pub struct Options {
     pub stream: Option<Span>,
     pub unordered: Option<Span>,
     pub window: Option<Expr>,
+    /// `distribute`: split the items across MPI ranks (see `distribute.rs`).
+    pub distribute: Option<Span>,
+    /// `schedule = blocks | cyclic | chunks(N)`, checked in `distribute.rs`.
+    pub schedule: Option<Expr>,
 }
 
 /// `progress` or `progress = "label"`.
@@ -81,15 +85,17 @@ impl Options {
             }
             ("stream", OptionValue::Flag) => put(&mut self.stream, span, span),
             ("unordered", OptionValue::Flag) => put(&mut self.unordered, span, span),
+            ("distribute", OptionValue::Flag) => put(&mut self.distribute, span, span),
+            ("schedule", OptionValue::Expr(e)) => put(&mut self.schedule, e, span),
             ("reduce", OptionValue::List(list)) => {
                 self.reduce.extend(list);
                 Ok(())
             }
-            (known @ ("threads" | "min_len" | "window" | "if"), _) => Err(syn::Error::new(
+            (known @ ("threads" | "min_len" | "window" | "if" | "schedule"), _) => Err(syn::Error::new(
                 span,
                 format!("`{known}` needs a value: write `{known} = ...`"),
             )),
-            (known @ ("stream" | "unordered"), _) => Err(syn::Error::new(
+            (known @ ("stream" | "unordered" | "distribute"), _) => Err(syn::Error::new(
                 span,
                 format!("`{known}` takes no value: write just `{known}`"),
             )),
@@ -102,7 +108,7 @@ impl Options {
                 format!(
                     "unknown #[par_for] option `{name}`; the options are `threads = N`, \
                      `reduce(VAR: OP, ..)`, `min_len = N`, `if = EXPR`, `progress`, \
-                     `progress = \"label\"`, `stream`, `unordered`, `window = N`"
+                     `progress = \"label\"`, `stream`, `unordered`, `window = N`, `distribute`, `schedule = ..`"
                 ),
             )),
         }
@@ -117,6 +123,12 @@ impl Options {
             errors.push(syn::Error::new(
                 window.span(),
                 "`window` only applies to a streaming loop: write `#[par_for(stream, window = N)]`",
+            ));
+        }
+        if let (Some(schedule), None) = (&self.schedule, self.distribute) {
+            errors.push(syn::Error::new(
+                schedule.span(),
+                "`schedule` deals the items of a distributed loop to MPI ranks: write `#[par_for(distribute, schedule = cyclic)]`",
             ));
         }
         errors.finish()

@@ -22,6 +22,9 @@ use crate::valid::{check_closure_task, check_task, FreeVars};
 
 /// The code that replaces one marked statement.
 pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
+    if marked.options.distribute.is_some() {
+        return crate::distribute::marked(marked, errors);
+    }
     match marked.form {
         Form::Loop(for_loop) => parallel_loop(&marked.options, for_loop, errors),
         Form::Stream {
@@ -33,7 +36,11 @@ pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
     }
 }
 
-fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) -> TokenStream {
+pub(crate) fn parallel_loop(
+    options: &Options,
+    for_loop: ExprForLoop,
+    errors: &mut Errors,
+) -> TokenStream {
     let reductions: HashSet<String> = options.reduce.iter().map(|r| r.var.to_string()).collect();
     let free = check_task(
         &[&for_loop.pat],
@@ -111,7 +118,7 @@ fn parallel_loop(options: &Options, for_loop: ExprForLoop, errors: &mut Errors) 
 
 /// Checks the closures of a source's adapters (`map(f)`), which run on the pool like a
 /// body, and gives what they read.
-fn source_reads(source: &Expr, errors: &mut Errors) -> FreeVars {
+pub(crate) fn source_reads(source: &Expr, errors: &mut Errors) -> FreeVars {
     let mut free = FreeVars { reads: Vec::new() };
     for closure in source_closures(source) {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
@@ -317,7 +324,8 @@ impl Task {
 
 /// A fresh copy of the variable: its named identity, or the operation's. Spanned at
 /// the variable in the `reduce(..)` option, so that a type without the identity is reported there.
-fn identity(reduction: &Reduction) -> TokenStream {
+/// The identity a reduction variable's private copies start from.
+pub(crate) fn identity(reduction: &Reduction) -> TokenStream {
     let var = &reduction.var;
     if let Some(named) = &reduction.identity {
         return quote_spanned!(named.span()=> ::par_for::__private::reduce::named(&#var, #named));
@@ -334,7 +342,8 @@ fn identity(reduction: &Reduction) -> TokenStream {
     quote_spanned!(span=> ::par_for::__private::reduce::#name(&#var))
 }
 
-fn combine(reduction: &Reduction) -> TokenStream {
+/// The function that combines two copies of a reduction variable.
+pub(crate) fn combine(reduction: &Reduction) -> TokenStream {
     let (name, span) = match &reduction.op {
         ReduceOp::Function(path) => return quote!(#path),
         ReduceOp::Operator(op @ syn::BinOp::Add(_)) => ("add", op.span()),
@@ -349,7 +358,7 @@ fn combine(reduction: &Reduction) -> TokenStream {
     quote_spanned!(span=> ::par_for::__private::reduce::#name)
 }
 
-fn pipeline(
+pub(crate) fn pipeline(
     options: &Options,
     mut stmt: syn::Stmt,
     chain: &Chain,
@@ -440,7 +449,7 @@ fn reject_for_pipeline(options: &Options, errors: &mut Errors) {
     }
 }
 
-fn stream_loop(
+pub(crate) fn stream_loop(
     options: &Options,
     for_loop: ExprForLoop,
     source: &Expr,

@@ -16,6 +16,7 @@ mod capture;
 mod drive;
 mod exec;
 mod flow;
+pub mod mpi;
 mod options;
 mod pipeline;
 mod pool;
@@ -37,6 +38,7 @@ pub use stream::{stream, stream_unordered, Stream};
 pub mod __private {
     pub use crate::exec::{for_each, for_each_flow};
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
+    pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;
     pub use crate::pipeline::{install, pipeline, IntoPipeline, ToIndexed};
     pub use crate::reduce::{for_each_fold, for_each_reduce};
