@@ -314,9 +314,10 @@ fn accumulators_are_made_once_per_task() {
         assert_eq!(h.0.iter().sum::<u64>(), n);
         let made = IDENTITIES.load(Ordering::Relaxed);
         // Rayon's adaptive splitting makes about 2 tasks per thread, more when work is
-        // stolen; far fewer than the 4 million items or the 15_000 blocks of 256.
+        // stolen (on a loaded machine, with 4 threads on 2 cores, 277 were seen); far
+        // fewer than the 4 million items or the 15_625 blocks of 256.
         assert!(
-            (1..=64 * threads).contains(&made),
+            (1..=256 * threads).contains(&made),
             "{made} copies with {threads} threads"
         );
     }
