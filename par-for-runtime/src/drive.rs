@@ -19,6 +19,7 @@ use rayon::iter::plumbing::{
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
 use crate::site::{Site, Way};
+use crate::team::{self, TeamItems};
 
 /// How many items a task folds between two looks at the panic flag.
 pub(crate) const FUSE_BLOCK: usize = 256;
@@ -30,6 +31,9 @@ pub(crate) trait Phases<T: Send>: Sized {
     fn serial(self, items: impl Iterator<Item = T>) -> Self::Output;
     /// Runs the items on the pool.
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> Self::Output;
+    /// Runs the items on the team (see `crate::team`): chunks of them, in order,
+    /// claimed by the calling thread and the team's workers.
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> Self::Output;
 }
 
 /// Runs `source` through `phases`, serially if `site` knows the loop is small.
@@ -73,10 +77,19 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
             return phases.parallel(Rest::new(producer, len, min_len, &AtomicBool::new(false)));
         };
         let start = Instant::now();
-        let way = site.choose(len, rayon::current_num_threads());
+        let threads = rayon::current_num_threads();
+        let mut way = site.choose(len, threads, team::may_use(threads));
         let output = match way {
             Way::Serial => phases.serial(producer.into_iter()),
-            Way::Parallel => {
+            Way::Team => match team::own(threads) {
+                Some(mut owner) => phases.team(TeamItems::new(&mut owner, producer, len, min_len)),
+                // Another loop has the team (an outer one, or another thread's).
+                None => {
+                    way = Way::Serial;
+                    phases.serial(producer.into_iter())
+                }
+            },
+            Way::Pool => {
                 let panicked = AtomicBool::new(false);
                 phases.parallel(Rest::new(producer, len, min_len, &panicked))
             }
@@ -356,6 +369,17 @@ impl<T: Send, F: Fn(T) + Sync + Send> Phases<T> for ForEach<F> {
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) {
         items.into_par_iter().for_each(self.0)
     }
+
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) {
+        items.run(
+            |chunk, len, panicked| {
+                for block in team::blocks(chunk, len, panicked) {
+                    block.into_iter().for_each(&self.0);
+                }
+            },
+            |()| false,
+        );
+    }
 }
 
 /// `find_map_first`: the first `Some` in order.
@@ -370,6 +394,23 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
 
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> Option<R> {
         items.into_par_iter().find_map_first(self.0)
+    }
+
+    /// Chunks end in order of claim, so every chunk before the first that finds
+    /// something has run to its end.
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> Option<R> {
+        items
+            .run(
+                |chunk, len, panicked| {
+                    team::blocks(chunk, len, panicked)
+                        .find_map(|block| block.into_iter().find_map(&self.0))
+                },
+                Option::is_some,
+            )
+            .into_iter()
+            .flatten()
+            .flatten()
+            .next()
     }
 }
 
@@ -405,5 +446,25 @@ where
 
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> A {
         items.fold(&self)
+    }
+
+    /// The chunks' accumulators combine in order, up to the first that is `done`.
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> A {
+        let accs = items.run(
+            |chunk, len, panicked| fold_leaf(chunk, len, panicked, &self),
+            |acc| (self.done)(acc),
+        );
+        let mut total: Option<A> = None;
+        for acc in accs.into_iter().map_while(|acc| acc) {
+            let done = (self.done)(&acc);
+            total = Some(match total {
+                Some(total) => (self.combine)(total, acc),
+                None => acc,
+            });
+            if done {
+                break;
+            }
+        }
+        total.unwrap_or_else(|| (self.identity)())
     }
 }

@@ -10,6 +10,8 @@
 //! assert!(par_for_runtime::cpu_count() >= par_for_runtime::physical_cpu_count().min(1));
 //! ```
 
+#![deny(unsafe_code)]
+
 mod bridge;
 mod drive;
 mod exec;
@@ -22,6 +24,7 @@ mod reduce;
 mod site;
 mod source;
 mod stream;
+mod team;
 mod wide;
 
 pub use pool::{cpu_count, current_threads, physical_cpu_count, with_threads};
