@@ -76,13 +76,17 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
         let Some(site) = site else {
             return phases.parallel(Rest::new(producer, len, min_len, &AtomicBool::new(false)));
         };
-        let start = Instant::now();
+        let mut start = Instant::now();
         let threads = rayon::current_num_threads();
         let mut way = site.choose(len, threads, team::may_use(threads));
         let output = match way {
             Way::Serial => phases.serial(producer.into_iter()),
             Way::Team => match team::own(threads) {
-                Some(mut owner) => phases.team(TeamItems::new(&mut owner, producer, len, min_len)),
+                Some(mut owner) => {
+                    // Not counting the start of the team's threads, at its first loop.
+                    start = Instant::now();
+                    phases.team(TeamItems::new(&mut owner, producer, len, min_len))
+                }
                 // Another loop has the team (an outer one, or another thread's).
                 None => {
                     way = Way::Serial;

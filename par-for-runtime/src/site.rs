@@ -28,8 +28,8 @@ pub(crate) enum Way {
 /// - The first run of a site goes to the pool.
 /// - A loop that takes long in parallel ([`TEAM_BELOW`] or more) stays on the pool,
 ///   for rayon's balance of uneven work; it is never run serially.
-/// - A shorter one is tried serially, then (when called from outside the pool) on the
-///   team; from then on it takes the faster of serial and the team (or, on a rayon
+/// - A shorter one is tried serially, then (when called from outside the pool) three
+///   times in a row on the team; from then on it takes the faster of serial and the team (or, on a rayon
 ///   worker, the pool), which is rechecked as follows when the loop is small (under
 ///   500 µs the faster way): each run takes the faster way, but for a streak of 16
 ///   runs that take the other way, in case things changed. A streak, because the
@@ -49,6 +49,8 @@ pub struct Site {
     serial: AtomicU64,
     team: AtomicU64,
     pool: AtomicU64,
+    /// How many runs took the team (up to [`TEAM_TRIES`]).
+    team_runs: AtomicU64,
     runs: AtomicU64,
     /// The run that starts the next streak, and the distance to the one after it.
     next_streak: AtomicU64,
@@ -69,6 +71,10 @@ const EXPLORE_BELOW: Duration = Duration::from_micros(500);
 /// A loop estimated to take this long or more in parallel stays on the pool.
 pub(crate) const TEAM_BELOW: Duration = Duration::from_millis(2);
 
+/// How many runs in a row a loop first takes on the team, before comparing: the first
+/// finds its workers cold, the second replaces what it measured, the third averages.
+const TEAM_TRIES: u64 = 3;
+
 /// How many runs in a row a small loop takes the way it does not currently take.
 const STREAK: u64 = 16;
 
@@ -86,6 +92,7 @@ impl Site {
             serial: AtomicU64::new(UNKNOWN),
             team: AtomicU64::new(UNKNOWN),
             pool: AtomicU64::new(UNKNOWN),
+            team_runs: AtomicU64::new(0),
             runs: AtomicU64::new(0),
             next_streak: AtomicU64::new(FIRST_STREAK_AFTER),
             streak_distance: AtomicU64::new(FIRST_STREAK_AFTER),
@@ -123,8 +130,9 @@ impl Site {
             };
         };
         let (way, parallel) = match (team, on_team) {
-            (true, None) => return Way::Team,
+            _ if team && self.team_runs.load(Ordering::Relaxed) < TEAM_TRIES => return Way::Team,
             (true, Some(t)) => (Way::Team, t),
+            (true, None) => return Way::Team,
             (false, _) => (Way::Pool, on_pool.unwrap_or(parallel)),
         };
         let (faster, other) = if serial <= parallel {
@@ -174,6 +182,9 @@ impl Site {
             Way::Pool => &self.pool,
         };
         let sample = (picos(elapsed) / len.max(1) as f64).min((UNKNOWN - 1) as f64);
+        if way == Way::Team && self.team_runs.load(Ordering::Relaxed) < TEAM_TRIES {
+            self.team_runs.fetch_add(1, Ordering::Relaxed);
+        }
         let in_a_row = self.count_in_a_row(way);
         let old = slot.load(Ordering::Relaxed);
         let new = match in_a_row {
@@ -299,7 +310,10 @@ mod tests {
         assert_eq!(site.choose(1000, 2, true), Way::Serial);
         site.learn(Way::Serial, MICROS(350), 1000);
         assert_eq!(site.choose(1000, 2, true), Way::Team);
-        site.learn(Way::Team, MICROS(180), 1000);
+        for _ in 0..TEAM_TRIES {
+            assert_eq!(site.choose(1000, 2, true), Way::Team);
+            site.learn(Way::Team, MICROS(180), 1000);
+        }
         assert_eq!(site.choose(1000, 2, true), Way::Team);
         // From a rayon worker the same loop compares serial with the pool.
         assert_eq!(site.choose(1000, 2, false), Way::Pool);
@@ -310,7 +324,9 @@ mod tests {
         let site = Site::new();
         site.learn(Way::Pool, MICROS(60), 1000);
         site.learn(Way::Serial, MICROS(20), 1000);
-        site.learn(Way::Team, MICROS(30), 1000);
+        for _ in 0..TEAM_TRIES {
+            site.learn(Way::Team, MICROS(30), 1000);
+        }
         assert_eq!(site.choose(1000, 2, true), Way::Serial);
     }
 

@@ -6,8 +6,9 @@
 //! 16 to 50 µs each way, as much as a small loop takes. The team's workers instead spin
 //! for a bounded time after each loop (see [`wait`] and `PAR_FOR_WAIT`), so the next
 //! loop starts at once, and the calling thread works too and finds the end of the loop
-//! by spinning on one counter. The items are cut in order into a few chunks per thread,
-//! claimed with one atomic counter, so a worker that comes late takes fewer.
+//! by spinning on one counter. The items are cut in order into chunks that get shorter
+//! (OpenMP's guided schedule), claimed with one atomic counter, so a worker that comes
+//! late takes fewer and the threads end close together.
 //!
 //! There is one team, as large as the default pool, made at the first loop that wants
 //! it, and one loop at a time uses it: the thread that owns it for the loop. Every
@@ -15,6 +16,8 @@
 //! on rayon's workers) runs its other way, so nothing waits for the team.
 
 mod job;
+#[cfg(test)]
+mod tests;
 mod wait;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -26,8 +29,8 @@ use self::job::{Board, Owned};
 use self::wait::{Policy, Waiting};
 pub(crate) use crate::drive::FUSE_BLOCK;
 
-/// How many chunks each member of the team has, on average, to claim.
-const CHUNKS_PER_THREAD: usize = 4;
+/// The shortest chunk is this many times shorter than a thread's share of the loop.
+const SMALLEST_SHARE: usize = 32;
 
 struct Team {
     board: Board,
@@ -128,34 +131,35 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
         S: Fn(&R) -> bool + Sync,
     {
         let threads = self.owner.team.workers + 1;
-        let count = (threads * CHUNKS_PER_THREAD)
-            .min(self.len.div_ceil(self.min_len))
-            .max(1);
-        let chunks = cut(self.producer, self.len, count);
-        let results: Vec<Mutex<Option<R>>> = (0..count).map(|_| Mutex::new(None)).collect();
+        let chunks = cut(self.producer, self.len, threads, self.min_len);
+        let count = chunks.len();
+        let results: Vec<Line<Mutex<Option<R>>>> =
+            (0..count).map(|_| Line(Mutex::new(None))).collect();
         // Relaxed throughout: each chunk is claimed once by the counter's atomicity, and
         // what the chunks write is in mutexes the owner reads after the job's end.
-        let next = AtomicUsize::new(0);
-        let stop_after = AtomicUsize::new(usize::MAX);
-        let panicked = AtomicBool::new(false);
+        // Each on a cache line of its own: every thread writes `next`, and reads the
+        // others at each claim.
+        let next = Line(AtomicUsize::new(0));
+        let stop_after = Line(AtomicUsize::new(usize::MAX));
+        let panicked = Line(AtomicBool::new(false));
         let claim_and_run = || loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
+            let index = next.0.fetch_add(1, Ordering::Relaxed);
             if index >= count
-                || index > stop_after.load(Ordering::Relaxed)
-                || panicked.load(Ordering::Relaxed)
+                || index > stop_after.0.load(Ordering::Relaxed)
+                || panicked.0.load(Ordering::Relaxed)
             {
                 return;
             }
-            let (items, len) = lock(&chunks[index])
+            let (items, len) = lock(&chunks[index].0)
                 .take()
                 .expect("par_for: a chunk is claimed once");
-            let raise_on_unwind = RaiseOnUnwind(&panicked);
-            let result = chunk(items, len, &panicked);
+            let raise_on_unwind = RaiseOnUnwind(&panicked.0);
+            let result = chunk(items, len, &panicked.0);
             std::mem::forget(raise_on_unwind);
             if stops(&result) {
-                stop_after.fetch_min(index, Ordering::Relaxed);
+                stop_after.0.fetch_min(index, Ordering::Relaxed);
             }
-            *lock(&results[index]) = Some(result);
+            *lock(&results[index].0) = Some(result);
         };
         let Owner { team, owned } = self.owner;
         team.waiting.loop_starts();
@@ -163,26 +167,42 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
         team.waiting.loop_ends();
         results
             .into_iter()
-            .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .map(|slot| slot.0.into_inner().unwrap_or_else(PoisonError::into_inner))
             .collect()
     }
 }
 
-/// `producer`'s `len` items as `count` chunks of nearly equal length, in order.
-fn cut<Pr: Producer>(producer: Pr, len: usize, count: usize) -> Vec<Mutex<Option<(Pr, usize)>>> {
-    let mut chunks = Vec::with_capacity(count);
+/// `producer`'s `len` items as chunks, in order, each a `1 / (2 * threads)` share of
+/// the items left (OpenMP's guided schedule), down to a `1 / (32 * threads)` share of
+/// all of them: a thread that starts late still finds work, and the last chunks are
+/// short, so the threads end close together.
+fn cut<Pr: Producer>(
+    producer: Pr,
+    len: usize,
+    threads: usize,
+    min_len: usize,
+) -> Vec<Line<Mutex<Option<(Pr, usize)>>>> {
+    let smallest = (len / (threads * SMALLEST_SHARE)).max(min_len).max(1);
+    let mut chunks = Vec::new();
     let mut rest = producer;
-    let mut start = 0;
-    for i in 1..count {
-        let end = len * i / count;
-        let (head, tail) = rest.split_at(end - start);
-        chunks.push(Mutex::new(Some((head, end - start))));
+    let mut left = len;
+    loop {
+        let take = left.div_ceil(2 * threads).max(smallest);
+        if take >= left {
+            chunks.push(Line(Mutex::new(Some((rest, left)))));
+            return chunks;
+        }
+        let (head, tail) = rest.split_at(take);
+        chunks.push(Line(Mutex::new(Some((head, take)))));
         rest = tail;
-        start = end;
+        left -= take;
     }
-    chunks.push(Mutex::new(Some((rest, len - start))));
-    chunks
 }
+
+/// A value alone on its cache line (two lines: some CPUs fetch lines in pairs), so
+/// that threads writing different values do not slow each other down.
+#[repr(align(128))]
+struct Line<T>(T);
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)

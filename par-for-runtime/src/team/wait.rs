@@ -2,9 +2,10 @@
 //! (OpenMP's wait policy), and how the owner wakes the sleepers.
 //!
 //! `PAR_FOR_WAIT` chooses the policy, read once:
-//! - unset (the default): spin after each loop for 1.5 times the last pause between two
-//!   loops, at least [`MIN_SPIN`], at most [`MAX_SPIN`]; a pause longer than
-//!   `MAX_SPIN` gives `MIN_SPIN` (spinning through it would not help), then sleep;
+//! - unset (the default): spin after each loop for 1.5 times the shortest of the last
+//!   four pauses between two loops, at least [`MIN_SPIN`], at most [`MAX_SPIN`]; a
+//!   pause longer than `MAX_SPIN` gives `MIN_SPIN` (spinning through it would not
+//!   help), then sleep;
 //! - `passive`: sleep at once;
 //! - `active`: spin until the next loop, at most [`ACTIVE_SPIN`] after the last one.
 //!
@@ -22,6 +23,8 @@ pub(crate) const MIN_SPIN: Duration = Duration::from_micros(100);
 pub(crate) const MAX_SPIN: Duration = Duration::from_millis(2);
 /// The longest spin after a loop under `PAR_FOR_WAIT=active`.
 pub(crate) const ACTIVE_SPIN: Duration = Duration::from_secs(1);
+/// How many of the last pauses between loops the spin time is fitted to.
+const PAUSES_KEPT: usize = 4;
 /// How long a waiting worker spins before it starts yielding between looks.
 const YIELD_AFTER: Duration = Duration::from_micros(20);
 
@@ -73,6 +76,8 @@ pub(super) struct Waiting {
     policy: Policy,
     /// When the last loop ended, in nanoseconds since `base`.
     last_end: AtomicU64,
+    /// The last pauses between loops, in nanoseconds, the latest at `pauses[0]`.
+    pauses: [AtomicU64; PAUSES_KEPT],
     /// How long workers spin after the current loop, in nanoseconds.
     spin: AtomicU64,
     base: Instant,
@@ -85,6 +90,7 @@ impl Waiting {
         Waiting {
             policy,
             last_end: AtomicU64::new(0),
+            pauses: [const { AtomicU64::new(u64::MAX) }; PAUSES_KEPT],
             spin: AtomicU64::new(MIN_SPIN.as_nanos() as u64),
             base: Instant::now(),
             sleeping: (0..workers).map(|_| AtomicBool::new(false)).collect(),
@@ -102,13 +108,25 @@ impl Waiting {
         self.threads.iter().all(|t| t.get().is_some())
     }
 
-    /// The owner starts a loop: fits the next spin to the pause since the last loop.
-    /// (Relaxed: the spin time is a hint; a worker reading an older one is harmless.)
+    /// The owner starts a loop: fits the next spin to the shortest of the last pauses
+    /// between loops, so that one long pause (the loop ran another way for a while)
+    /// does not make the workers miss the next loops. Only the owner writes the pauses;
+    /// Relaxed: the spin time is a hint, a worker reading an older one is harmless.
     pub(super) fn loop_starts(&self) {
-        let since_last = self
+        let pause = self
             .now()
             .saturating_sub(self.last_end.load(Ordering::Relaxed));
-        let spin = self.policy.spin_after(Duration::from_nanos(since_last));
+        let kept = &self.pauses[..PAUSES_KEPT - 1];
+        let shortest = kept
+            .iter()
+            .map(|p| p.load(Ordering::Relaxed))
+            .fold(pause, u64::min);
+        for i in (1..PAUSES_KEPT).rev() {
+            let newer = self.pauses[i - 1].load(Ordering::Relaxed);
+            self.pauses[i].store(newer, Ordering::Relaxed);
+        }
+        self.pauses[0].store(pause, Ordering::Relaxed);
+        let spin = self.policy.spin_after(Duration::from_nanos(shortest));
         self.spin.store(spin.as_nanos() as u64, Ordering::Relaxed);
     }
 
