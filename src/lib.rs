@@ -202,8 +202,9 @@
 //!   workers yield their CPU to other threads after 20 µs, so a busy machine loses
 //!   little to them. The CPU time burnt while idle is bounded: at most 2 ms per worker
 //!   after the last loop (a program that runs a loop and then waits for input burns
-//!   no more), and about 1% of a core per worker for a program that runs one small
-//!   loop every 10 ms.
+//!   no more), and about 0.1% of a core per worker for a program that runs one small
+//!   loop every 10 ms; a program whose loops come less than ~1.3 ms apart keeps its
+//!   workers spinning between them, as OpenMP does.
 //! - `PAR_FOR_WAIT=passive`: workers sleep at once; a loop then pays to wake them
 //!   (and small loops may run serially instead).
 //! - `PAR_FOR_WAIT=active`: workers spin until the next loop, up to 1 s after the

@@ -176,12 +176,7 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
 /// the items left (OpenMP's guided schedule), down to a `1 / (32 * threads)` share of
 /// all of them: a thread that starts late still finds work, and the last chunks are
 /// short, so the threads end close together.
-fn cut<Pr: Producer>(
-    producer: Pr,
-    len: usize,
-    threads: usize,
-    min_len: usize,
-) -> Vec<Line<Mutex<Option<(Pr, usize)>>>> {
+fn cut<Pr: Producer>(producer: Pr, len: usize, threads: usize, min_len: usize) -> Vec<Chunk<Pr>> {
     let smallest = (len / (threads * SMALLEST_SHARE)).max(min_len).max(1);
     let mut chunks = Vec::new();
     let mut rest = producer;
@@ -198,6 +193,9 @@ fn cut<Pr: Producer>(
         left -= take;
     }
 }
+
+/// A chunk of a loop's items and their number, until a thread claims it.
+type Chunk<Pr> = Line<Mutex<Option<(Pr, usize)>>>;
 
 /// A value alone on its cache line (two lines: some CPUs fetch lines in pairs), so
 /// that threads writing different values do not slow each other down.
