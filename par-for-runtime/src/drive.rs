@@ -1,10 +1,11 @@
 //! Driving an indexed source, where par-for does better than calling rayon directly.
 //!
 //! 1. **Small loops take the faster way.** Every loop site remembers what its loop took
-//!    serially and on the pool ([`Site`]), and a small loop takes the faster way: called
-//!    again and again, it is never much slower than the plain loop, where rayon entered
-//!    from outside its pool can be several times slower. The first run of a site, and
-//!    every loop worth it, goes to the pool in full.
+//!    serially, on the team (`crate::team`) and on the pool ([`Site`]), and a small
+//!    loop takes the faster way: called again and again, it runs close to
+//!    `serial / threads` and is never much slower than the plain loop, where rayon
+//!    entered from outside its pool can be several times slower. The first run of a
+//!    site, and every loop long enough, goes to the pool in full.
 //! 2. **A cheap panic fuse.** After a panic in any iteration, no task starts another
 //!    block of [`FUSE_BLOCK`] items; within a block the items are folded in a tight
 //!    loop, so a trivial body still vectorizes (rayon's `panic_fuse` checks a flag
