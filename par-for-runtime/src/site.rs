@@ -37,8 +37,8 @@ pub(crate) enum Way {
 ///   calling the loop again and again would find them awake. The first run of a
 ///   streak is not learnt from, the second replaces what was known, later ones are
 ///   averaged in (each counting as at most twice the estimate, so that a run the OS
-///   interrupted does not flip the choice). The first streak comes 256 runs in, each
-///   next one twice as far after the last, up to 16384 runs apart, and back to 256
+///   interrupted does not flip the choice). The first streak comes 64 runs in, each
+///   next one twice as far after the last, up to 16384 runs apart, and back to 64
 ///   when the faster way changes: a loop whose two ways differ much loses little to
 ///   the exploring.
 ///
@@ -80,7 +80,7 @@ const STREAK: u64 = 16;
 
 /// How many runs of a small loop come before its first streak, and after the streak
 /// that followed a change of the faster way.
-const FIRST_STREAK_AFTER: u64 = 256;
+const FIRST_STREAK_AFTER: u64 = 64;
 
 /// The longest distance between two streaks.
 const LAST_STREAK_AFTER: u64 = 16 * 1024;
