@@ -267,13 +267,40 @@
 //! loop serially, in order, on the calling thread: the debugging switch. Nested
 //! annotated loops, and loops inside `threads = N` pools, never deadlock.
 //!
-//! Entering the pool from outside costs tens of microseconds (waking the workers,
-//! waiting for them), more than a small loop takes. So each annotated loop over a
-//! source of known length remembers how long it took serially and on the pool, and
-//! once it has seen that a run is short, takes the faster way; now and then it tries
-//! the other way again. A small loop called again and again is thus never much slower
-//! than the plain loop. Either way the results and the control-flow rules are the same;
-//! only which thread runs an iteration differs.
+//! Entering rayon's pool from outside costs tens of microseconds (waking the workers,
+//! waiting for them), as much as a small loop takes. So small loops over a source of
+//! known length (ranges, slices, `Vec`s, their `zip`/`enumerate`/...) called from
+//! outside the pool run on a *team*, as OpenMP's `parallel for` does: threads of
+//! par-for's own, as many as the default pool has, with the calling thread, whose
+//! workers stay ready for a short time after each loop. Each annotated loop remembers
+//! how long it took serially, on the team and on the pool, and takes the fastest way:
+//! small loops serially or on the team, long ones (2 ms or more) on rayon's work
+//! stealing, which balances uneven work. Now and then a small loop tries the other way
+//! again. A small loop called again and again thus runs close to `serial / threads`,
+//! and is never much slower than the plain loop. Either way the results and the
+//! control-flow rules are the same; only which thread runs an iteration differs.
+//!
+//! ## `PAR_FOR_WAIT`: what the team's threads do between loops
+//!
+//! Like `OMP_WAIT_POLICY`:
+//! - unset (the default): after a loop, a worker spins for 1.5 times the recent pauses
+//!   between loops, at least 100 µs and at most 2 ms, then sleeps until the next
+//!   loop; when loops come more than 2 ms apart it spins 100 µs only. Spinning
+//!   workers yield their CPU to other threads after 20 µs, so a busy machine loses
+//!   little to them. The CPU time burnt while idle is bounded: at most 2 ms per worker
+//!   after the last loop (a program that runs a loop and then waits for input burns
+//!   no more), and about 0.1% of a core per worker for a program that runs one small
+//!   loop every 10 ms; a program whose loops come less than ~1.3 ms apart keeps its
+//!   workers spinning between them, as OpenMP does.
+//! - `PAR_FOR_WAIT=passive`: workers sleep at once; a loop then pays to wake them
+//!   (and small loops may run serially instead).
+//! - `PAR_FOR_WAIT=active`: workers spin until the next loop, up to 1 s after the
+//!   last one.
+//!
+//! A loop nested in a team loop, loops of a second thread while one owns the team, and
+//! loops on rayon's workers (nested in a pool loop, `threads = N`) do not use the
+//! team: they run serially or on rayon's pool, and never wait for the team.
+//! See `docs/small-loops.md` for the measurements.
 //!
 //! [rayon]: https://docs.rs/rayon
 

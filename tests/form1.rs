@@ -18,10 +18,27 @@ fn on_four_threads(f: impl FnOnce(&Mutex<HashSet<ThreadId>>) + Send) -> usize {
     n
 }
 
+/// Records the thread running an item. The first item waits (up to 5 s) until an item
+/// runs on another thread: the tests of this file run at once on the one pool of 4
+/// threads, so the other workers may be busy with another test's items for as long as
+/// this loop would take on one thread, and a test that only slept would then see one
+/// thread now and then (1 run in 4 once). Waiting makes "the items can spread over
+/// the pool" certain, and a loop that really runs serially still fails, after 5 s.
 fn record(seen: &Mutex<HashSet<ThreadId>>) {
     // Long enough per item that the other workers get to steal.
     thread::sleep(Duration::from_micros(200));
-    seen.lock().unwrap().insert(thread::current().id());
+    let first = {
+        let mut seen = seen.lock().unwrap();
+        let first = seen.is_empty();
+        seen.insert(thread::current().id());
+        first
+    };
+    if first {
+        let give_up = std::time::Instant::now() + Duration::from_secs(5);
+        while seen.lock().unwrap().len() == 1 && std::time::Instant::now() < give_up {
+            thread::sleep(Duration::from_micros(200));
+        }
+    }
 }
 
 #[par_for]

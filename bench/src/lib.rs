@@ -3,6 +3,8 @@
 //!
 //! This crate is not published: it measures par-for, as `rayon-demo` measures rayon.
 
+pub mod small;
+
 use std::time::Instant;
 
 pub mod reductions;

@@ -1,10 +1,11 @@
 //! Driving an indexed source, where par-for does better than calling rayon directly.
 //!
 //! 1. **Small loops take the faster way.** Every loop site remembers what its loop took
-//!    serially and on the pool ([`Site`]), and a small loop takes the faster way: called
-//!    again and again, it is never much slower than the plain loop, where rayon entered
-//!    from outside its pool can be several times slower. The first run of a site, and
-//!    every loop worth it, goes to the pool in full.
+//!    serially, on the team (`crate::team`) and on the pool ([`Site`]), and a small
+//!    loop takes the faster way: called again and again, it runs close to
+//!    `serial / threads` and is never much slower than the plain loop, where rayon
+//!    entered from outside its pool can be several times slower. The first run of a
+//!    site, and every loop long enough, goes to the pool in full.
 //! 2. **A cheap panic fuse.** After a panic in any iteration, no task starts another
 //!    block of [`FUSE_BLOCK`] items; within a block the items are folded in a tight
 //!    loop, so a trivial body still vectorizes (rayon's `panic_fuse` checks a flag
@@ -19,6 +20,7 @@ use rayon::iter::plumbing::{
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
 use crate::site::{Site, Way};
+use crate::team::{self, TeamItems};
 
 /// How many items a task folds between two looks at the panic flag.
 pub(crate) const FUSE_BLOCK: usize = 256;
@@ -30,6 +32,9 @@ pub(crate) trait Phases<T: Send>: Sized {
     fn serial(self, items: impl Iterator<Item = T>) -> Self::Output;
     /// Runs the items on the pool.
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> Self::Output;
+    /// Runs the items on the team (see `crate::team`): chunks of them, in order,
+    /// claimed by the calling thread and the team's workers.
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> Self::Output;
 }
 
 /// Runs `source` through `phases`, serially if `site` knows the loop is small.
@@ -72,11 +77,24 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
         let Some(site) = site else {
             return phases.parallel(Rest::new(producer, len, min_len, &AtomicBool::new(false)));
         };
-        let start = Instant::now();
-        let way = site.choose(len, rayon::current_num_threads());
+        let mut start = Instant::now();
+        let threads = rayon::current_num_threads();
+        let mut way = site.choose(len, threads, team::may_use(threads));
         let output = match way {
             Way::Serial => phases.serial(producer.into_iter()),
-            Way::Parallel => {
+            Way::Team => match team::own(threads) {
+                Some(mut owner) => {
+                    // Not counting the start of the team's threads, at its first loop.
+                    start = Instant::now();
+                    phases.team(TeamItems::new(&mut owner, producer, len, min_len))
+                }
+                // Another loop has the team (an outer one, or another thread's).
+                None => {
+                    way = Way::Serial;
+                    phases.serial(producer.into_iter())
+                }
+            },
+            Way::Pool => {
                 let panicked = AtomicBool::new(false);
                 phases.parallel(Rest::new(producer, len, min_len, &panicked))
             }
@@ -357,6 +375,17 @@ impl<T: Send, F: Fn(T) + Sync + Send> Phases<T> for ForEach<F> {
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) {
         items.into_par_iter().for_each(self.0)
     }
+
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) {
+        items.run(
+            |chunk, len, panicked| {
+                for block in team::blocks(chunk, len, panicked) {
+                    block.into_iter().for_each(&self.0);
+                }
+            },
+            |()| false,
+        );
+    }
 }
 
 /// `find_map_first`: the first `Some` in order.
@@ -371,6 +400,23 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
 
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> Option<R> {
         items.into_par_iter().find_map_first(self.0)
+    }
+
+    /// Chunks end in order of claim, so every chunk before the first that finds
+    /// something has run to its end.
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> Option<R> {
+        items
+            .run(
+                |chunk, len, panicked| {
+                    team::blocks(chunk, len, panicked)
+                        .find_map(|block| block.into_iter().find_map(&self.0))
+                },
+                Option::is_some,
+            )
+            .into_iter()
+            .flatten()
+            .flatten()
+            .next()
     }
 }
 
@@ -408,5 +454,25 @@ where
 
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> A {
         items.fold(&self)
+    }
+
+    /// The chunks' accumulators combine in order, up to the first that is `done`.
+    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> A {
+        let accs = items.run(
+            |chunk, len, panicked| fold_leaf(chunk, len, panicked, &self),
+            |acc| (self.done)(acc),
+        );
+        let mut total: Option<A> = None;
+        for acc in accs.into_iter().map_while(|acc| acc) {
+            let done = (self.done)(&acc);
+            total = Some(match total {
+                Some(total) => (self.combine)(total, acc),
+                None => acc,
+            });
+            if done {
+                break;
+            }
+        }
+        total.unwrap_or_else(|| (self.identity)())
     }
 }

@@ -10,6 +10,8 @@
 //! assert!(par_for_runtime::cpu_count() >= par_for_runtime::physical_cpu_count().min(1));
 //! ```
 
+#![deny(unsafe_code)]
+
 mod adapt;
 mod bridge;
 mod capture;
@@ -27,6 +29,7 @@ mod slices;
 mod source;
 mod stream;
 mod task;
+mod team;
 mod wide;
 
 pub use pool::{cpu_count, current_threads, physical_cpu_count, with_threads};

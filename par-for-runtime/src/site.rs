@@ -1,43 +1,56 @@
-//! Choosing, for each annotated loop, between running it serially on the calling thread
-//! and on the pool, by what that loop took each way on its earlier runs.
+//! Choosing, for each annotated loop, between running it serially on the calling
+//! thread, on the team (`crate::team`) and on rayon's pool, by what that loop took each
+//! way on its earlier runs.
 //!
 //! Rayon entered from outside its pool pays to wake the workers and to wait for them:
-//! 10 to 100 µs on Linux. A loop that takes less than that serially loses by going to
-//! the pool, and nothing in its source tells us so; only its run times do.
+//! 10 to 100 µs on Linux. The team, whose workers spin between loops, pays far less,
+//! but splits statically; rayon balances uneven work. A loop that takes less than the
+//! waking serially loses by going to either, and nothing in its source tells us so;
+//! only its run times do.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// The two ways of running a loop.
+/// The ways of running a loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Way {
     Serial,
-    Parallel,
+    /// The team, with the calling thread: for small loops called from outside the pool.
+    Team,
+    /// Rayon's pool, with work stealing.
+    Pool,
 }
 
-/// What one loop site has learnt about running its loop serially and in parallel: the
-/// wall time per item each way, in picoseconds (trivial bodies take a fraction of a
-/// nanosecond). The generated code keeps one in a `static` per annotated loop.
+/// What one loop site has learnt about running its loop each way: the wall time per
+/// item, in picoseconds (trivial bodies take a fraction of a nanosecond). The generated
+/// code keeps one in a `static` per annotated loop.
 ///
 /// - The first run of a site goes to the pool.
-/// - A loop that takes long is never run serially.
-/// - A small loop (under 500 µs the faster way) is tried serially, and from then on
-///   each run takes the faster way, but for a streak of 16 runs that take the other
-///   way, in case things changed. A streak, because the first parallel runs after
-///   serial ones find the workers asleep, where a program calling the loop again and
-///   again would find them awake. The first run of a streak is not learnt from, the
-///   second replaces what was known, later ones are averaged in (each counting as at
-///   most twice the estimate, so that a run the OS interrupted does not flip the
-///   choice). The first streak comes 256 runs in, each next one twice as far after the
-///   last, up to 16384 runs apart, and back to 256 when the faster way changes: a loop
-///   whose two ways differ much loses little to the exploring.
+/// - A loop that takes long in parallel ([`TEAM_BELOW`] or more) stays on the pool,
+///   for rayon's balance of uneven work; it is never run serially.
+/// - A shorter one is tried serially, then (when called from outside the pool) three
+///   times in a row on the team; from then on it takes the faster of serial and the team (or, on a rayon
+///   worker, the pool), which is rechecked as follows when the loop is small (under
+///   500 µs the faster way): each run takes the faster way, but for a streak of 16
+///   runs that take the other way, in case things changed. A streak, because the
+///   first parallel runs after serial ones find the workers asleep, where a program
+///   calling the loop again and again would find them awake. The first run of a
+///   streak is not learnt from, the second replaces what was known, later ones are
+///   averaged in (each counting as at most twice the estimate, so that a run the OS
+///   interrupted does not flip the choice). The first streak comes 64 runs in, each
+///   next one twice as far after the last, up to 16384 runs apart, and back to 64
+///   when the faster way changes: a loop whose two ways differ much loses little to
+///   the exploring.
 ///
 /// Several threads running the same loop at once may update a site in any order; each
-/// run still takes one of the two ways whole, so results never depend on it.
+/// run still takes one of the ways whole, so results never depend on it.
 #[derive(Debug)]
 pub struct Site {
     serial: AtomicU64,
-    parallel: AtomicU64,
+    team: AtomicU64,
+    pool: AtomicU64,
+    /// How many runs took the team (up to [`TEAM_TRIES`]).
+    team_runs: AtomicU64,
     runs: AtomicU64,
     /// The run that starts the next streak, and the distance to the one after it.
     next_streak: AtomicU64,
@@ -55,12 +68,19 @@ const NO_WAY: u64 = u64::MAX;
 /// A loop estimated to take less than this the faster way is small enough to explore.
 const EXPLORE_BELOW: Duration = Duration::from_micros(500);
 
+/// A loop estimated to take this long or more in parallel stays on the pool.
+pub(crate) const TEAM_BELOW: Duration = Duration::from_millis(2);
+
+/// How many runs in a row a loop first takes on the team, before comparing: the first
+/// finds its workers cold, the second replaces what it measured, the third averages.
+const TEAM_TRIES: u64 = 3;
+
 /// How many runs in a row a small loop takes the way it does not currently take.
 const STREAK: u64 = 16;
 
 /// How many runs of a small loop come before its first streak, and after the streak
 /// that followed a change of the faster way.
-const FIRST_STREAK_AFTER: u64 = 256;
+const FIRST_STREAK_AFTER: u64 = 64;
 
 /// The longest distance between two streaks.
 const LAST_STREAK_AFTER: u64 = 16 * 1024;
@@ -70,7 +90,9 @@ impl Site {
     pub const fn new() -> Site {
         Site {
             serial: AtomicU64::new(UNKNOWN),
-            parallel: AtomicU64::new(UNKNOWN),
+            team: AtomicU64::new(UNKNOWN),
+            pool: AtomicU64::new(UNKNOWN),
+            team_runs: AtomicU64::new(0),
             runs: AtomicU64::new(0),
             next_streak: AtomicU64::new(FIRST_STREAK_AFTER),
             streak_distance: AtomicU64::new(FIRST_STREAK_AFTER),
@@ -79,24 +101,44 @@ impl Site {
         }
     }
 
-    /// How to run a loop of `len` items on a pool of `threads`.
-    pub(crate) fn choose(&self, len: usize, threads: usize) -> Way {
-        let parallel = self.parallel.load(Ordering::Relaxed);
-        if parallel == UNKNOWN {
-            return Way::Parallel;
+    /// How to run a loop of `len` items on a pool of `threads`; `team` says whether
+    /// the team may run it (from outside the pool).
+    pub(crate) fn choose(&self, len: usize, threads: usize, team: bool) -> Way {
+        let estimate = |slot: &AtomicU64| match slot.load(Ordering::Relaxed) {
+            UNKNOWN => None,
+            per_item => Some(per_item as f64 * len as f64),
+        };
+        let (on_team, on_pool) = (estimate(&self.team), estimate(&self.pool));
+        // The loop's time in parallel: on the team if it may go there and has.
+        let parallel = match (team, on_team, on_pool) {
+            (true, Some(t), _) => t,
+            (_, _, Some(p)) => p,
+            (_, Some(t), None) => t,
+            (_, None, None) => return Way::Pool,
+        };
+        let (large, small) = (picos(TEAM_BELOW), picos(EXPLORE_BELOW));
+        if parallel >= large {
+            return Way::Pool;
         }
-        let small = picos(EXPLORE_BELOW);
-        let parallel = parallel as f64 * len as f64;
-        let serial = match self.serial.load(Ordering::Relaxed) {
-            // Never run serially: try it only if even `threads` times the parallel time is short.
-            UNKNOWN if parallel * (threads as f64) < small => return Way::Serial,
-            UNKNOWN => return Way::Parallel,
-            serial => serial as f64 * len as f64,
+        let Some(serial) = estimate(&self.serial) else {
+            // Never run serially: try it only if even `threads` times the parallel
+            // time is short.
+            return if parallel * (threads as f64) < large {
+                Way::Serial
+            } else {
+                Way::Pool
+            };
+        };
+        let (way, parallel) = match (team, on_team) {
+            _ if team && self.team_runs.load(Ordering::Relaxed) < TEAM_TRIES => return Way::Team,
+            (true, Some(t)) => (Way::Team, t),
+            (true, None) => return Way::Team,
+            (false, _) => (Way::Pool, on_pool.unwrap_or(parallel)),
         };
         let (faster, other) = if serial <= parallel {
-            (Way::Serial, Way::Parallel)
+            (Way::Serial, way)
         } else {
-            (Way::Parallel, Way::Serial)
+            (way, Way::Serial)
         };
         if serial.min(parallel) >= small {
             return faster;
@@ -136,9 +178,13 @@ impl Site {
     pub(crate) fn learn(&self, way: Way, elapsed: Duration, len: usize) {
         let slot = match way {
             Way::Serial => &self.serial,
-            Way::Parallel => &self.parallel,
+            Way::Team => &self.team,
+            Way::Pool => &self.pool,
         };
         let sample = (picos(elapsed) / len.max(1) as f64).min((UNKNOWN - 1) as f64);
+        if way == Way::Team && self.team_runs.load(Ordering::Relaxed) < TEAM_TRIES {
+            self.team_runs.fetch_add(1, Ordering::Relaxed);
+        }
         let in_a_row = self.count_in_a_row(way);
         let old = slot.load(Ordering::Relaxed);
         let new = match in_a_row {
@@ -184,36 +230,38 @@ mod tests {
     const MICROS: fn(u64) -> Duration = Duration::from_micros;
 
     fn ways(site: &Site, runs: u64, len: usize, threads: usize) -> Vec<Way> {
-        (0..runs).map(|_| site.choose(len, threads)).collect()
+        (0..runs)
+            .map(|_| site.choose(len, threads, false))
+            .collect()
     }
 
     #[test]
     fn an_unknown_site_goes_to_the_pool() {
-        assert_eq!(Site::new().choose(1000, 4), Way::Parallel);
+        assert_eq!(Site::new().choose(1000, 4, true), Way::Pool);
     }
 
     #[test]
     fn a_big_loop_is_never_tried_serially() {
         let site = Site::new();
         // 10^8 items in 10 ms on 2 threads.
-        site.learn(Way::Parallel, Duration::from_millis(10), 100_000_000);
+        site.learn(Way::Pool, Duration::from_millis(10), 100_000_000);
         assert!(ways(&site, 2 * FIRST_STREAK_AFTER, 100_000_000, 2)
             .iter()
-            .all(|&way| way == Way::Parallel));
+            .all(|&way| way == Way::Pool));
     }
 
     #[test]
     fn a_small_loop_takes_the_faster_way_and_explores_in_streaks_ever_further_apart() {
         let site = Site::new();
         // 1000 items in 40 µs on the pool: short enough to try serially...
-        site.learn(Way::Parallel, MICROS(40), 1000);
-        assert_eq!(site.choose(1000, 2), Way::Serial);
+        site.learn(Way::Pool, MICROS(40), 1000);
+        assert_eq!(site.choose(1000, 2, false), Way::Serial);
         // ...where they take 25 µs (the first serial run is learnt from: nothing was known).
         site.learn(Way::Serial, MICROS(25), 1000);
         let runs = FIRST_STREAK_AFTER * 7 + STREAK * 3 + 1;
         let chosen = ways(&site, runs, 1000, 2);
         let streak_starts: Vec<usize> = (0..chosen.len())
-            .filter(|&i| chosen[i] == Way::Parallel && (i == 0 || chosen[i - 1] == Way::Serial))
+            .filter(|&i| chosen[i] == Way::Pool && (i == 0 || chosen[i - 1] == Way::Serial))
             .collect();
         let first = FIRST_STREAK_AFTER as usize;
         let streak = STREAK as usize;
@@ -223,7 +271,7 @@ mod tests {
         for &start in &streak_starts {
             assert!(chosen[start..start + streak]
                 .iter()
-                .all(|&w| w == Way::Parallel));
+                .all(|&w| w == Way::Pool));
             assert_eq!(chosen[start + streak], Way::Serial);
         }
     }
@@ -231,27 +279,71 @@ mod tests {
     #[test]
     fn one_interrupted_run_does_not_flip_the_choice() {
         let site = Site::new();
-        site.learn(Way::Parallel, MICROS(250), 1000);
+        site.learn(Way::Pool, MICROS(250), 1000);
         site.learn(Way::Serial, MICROS(450), 1000);
         for _ in 0..3 {
-            site.learn(Way::Parallel, MICROS(250), 1000);
+            site.learn(Way::Pool, MICROS(250), 1000);
         }
-        assert_eq!(site.choose(1000, 2), Way::Parallel);
+        assert_eq!(site.choose(1000, 2, false), Way::Pool);
         // Preempted for 5 ms: counted as 500 µs, the estimate rises to 312 µs, not 1.4 ms.
-        site.learn(Way::Parallel, MICROS(5250), 1000);
-        assert_eq!(site.choose(1000, 2), Way::Parallel);
+        site.learn(Way::Pool, MICROS(5250), 1000);
+        assert_eq!(site.choose(1000, 2, false), Way::Pool);
     }
 
     #[test]
     fn a_streak_forgets_its_cold_first_run_and_replaces_the_old_estimate() {
         let site = Site::new();
-        site.learn(Way::Parallel, MICROS(400), 1000); // the pool's first, cold start
+        site.learn(Way::Pool, MICROS(400), 1000); // the pool's first, cold start
         site.learn(Way::Serial, MICROS(25), 1000);
         site.learn(Way::Serial, MICROS(25), 1000);
         // A streak on the pool: asleep at first, then awake and faster than serial.
-        site.learn(Way::Parallel, MICROS(60), 1000);
-        site.learn(Way::Parallel, MICROS(15), 1000);
-        site.learn(Way::Parallel, MICROS(15), 1000);
-        assert_eq!(site.choose(1000, 2), Way::Parallel);
+        site.learn(Way::Pool, MICROS(60), 1000);
+        site.learn(Way::Pool, MICROS(15), 1000);
+        site.learn(Way::Pool, MICROS(15), 1000);
+        assert_eq!(site.choose(1000, 2, false), Way::Pool);
+    }
+
+    #[test]
+    fn a_small_loop_from_outside_the_pool_tries_serial_then_the_team_and_keeps_the_faster() {
+        let site = Site::new();
+        site.learn(Way::Pool, MICROS(300), 1000); // cold
+        assert_eq!(site.choose(1000, 2, true), Way::Serial);
+        site.learn(Way::Serial, MICROS(350), 1000);
+        assert_eq!(site.choose(1000, 2, true), Way::Team);
+        for _ in 0..TEAM_TRIES {
+            assert_eq!(site.choose(1000, 2, true), Way::Team);
+            site.learn(Way::Team, MICROS(180), 1000);
+        }
+        assert_eq!(site.choose(1000, 2, true), Way::Team);
+        // From a rayon worker the same loop compares serial with the pool.
+        assert_eq!(site.choose(1000, 2, false), Way::Pool);
+    }
+
+    #[test]
+    fn a_loop_slower_on_the_team_runs_serially() {
+        let site = Site::new();
+        site.learn(Way::Pool, MICROS(60), 1000);
+        site.learn(Way::Serial, MICROS(20), 1000);
+        for _ in 0..TEAM_TRIES {
+            site.learn(Way::Team, MICROS(30), 1000);
+        }
+        assert_eq!(site.choose(1000, 2, true), Way::Serial);
+    }
+
+    #[test]
+    fn a_loop_long_in_parallel_stays_on_the_pool_and_never_meets_the_team() {
+        let site = Site::new();
+        // 10^5 items of 1 µs: 50 ms on 2 threads.
+        site.learn(Way::Pool, Duration::from_millis(50), 100_000);
+        for _ in 0..1000 {
+            assert_eq!(site.choose(100_000, 2, true), Way::Pool);
+            site.learn(Way::Pool, Duration::from_millis(50), 100_000);
+        }
+        // 2.5 ms on the team is long too: back to the pool.
+        let site = Site::new();
+        site.learn(Way::Pool, MICROS(1000), 1000);
+        site.learn(Way::Serial, MICROS(1500), 1000);
+        site.learn(Way::Team, MICROS(2500), 1000);
+        assert_eq!(site.choose(1000, 2, true), Way::Pool);
     }
 }

@@ -1,0 +1,258 @@
+//! Small loops called again and again, OpenMP's home ground (issue 9): the median time
+//! per call of serial code, hand-written rayon, paralight (fixed and work-stealing
+//! pools), chili, and `#[par_for]` Form 1 (loop + `reduce(total: +)`) and Form 2
+//! (`.map(..).sum()` pipeline), as speed-ups over serial, in the same process.
+//!
+//! Workloads (`par_for_bench::small`): `mix(i, rounds) >> 24` summed over `0..1000`,
+//! "small" about 55 µs serially and "medium" about 350 µs; each called back to back,
+//! and after 300 µs and 1 ms of serial work on the calling thread (the pause).
+//! The variants take turns in blocks of calls, so each meets the machine as the others
+//! left it, and each block's first call pays for waking its pool.
+//!
+//! ```text
+//! cargo run --release -p par-for-bench --bin small_loops            # 1, 2, .. CPUs threads
+//! cargo run --release -p par-for-bench --bin small_loops -- --quick # seconds (CI)
+//! cargo run --release -p par-for-bench --bin small_loops -- --busy  # with a busy process beside
+//! PAR_FOR_WAIT=passive cargo run --release -p par-for-bench --bin small_loops
+//! cargo run --release -p par-for-bench --bin small_loops -- --threads 2 # one count only
+//! ```
+//!
+//! Each thread count runs in a child process started with `PAR_FOR_THREADS` and
+//! `RAYON_NUM_THREADS` set, as `bench` does. `--busy` starts another process that keeps
+//! every CPU busy (one spinning thread per CPU) for the whole run: the oversubscribed
+//! machine.
+
+use std::num::NonZero;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use par_for_bench::small::{self, mix};
+use paralight::threads::{CpuPinningPolicy, RangeStrategy, ThreadCount, ThreadPoolBuilder};
+
+const ITEMS: u64 = 1000;
+
+struct Plan {
+    /// Blocks per variant (taking turns), and calls per block.
+    blocks: usize,
+    calls: usize,
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+/// Serial work on the calling thread for `pause`.
+fn pause_for(pause: Duration) {
+    if pause.is_zero() {
+        return;
+    }
+    let until = Instant::now() + pause;
+    let mut x = 0;
+    while Instant::now() < until {
+        x ^= mix(x, 8);
+    }
+    std::hint::black_box(x);
+}
+
+/// Rounds of `mix` that make 1000 items take about `target` serially.
+fn rounds_for(target: Duration) -> u32 {
+    let probe = 64;
+    let time = (0..50)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(small::serial(ITEMS, probe));
+            start.elapsed()
+        })
+        .min()
+        .unwrap();
+    ((probe as f64 * target.as_secs_f64() / time.as_secs_f64()) as u32).max(1)
+}
+
+type Variant<'a> = (&'static str, Box<dyn FnMut() -> u64 + 'a>);
+
+/// The median time per call of each variant, calls preceded by `pause`.
+fn measure(variants: &mut [Variant<'_>], pause: Duration, plan: &Plan) -> Vec<Duration> {
+    let mut times = vec![Vec::new(); variants.len()];
+    // One block each first, not counted: every pool started, every loop site warm.
+    for block in 0..=plan.blocks {
+        for (times, (_, run)) in times.iter_mut().zip(variants.iter_mut()) {
+            for _ in 0..plan.calls {
+                pause_for(pause);
+                let start = Instant::now();
+                std::hint::black_box(run());
+                if block > 0 {
+                    times.push(start.elapsed());
+                }
+            }
+        }
+    }
+    times.into_iter().map(median).collect()
+}
+
+fn child(threads: usize, quick: bool) {
+    assert_eq!(par_for::current_threads(), threads);
+    let plan = if quick {
+        Plan {
+            blocks: 2,
+            calls: 20,
+        }
+    } else {
+        Plan {
+            blocks: 10,
+            calls: 50,
+        }
+    };
+    let count = ThreadCount::Count(NonZero::new(threads).unwrap());
+    let mut fixed = ThreadPoolBuilder {
+        num_threads: count,
+        range_strategy: RangeStrategy::Fixed,
+        cpu_pinning: CpuPinningPolicy::No,
+    }
+    .build();
+    let mut stealing = ThreadPoolBuilder {
+        num_threads: count,
+        range_strategy: RangeStrategy::WorkStealing,
+        cpu_pinning: CpuPinningPolicy::No,
+    }
+    .build();
+    let chili = chili::ThreadPool::with_config(chili::Config {
+        thread_count: NonZero::new(threads),
+        ..Default::default()
+    });
+    for (workload, target, par_for_loop, par_for_pipeline) in [
+        (
+            "small",
+            Duration::from_micros(55),
+            small::loop_small as fn(u64, u32) -> u64,
+            small::pipeline_small as fn(u64, u32) -> u64,
+        ),
+        (
+            "medium",
+            Duration::from_micros(350),
+            small::loop_medium,
+            small::pipeline_medium,
+        ),
+    ] {
+        let rounds = rounds_for(target);
+        let mut variants: Vec<Variant<'_>> = vec![
+            ("serial", Box::new(move || small::serial(ITEMS, rounds))),
+            ("rayon", Box::new(move || small::rayon(ITEMS, rounds))),
+            (
+                "paralight fixed",
+                Box::new(|| small::paralight(&mut fixed, ITEMS, rounds)),
+            ),
+            (
+                "paralight stealing",
+                Box::new(|| small::paralight(&mut stealing, ITEMS, rounds)),
+            ),
+            ("chili", Box::new(|| small::chili(&chili, ITEMS, rounds))),
+            (
+                "par_for loop",
+                Box::new(move || par_for_loop(ITEMS, rounds)),
+            ),
+            (
+                "par_for pipeline",
+                Box::new(move || par_for_pipeline(ITEMS, rounds)),
+            ),
+        ];
+        let expected = small::serial(ITEMS, rounds);
+        for (name, run) in &mut variants {
+            assert_eq!(run(), expected, "{name} differs from serial");
+        }
+        for pause in [0, 300, 1000].map(Duration::from_micros) {
+            let medians = measure(&mut variants, pause, &plan);
+            let serial = medians[0].as_secs_f64();
+            let ratios: Vec<String> = medians[1..]
+                .iter()
+                .map(|t| format!("{:.2}x", serial / t.as_secs_f64()))
+                .collect();
+            println!(
+                "| {threads} | {workload} | {} | {:.1} | {} |",
+                if pause.is_zero() {
+                    "back to back".to_string()
+                } else {
+                    format!("after {} µs", pause.as_micros())
+                },
+                serial * 1e6,
+                ratios.join(" | ")
+            );
+        }
+    }
+}
+
+/// Keeps every CPU busy until killed.
+fn burn() {
+    let threads: Vec<_> = (0..par_for::cpu_count())
+        .map(|t| {
+            std::thread::spawn(move || {
+                let mut x = t as u64;
+                loop {
+                    x = std::hint::black_box(mix(x, 64));
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        let _ = thread.join();
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    if args.iter().any(|a| a == "--burn") {
+        return burn();
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--child") {
+        let threads = args[pos + 1].parse().expect("--child N");
+        return child(threads, quick);
+    }
+    let exe = std::env::current_exe().expect("own path");
+    let busy = args.iter().any(|a| a == "--busy");
+    let mut burner: Option<Child> = busy.then(|| {
+        Command::new(&exe)
+            .arg("--burn")
+            .spawn()
+            .expect("start the busy process")
+    });
+    let cpus = par_for::cpu_count();
+    let mut counts: Vec<usize> = std::iter::successors(Some(1), |n| Some(n * 2))
+        .take_while(|&n| n < cpus)
+        .collect();
+    counts.push(cpus);
+    if let Some(pos) = args.iter().position(|a| a == "--threads") {
+        counts = vec![args[pos + 1].parse().expect("--threads N")];
+    }
+    println!(
+        "logical CPUs: {cpus}; {ITEMS} items; PAR_FOR_WAIT={}; {}; medians per call, speed-up over serial",
+        std::env::var("PAR_FOR_WAIT").unwrap_or_default(),
+        if busy {
+            "a busy process beside (oversubscribed)"
+        } else {
+            "quiet machine"
+        }
+    );
+    println!("| threads | workload | pause | serial µs | rayon | paralight fixed | paralight stealing | chili | par_for loop | par_for pipeline |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for threads in counts {
+        let mut command = Command::new(&exe);
+        command
+            .arg("--child")
+            .arg(threads.to_string())
+            .env("PAR_FOR_THREADS", threads.to_string())
+            .env("RAYON_NUM_THREADS", threads.to_string());
+        if quick {
+            command.arg("--quick");
+        }
+        let status = command.status().expect("run the child benchmark");
+        assert!(
+            status.success(),
+            "the benchmark for {threads} threads failed"
+        );
+    }
+    if let Some(burner) = &mut burner {
+        let _ = burner.kill();
+        let _ = burner.wait();
+    }
+}

@@ -1,0 +1,85 @@
+//! The small-loop workload of issue 9: `mix(i, rounds) >> 24` summed over `0..n`, an
+//! `#[inline(never)]` xorshift chain per item, as serial code, hand-written rayon,
+//! paralight, chili, and `#[par_for]` Form 1 (`reduce(total: +)`) and Form 2 (`.sum()`).
+//!
+//! "small" (~55 µs serially) and "medium" (~350 µs) each have their own `#[par_for]`
+//! functions, so that each loop site learns one workload, as in a program.
+
+use par_for::par_for;
+
+/// An xorshift chain of `rounds` steps from `i`.
+#[inline(never)]
+pub fn mix(i: u64, rounds: u32) -> u64 {
+    let mut x = i ^ 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..rounds {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    x
+}
+
+pub fn serial(n: u64, rounds: u32) -> u64 {
+    (0..n).map(|i| mix(i, rounds) >> 24).sum()
+}
+
+pub fn rayon(n: u64, rounds: u32) -> u64 {
+    use rayon::prelude::*;
+    (0..n).into_par_iter().map(|i| mix(i, rounds) >> 24).sum()
+}
+
+pub fn paralight(pool: &mut paralight::threads::ThreadPool, n: u64, rounds: u32) -> u64 {
+    use paralight::prelude::*;
+    (0..n as usize)
+        .into_par_iter()
+        .with_thread_pool(pool)
+        .map(|i| mix(i as u64, rounds) >> 24)
+        .sum::<u64>()
+}
+
+/// Halves down to 32 items: chili's joins are cheap enough to split that far.
+pub fn chili(pool: &chili::ThreadPool, n: u64, rounds: u32) -> u64 {
+    fn sum(scope: &mut chili::Scope<'_>, lo: u64, hi: u64, rounds: u32) -> u64 {
+        if hi - lo <= 32 {
+            return (lo..hi).map(|i| mix(i, rounds) >> 24).sum();
+        }
+        let mid = lo + (hi - lo) / 2;
+        let (a, b) = scope.join(|s| sum(s, lo, mid, rounds), |s| sum(s, mid, hi, rounds));
+        a + b
+    }
+    sum(&mut pool.scope(), 0, n, rounds)
+}
+
+#[par_for]
+pub fn loop_small(n: u64, rounds: u32) -> u64 {
+    let mut total = 0u64;
+    #[par_for(reduce(total: +))]
+    for i in 0..n {
+        total += mix(i, rounds) >> 24;
+    }
+    total
+}
+
+#[par_for]
+pub fn loop_medium(n: u64, rounds: u32) -> u64 {
+    let mut total = 0u64;
+    #[par_for(reduce(total: +))]
+    for i in 0..n {
+        total += mix(i, rounds) >> 24;
+    }
+    total
+}
+
+#[par_for]
+pub fn pipeline_small(n: u64, rounds: u32) -> u64 {
+    #[par_for]
+    let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
+    total
+}
+
+#[par_for]
+pub fn pipeline_medium(n: u64, rounds: u32) -> u64 {
+    #[par_for]
+    let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
+    total
+}

@@ -1,0 +1,251 @@
+//! The team: threads of the runtime's own that run small indexed loops together with
+//! the calling thread, as OpenMP's `parallel for` does.
+//!
+//! Rayon's workers fall asleep within microseconds of running out of work, and a loop
+//! entered from outside the pool pays to wake them and to be woken when they are done:
+//! 16 to 50 µs each way, as much as a small loop takes. The team's workers instead spin
+//! for a bounded time after each loop (see [`wait`] and `PAR_FOR_WAIT`), so the next
+//! loop starts at once, and the calling thread works too and finds the end of the loop
+//! by spinning on one counter. The items are cut in order into chunks that get shorter
+//! (OpenMP's guided schedule), claimed with one atomic counter, so a worker that comes
+//! late takes fewer and the threads end close together.
+//!
+//! There is one team, as large as the default pool, made at the first loop that wants
+//! it, and one loop at a time uses it: the thread that owns it for the loop. Every
+//! other loop meanwhile (a loop nested in a team loop, loops of other threads, loops
+//! on rayon's workers) runs its other way, so nothing waits for the team.
+
+mod job;
+#[cfg(test)]
+mod tests;
+mod wait;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use rayon::iter::plumbing::Producer;
+
+use self::job::{Board, Owned};
+use self::wait::{Policy, Waiting};
+pub(crate) use crate::drive::FUSE_BLOCK;
+
+/// The shortest chunk is this many times shorter than a thread's share of the loop.
+const SMALLEST_SHARE: usize = 32;
+
+struct Team {
+    board: Board,
+    waiting: Waiting,
+    workers: usize,
+}
+
+/// The team, for one loop on the calling thread.
+pub(crate) struct Owner {
+    team: &'static Team,
+    owned: Owned<'static>,
+}
+
+/// Whether a loop on a pool of `threads` may use the team from this thread: the pool
+/// is the default one (this thread is not one of rayon's) and has several threads.
+pub(crate) fn may_use(threads: usize) -> bool {
+    threads > 1 && rayon::current_thread_index().is_none()
+}
+
+/// The team for a loop on the default pool of `threads`, unless another loop owns it
+/// (on another thread, or further up this thread's stack) or its threads cannot start.
+pub(crate) fn own(threads: usize) -> Option<Owner> {
+    static TEAM: OnceLock<Option<&'static Team>> = OnceLock::new();
+    let team = (*TEAM.get_or_init(|| Team::start(threads - 1)))?;
+    if team.workers + 1 != threads {
+        return None;
+    }
+    let owned = team.board.try_own()?;
+    Some(Owner { team, owned })
+}
+
+impl Team {
+    /// Starts `workers` threads and waits until they wait for loops, so that the first
+    /// loop finds them ready. `None` if the OS refuses a thread.
+    fn start(workers: usize) -> Option<&'static Team> {
+        let team: &'static Team = Box::leak(Box::new(Team {
+            board: Board::new(),
+            waiting: Waiting::new(workers, Policy::from_env()),
+            workers,
+        }));
+        for me in 0..workers {
+            std::thread::Builder::new()
+                .name(format!("par-for-team-{me}"))
+                .spawn(move || team.work(me))
+                .ok()?;
+        }
+        while !team.waiting.all_registered() {
+            std::thread::yield_now();
+        }
+        Some(team)
+    }
+
+    /// A worker's life: wait for a loop, take part in it, again.
+    fn work(&self, me: usize) {
+        let mut seen = self.board.epoch();
+        self.waiting.register(me);
+        loop {
+            seen = self.waiting.wait(me, seen, || self.board.epoch());
+            self.board.join(seen);
+        }
+    }
+}
+
+/// The items of a loop, for the team.
+pub(crate) struct TeamItems<'a, Pr> {
+    owner: &'a mut Owner,
+    producer: Pr,
+    len: usize,
+    min_len: usize,
+}
+
+impl<'a, Pr: Producer> TeamItems<'a, Pr> {
+    pub(crate) fn new(
+        owner: &'a mut Owner,
+        producer: Pr,
+        len: usize,
+        min_len: Option<usize>,
+    ) -> Self {
+        TeamItems {
+            owner,
+            producer,
+            len,
+            min_len: min_len.unwrap_or(1).max(1),
+        }
+    }
+
+    /// Cuts the items, in order, into a few chunks per thread, and runs
+    /// `chunk(items, len, panicked)` on each, on whichever thread of the team claims it
+    /// first, the calling thread included. Returns the chunks' results in order; `None`
+    /// for the chunks after the first whose result `stops` (which are not started once
+    /// it is known). After a panic in a chunk no chunk starts, and the panic is
+    /// re-raised here once every started chunk has ended; `panicked` tells a running
+    /// chunk to stop too.
+    pub(crate) fn run<R, C, S>(self, chunk: C, stops: S) -> Vec<Option<R>>
+    where
+        R: Send,
+        C: Fn(Pr, usize, &AtomicBool) -> R + Sync,
+        S: Fn(&R) -> bool + Sync,
+    {
+        let threads = self.owner.team.workers + 1;
+        let chunks = cut(self.producer, self.len, threads, self.min_len);
+        let count = chunks.len();
+        let results: Vec<Line<Mutex<Option<R>>>> =
+            (0..count).map(|_| Line(Mutex::new(None))).collect();
+        // Relaxed throughout: each chunk is claimed once by the counter's atomicity, and
+        // what the chunks write is in mutexes the owner reads after the job's end.
+        // Each on a cache line of its own: every thread writes `next`, and reads the
+        // others at each claim.
+        let next = Line(AtomicUsize::new(0));
+        let stop_after = Line(AtomicUsize::new(usize::MAX));
+        let panicked = Line(AtomicBool::new(false));
+        let claim_and_run = || loop {
+            let index = next.0.fetch_add(1, Ordering::Relaxed);
+            if index >= count
+                || index > stop_after.0.load(Ordering::Relaxed)
+                || panicked.0.load(Ordering::Relaxed)
+            {
+                return;
+            }
+            let (items, len) = lock(&chunks[index].0)
+                .take()
+                .expect("par_for: a chunk is claimed once");
+            let raise_on_unwind = RaiseOnUnwind(&panicked.0);
+            let result = chunk(items, len, &panicked.0);
+            std::mem::forget(raise_on_unwind);
+            if stops(&result) {
+                stop_after.0.fetch_min(index, Ordering::Relaxed);
+            }
+            *lock(&results[index].0) = Some(result);
+        };
+        let Owner { team, owned } = self.owner;
+        team.waiting.loop_starts();
+        owned.run(&claim_and_run, || team.waiting.wake_one());
+        team.waiting.loop_ends();
+        results
+            .into_iter()
+            .map(|slot| slot.0.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .collect()
+    }
+}
+
+/// `producer`'s `len` items as chunks, in order, each a `1 / (2 * threads)` share of
+/// the items left (OpenMP's guided schedule), down to a `1 / (32 * threads)` share of
+/// all of them: a thread that starts late still finds work, and the last chunks are
+/// short, so the threads end close together.
+fn cut<Pr: Producer>(producer: Pr, len: usize, threads: usize, min_len: usize) -> Vec<Chunk<Pr>> {
+    let smallest = (len / (threads * SMALLEST_SHARE)).max(min_len).max(1);
+    let mut chunks = Vec::new();
+    let mut rest = producer;
+    let mut left = len;
+    loop {
+        let take = left.div_ceil(2 * threads).max(smallest);
+        if take >= left {
+            chunks.push(Line(Mutex::new(Some((rest, left)))));
+            return chunks;
+        }
+        let (head, tail) = rest.split_at(take);
+        chunks.push(Line(Mutex::new(Some((head, take)))));
+        rest = tail;
+        left -= take;
+    }
+}
+
+/// A chunk of a loop's items and their number, until a thread claims it.
+type Chunk<Pr> = Line<Mutex<Option<(Pr, usize)>>>;
+
+/// A value alone on its cache line (two lines: some CPUs fetch lines in pairs), so
+/// that threads writing different values do not slow each other down.
+#[repr(align(128))]
+struct Line<T>(T);
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The items of a chunk in blocks of [`FUSE_BLOCK`], until a panic elsewhere.
+pub(crate) fn blocks<Pr: Producer>(
+    producer: Pr,
+    len: usize,
+    panicked: &AtomicBool,
+) -> Blocks<'_, Pr> {
+    Blocks {
+        rest: Some(producer),
+        len,
+        panicked,
+    }
+}
+
+pub(crate) struct Blocks<'a, Pr> {
+    rest: Option<Pr>,
+    len: usize,
+    panicked: &'a AtomicBool,
+}
+
+impl<Pr: Producer> Iterator for Blocks<'_, Pr> {
+    type Item = Pr;
+
+    fn next(&mut self) -> Option<Pr> {
+        if self.len == 0 || self.panicked.load(Ordering::Relaxed) {
+            return None;
+        }
+        let rest = self.rest.take()?;
+        let take = FUSE_BLOCK.min(self.len);
+        let (head, tail) = rest.split_at(take);
+        self.rest = Some(tail);
+        self.len -= take;
+        Some(head)
+    }
+}
+
+/// Raises the flag if dropped while unwinding (forgotten otherwise).
+struct RaiseOnUnwind<'a>(&'a AtomicBool);
+
+impl Drop for RaiseOnUnwind<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
