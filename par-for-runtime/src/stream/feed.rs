@@ -1,12 +1,8 @@
-//! The calling thread's handle on a stream's runners: pulls the source into the shared
-//! queue and starts runners, either `'static` jobs on a pool ([`PoolFeed`], for a
-//! [`Stream`](super::Stream)) or jobs of a scope ([`ScopeFeed`], for
-//! [`stream_for_each`](super::stream_for_each)).
+//! The calling thread's handle on the runners of a stream whose source stays on the
+//! calling thread ([`stream_for_each`](super::stream_for_each)): pulls the source into
+//! the shared queue and starts runners as jobs of a scope.
 
-use std::sync::Arc;
 use std::time::Duration;
-
-use rayon::ThreadPool;
 
 use super::shared::{Shared, Want};
 use super::Done;
@@ -26,53 +22,17 @@ pub(super) trait Exchange<T> {
     /// Moves finished results into `into`, first waiting, if there are none, until
     /// `want` holds (or `patience` runs out).
     fn take(&self, want: Want, patience: Option<Duration>, into: &mut Vec<Done<T>>);
+    /// How long a task took lately, once a runner has measured one.
+    fn task_time(&self) -> Option<Duration>;
+    /// Runs the oldest queued items on the calling thread, one or a chunk when `cheap`,
+    /// with their results into `into`; false when nothing was queued.
+    fn help(&self, cheap: bool, into: &mut Vec<Done<T>>) -> bool;
+    /// How many items are queued and not started (a hint, read without the lock).
+    fn queued(&self) -> usize;
     /// Skips every item of index `>= index` not started yet.
     fn stop_from(&self, index: usize);
     /// Stops the stream: skips everything not started, drops what is queued or done.
     fn halt(&self);
-}
-
-/// The feed of a [`Stream`]: owns the source; runners are `'static` jobs.
-pub(super) struct PoolFeed<It: Iterator, F, T> {
-    pub(super) items: It,
-    pub(super) batch: Vec<It::Item>,
-    pub(super) shared: Arc<Shared<F, T, It::Item>>,
-    pub(super) pool: Option<Arc<ThreadPool>>,
-}
-
-impl<It, F, T> Feed<T> for PoolFeed<It, F, T>
-where
-    It: Iterator,
-    It::Item: Send + 'static,
-    F: Fn(It::Item) -> T + Send + Sync + 'static,
-    T: Send + 'static,
-{
-    fn launch(&mut self, first: usize, max: usize) -> usize {
-        let PoolFeed {
-            items,
-            batch,
-            shared,
-            pool,
-        } = self;
-        shared.pull(items, first, max, batch, || {
-            let shared = Arc::clone(shared);
-            let runner = move || shared.runner();
-            match pool {
-                Some(pool) => pool.spawn_fifo(runner),
-                None => rayon::spawn_fifo(runner),
-            }
-        })
-    }
-
-    fn exchange(&self) -> &dyn Exchange<T> {
-        &*self.shared
-    }
-}
-
-impl<It: Iterator, F, T> Drop for PoolFeed<It, F, T> {
-    fn drop(&mut self) {
-        self.shared.halt();
-    }
 }
 
 /// The feed of [`stream_for_each`]: runners are jobs of a scope, so the task may borrow.

@@ -3,11 +3,8 @@
 
 use std::fmt;
 use std::iter::FusedIterator;
-use std::sync::Arc;
 
-use super::feed::{Feed, PoolFeed};
-use super::shared::Shared;
-use super::window::Window;
+use super::pulling::Pulling;
 use super::Plan;
 
 /// Streams `task` over `source` on the pool and yields the results **in input order**,
@@ -96,7 +93,7 @@ enum State<T> {
     /// A pool of one thread: the task runs on the calling thread, in order.
     Serial(Box<dyn Iterator<Item = T> + Send>),
     /// Items in flight on the pool.
-    Parallel(Window<T>, Box<dyn Feed<T> + Send>),
+    Parallel(Box<dyn Iterator<Item = T> + Send>),
     /// Exhausted, or stopped by a panic.
     Over,
 }
@@ -113,13 +110,7 @@ impl<T: Send + 'static> Stream<T> {
             if plan.threads <= 1 {
                 return State::Serial(Box::new(items.map(task)));
             }
-            let feed = PoolFeed {
-                items,
-                batch: Vec::new(),
-                shared: Arc::new(Shared::new(task, plan.threads)),
-                pool: plan.pool.clone(),
-            };
-            State::Parallel(Window::new(plan), Box::new(feed))
+            State::Parallel(Box::new(Pulling::new(items, task, plan)))
         };
         Stream {
             window: None,
@@ -188,8 +179,8 @@ impl<T> Iterator for Stream<T> {
         loop {
             match &mut self.state {
                 State::Serial(results) => return results.next(),
-                State::Parallel(window, feed) => {
-                    let next = window.next(&mut **feed);
+                State::Parallel(results) => {
+                    let next = results.next();
                     if next.is_none() {
                         self.state = State::Over;
                     }

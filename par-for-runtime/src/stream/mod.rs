@@ -34,6 +34,7 @@
 //! runners (queue, results, stop mark; its memory-ordering note), and `feed` joins the
 //! two for `'static` runners or scoped ones.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
 use rayon::ThreadPool;
@@ -43,6 +44,7 @@ use crate::pool;
 mod feed;
 mod for_each;
 mod iter;
+mod pulling;
 mod shared;
 #[cfg(test)]
 mod tests;
@@ -56,6 +58,10 @@ type Done<T> = (usize, std::thread::Result<T>);
 
 /// How many items may be in flight per pool thread when no `window` is given.
 const WINDOW_PER_THREAD: usize = 64;
+/// How far that default grows, per pool thread, in a stream whose source stays on the
+/// calling thread, while tasks are cheap: the calling thread then hands items over and
+/// takes results in larger batches.
+const CHEAP_WINDOW_PER_THREAD: usize = 1024;
 
 /// Where and how wide a stream runs, fixed when it starts.
 pub(super) struct Plan {
@@ -63,6 +69,8 @@ pub(super) struct Plan {
     /// The dedicated pool, or `None` for the calling thread's pool.
     pub(super) pool: Option<Arc<ThreadPool>>,
     pub(super) window: usize,
+    /// How far the window may grow while tasks are cheap (the window, if one was given).
+    pub(super) grow_to: usize,
     pub(super) ordered: bool,
 }
 
@@ -73,7 +81,17 @@ impl Plan {
             threads: n,
             pool: threads.filter(|_| n > 1).map(pool::sized_pool),
             window: window.unwrap_or(WINDOW_PER_THREAD * n),
+            grow_to: window.unwrap_or(CHEAP_WINDOW_PER_THREAD * n),
             ordered,
         }
+    }
+}
+
+/// Runs `f`, ignoring a panic: a job on the pool must not unwind (a panic out of a
+/// spawned job aborts the process).
+pub(super) fn quietly(f: impl FnOnce()) {
+    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(f)) {
+        // Dropping a payload may itself panic; never risk it on a pool thread.
+        std::mem::forget(payload);
     }
 }

@@ -27,7 +27,8 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::feed::Exchange;
-use super::Done;
+use super::window::CHEAP_TASK;
+use super::{quietly, Done};
 
 /// How long a pool thread that found no work sleeps before it looks again.
 const SHORTEST_NAP: Duration = Duration::from_micros(20);
@@ -38,19 +39,8 @@ const SPIN: Duration = Duration::from_micros(10);
 const LINGER: Duration = Duration::from_micros(10);
 /// The most items a runner takes from the queue at once.
 const MAX_CHUNK: usize = 64;
-/// A task shorter than this is cheap enough to be taken with others in a chunk.
-const CHEAP_TASK: Duration = Duration::from_micros(50);
 /// The longest pulled items wait on the calling thread before they are queued.
 const PULL_PATIENCE: Duration = Duration::from_micros(20);
-
-/// Runs `f`, ignoring a panic: a job on the pool must not unwind (a panic out of a
-/// spawned job aborts the process).
-fn quietly(f: impl FnOnce()) {
-    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(f)) {
-        // Dropping a payload may itself panic; never risk it on a pool thread.
-        std::mem::forget(payload);
-    }
-}
 
 /// What the calling thread waits for: `count` finished results, or the result of item
 /// `front`, or any result once nothing is left in the queue.
@@ -68,6 +58,9 @@ pub(super) struct Shared<F, T, X> {
     /// The lengths of `queued` and `done`, for looking without the lock.
     queued_len: AtomicUsize,
     done_len: AtomicUsize,
+    /// How long a task took lately, in nanoseconds, as runners measure it
+    /// (`usize::MAX` until one has).
+    task_nanos: AtomicUsize,
     max_runners: usize,
     inner: Mutex<Inner<T, X>>,
     /// Wakes the calling thread when what it waits for is there.
@@ -92,6 +85,7 @@ impl<F, T, X> Shared<F, T, X> {
             stop: AtomicUsize::new(usize::MAX),
             queued_len: AtomicUsize::new(0),
             done_len: AtomicUsize::new(0),
+            task_nanos: AtomicUsize::new(usize::MAX),
             max_runners,
             inner: Mutex::new(Inner {
                 queued: VecDeque::new(),
@@ -106,6 +100,29 @@ impl<F, T, X> Shared<F, T, X> {
     pub(super) fn lock(&self) -> MutexGuard<'_, Inner<T, X>> {
         // Nothing panics while holding the lock; recover from poisoning all the same.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Publishes how long a task took lately, for the calling thread to decide whether
+    /// it runs tasks itself.
+    fn note_task_time(&self, per_task: Duration) {
+        let nanos = usize::try_from(per_task.as_nanos()).unwrap_or(usize::MAX - 1);
+        self.task_nanos.store(nanos, Ordering::Relaxed);
+    }
+
+    /// Stops the stream: skips everything not started, drops what is queued or done.
+    pub(super) fn halt(&self) {
+        self.stop.store(0, Ordering::Relaxed);
+        let (queued, done) = {
+            let mut inner = self.lock();
+            self.queued_len.store(0, Ordering::Relaxed);
+            self.done_len.store(0, Ordering::Relaxed);
+            (
+                std::mem::take(&mut inner.queued),
+                std::mem::take(&mut inner.done),
+            )
+        };
+        // Dropped here, on the calling thread, outside the lock.
+        drop((queued, done));
     }
 
     /// Pulls up to `max` items of `items` on the calling thread and queues them as
@@ -207,7 +224,9 @@ impl<F, T, X> Shared<F, T, X> {
             let started = Instant::now();
             let count = next.len() as u32;
             self.run_chunk(&mut next, &mut finished);
-            cheap = started.elapsed() / count < CHEAP_TASK;
+            let per_task = started.elapsed() / count;
+            self.note_task_time(per_task);
+            cheap = per_task < CHEAP_TASK;
         }
     }
 
@@ -272,7 +291,40 @@ impl<F, T, X> Shared<F, T, X> {
     }
 }
 
-impl<F, T, X> Exchange<T> for Shared<F, T, X> {
+impl<F, T, X> Exchange<T> for Shared<F, T, X>
+where
+    F: Fn(X) -> T,
+{
+    fn task_time(&self) -> Option<Duration> {
+        match self.task_nanos.load(Ordering::Relaxed) {
+            usize::MAX => None,
+            nanos => Some(Duration::from_nanos(nanos as u64)),
+        }
+    }
+
+    fn help(&self, cheap: bool, into: &mut Vec<Done<T>>) -> bool {
+        let mut chunk = {
+            let mut inner = self.lock();
+            let take = if cheap {
+                self.chunk(inner.queued.len())
+            } else {
+                inner.queued.len().min(1)
+            };
+            let chunk: Vec<_> = inner.queued.drain(..take).collect();
+            self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
+            chunk
+        };
+        if chunk.is_empty() {
+            return false;
+        }
+        self.run_chunk(&mut chunk, into);
+        true
+    }
+
+    fn queued(&self) -> usize {
+        self.queued_len.load(Ordering::Relaxed)
+    }
+
     fn take(&self, want: Want, patience: Option<Duration>, into: &mut Vec<Done<T>>) {
         let mut want = want;
         let mut deadline = patience.map(|patience| Instant::now() + patience);
@@ -351,17 +403,6 @@ impl<F, T, X> Exchange<T> for Shared<F, T, X> {
     }
 
     fn halt(&self) {
-        self.stop.store(0, Ordering::Relaxed);
-        let (queued, done) = {
-            let mut inner = self.lock();
-            self.queued_len.store(0, Ordering::Relaxed);
-            self.done_len.store(0, Ordering::Relaxed);
-            (
-                std::mem::take(&mut inner.queued),
-                std::mem::take(&mut inner.done),
-            )
-        };
-        // Dropped here, on the calling thread, outside the lock.
-        drop((queued, done));
+        Shared::halt(self);
     }
 }

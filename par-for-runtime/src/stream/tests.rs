@@ -57,6 +57,7 @@ fn plan(window: usize, ordered: bool) -> Plan {
         threads: 2,
         pool: None,
         window,
+        grow_to: window,
         ordered,
     }
 }

@@ -12,6 +12,12 @@ use super::{Done, Plan};
 
 /// The longest a result may wait while the calling thread waits for a batch.
 const BATCH_PATIENCE: Duration = Duration::from_millis(1);
+/// A task shorter than this is cheap enough to be taken with others in a chunk, and for
+/// the calling thread to run some itself.
+pub(super) const CHEAP_TASK: Duration = Duration::from_micros(50);
+/// A task shorter than this is so cheap that the default window grows, and that the
+/// calling thread takes a chunk of them at a time.
+const VERY_CHEAP_TASK: Duration = Duration::from_micros(5);
 /// A wait shorter than this means results come fast enough to take them in batches.
 const FAST_WAIT: Duration = Duration::from_micros(200);
 
@@ -19,7 +25,10 @@ const FAST_WAIT: Duration = Duration::from_micros(200);
 /// taken from the runners and not yet delivered, and how patient to be.
 pub(super) struct Window<T> {
     ordered: bool,
+    /// At most this many items in flight...
     capacity: usize,
+    /// ...which grows up to this while tasks are very cheap.
+    grow_to: usize,
     /// Items pulled so far: the index of the next one.
     pub(super) pulled: usize,
     /// Results delivered so far.
@@ -43,6 +52,7 @@ impl<T> Window<T> {
         Window {
             ordered: plan.ordered,
             capacity: plan.window,
+            grow_to: plan.grow_to,
             pulled: 0,
             delivered: 0,
             slots: VecDeque::with_capacity(if plan.ordered { plan.window } else { 0 }),
@@ -61,15 +71,7 @@ impl<T> Window<T> {
             return None;
         }
         loop {
-            let room = self.capacity - (self.pulled - self.delivered);
-            if !self.source_done && room > 0 {
-                let pulled = feed.launch(self.pulled, room);
-                self.pulled += pulled;
-                if self.ordered {
-                    self.slots.extend((0..pulled).map(|_| None));
-                }
-                self.source_done = pulled < room;
-            }
+            self.refill(feed);
             let next = if self.ordered {
                 match self.slots.front() {
                     Some(Some(_)) => self.slots.pop_front().flatten(),
@@ -85,12 +87,52 @@ impl<T> Window<T> {
                 self.over = true;
                 return None;
             }
-            self.take(feed.exchange());
+            if !self.help(feed.exchange()) {
+                self.take(feed.exchange());
+            }
         }
+    }
+
+    /// Pulls items while the window has room: a quarter of the window at a time, or
+    /// whatever fits when the queue has run dry.
+    fn refill(&mut self, feed: &mut dyn Feed<T>) {
+        let room = self.capacity - (self.pulled - self.delivered);
+        if self.source_done || room == 0 {
+            return;
+        }
+        if room < self.capacity.div_ceil(4) && feed.exchange().queued() > 0 {
+            return;
+        }
+        let pulled = feed.launch(self.pulled, room);
+        self.pulled += pulled;
+        if self.ordered {
+            self.slots.extend((0..pulled).map(|_| None));
+        }
+        self.source_done = pulled < room;
+    }
+
+    /// Runs queued items on the calling thread, oldest first, rather than wait for
+    /// the runners, when tasks are cheap (a costly one would hold back the results that
+    /// come meanwhile); false when it ran none.
+    fn help(&mut self, exchange: &dyn Exchange<T>) -> bool {
+        let Some(task_time) = exchange.task_time() else {
+            return false;
+        };
+        if task_time >= CHEAP_TASK || !exchange.help(task_time < VERY_CHEAP_TASK, &mut self.taken) {
+            return false;
+        }
+        self.file(exchange);
+        true
     }
 
     /// Waits for finished results and files them.
     fn take(&mut self, exchange: &dyn Exchange<T>) {
+        let very_cheap = exchange
+            .task_time()
+            .is_some_and(|task_time| task_time < VERY_CHEAP_TASK);
+        if very_cheap && self.capacity < self.grow_to {
+            self.capacity = (self.capacity * 2).min(self.grow_to);
+        }
         let batched = self.batch > 1;
         let want = Want {
             count: if batched || !self.ordered {
@@ -113,6 +155,11 @@ impl<T> Window<T> {
         } else {
             1
         };
+        self.file(exchange);
+    }
+
+    /// Files the results in `taken`, into their slots or in completion order.
+    fn file(&mut self, exchange: &dyn Exchange<T>) {
         for (index, outcome) in self.taken.drain(..) {
             if outcome.is_err() {
                 // Nothing after a panic is needed: stop pulling, skip what is queued.
