@@ -1,38 +1,46 @@
 //! Streaming: Python's `Pool.imap` and `Pool.imap_unordered` (form 3).
 //!
-//! The calling thread pulls the source lazily, in order, and queues the items with their
-//! indices, as many as the window has room for under one lock (sooner if the source is
-//! slow). Runner jobs on the pool (at most one per pool thread, started when items wait
-//! and no runner is free) take the queued items oldest first, a share of the queue at a
-//! time, run the task and put the results in a shared "done" list; the calling thread
-//! takes them from there and delivers them, in input order through a small reorder
-//! buffer, or as they completed. Taking the lock per batch rather than per item is what
-//! lets microsecond tasks keep up with rayon's `par_bridge`.
-//! At most `window` items are *in flight* (pulled but not yet delivered): one more is
-//! pulled only when one is delivered, so an infinite source works and memory stays flat.
+//! The consumer always runs on the calling thread, in input order (through a small
+//! reorder buffer) or as results complete, and at most `window` items are *in flight*
+//! (pulled but not yet delivered), so an infinite source works and memory stays flat.
+//! Two engines share that contract:
 //!
-//! Waking a sleeping thread costs microseconds, more than a cheap task. So while results
-//! come in fast the calling thread takes them in batches (up to half the window) and
-//! yields its core for a few microseconds before it sleeps, and a runner that finds the
-//! queue empty waits a few microseconds for more before it ends. As soon as results
-//! come in slowly the calling thread goes back to one at a time, with no added latency;
-//! batching never holds a result back more than about a millisecond.
+//! - **A [`Stream`]** (`pulling`) owns a `Send` source. Every thread pulls it, as
+//!   rayon's `par_bridge` does: the pool's runners and, when tasks are cheap, the
+//!   calling thread each take a chunk of items under one lock and run the task on them
+//!   at once, so an item is made, used and dropped on one thread (what makes a
+//!   per-item allocation in the source cheap). Chunks start at one item and grow while
+//!   they are quick to pull and run; a slow pull (a source that blocks) or a costly
+//!   task brings them back to one, so nothing pulled waits behind a blocked source.
+//! - **The loop form** [`stream_for_each`] (what `#[par_for(stream)]` expands to) keeps
+//!   the source on the calling thread, as the spec asks and as a source that is not
+//!   `Send` (an `Rc`, a non-`Send` reader) requires. The calling thread pulls items
+//!   into a queue (`feed`, `shared`), runner jobs of a scope take them a share at a
+//!   time, and while no result is ready the calling thread runs queued tasks itself
+//!   when they are cheap. Its default window grows from 64 to 1024 items per thread
+//!   while tasks take under 5 µs, so that items and results move in large batches.
+//!
+//! Waking a sleeping thread costs microseconds, more than a cheap task: runners that
+//! find nothing to do wait a few microseconds before they end, and the calling thread
+//! of the loop form takes results in batches while they come fast (never holding one
+//! back more than about a millisecond).
 //!
 //! Leaving early (the consumer breaks, returns or panics, or a [`Stream`] is dropped)
-//! stops pulling, empties the queue and raises a stop mark that makes runners skip what
-//! they have not started; no thread ever blocks on the stream's behalf. A panic in the
-//! task is caught on the runner and re-raised on the calling thread with its original
-//! payload.
+//! stops pulling and makes runners skip what they have not started. The loop form never
+//! waits on its source after that; a [`Stream`] returns at once, and a runner that is
+//! inside the source's `next` at that moment ends when that call returns. A panic in
+//! the task is caught on the thread that ran it and re-raised on the calling thread
+//! with its original payload, after the results before it in ordered mode.
 //!
 //! A calling thread that is itself a worker of a pool (a stream nested in a parallel
 //! loop) never just sleeps: while it waits it runs pool work, its own stream's runners
 //! included, so nested streams cannot deadlock even on two threads.
 //!
-//! The module's parts: `iter` is the [`Stream`] iterator and its functions,
-//! `for_each` the loop form the macro calls; `window` is the calling thread's side
-//! (what is in flight, reordering, batching), `shared` the state it shares with the
-//! runners (queue, results, stop mark; its memory-ordering note), and `feed` joins the
-//! two for `'static` runners or scoped ones.
+//! The module's parts: `iter` is the [`Stream`] iterator and its functions, `pulling`
+//! its engine and `chunk` the size of its pulls; `for_each` is the loop form, whose
+//! calling thread's side is `window` (what is in flight, reordering, batching), `shared`
+//! the state it shares with the runners (queue, results, stop mark; its memory-ordering
+//! note), and `feed` the handle that joins the two.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
@@ -41,6 +49,7 @@ use rayon::ThreadPool;
 
 use crate::pool;
 
+mod chunk;
 mod feed;
 mod for_each;
 mod iter;

@@ -2,7 +2,8 @@
 //! of a [`Stream`](super::Stream) is `Send`, so the pool's threads and the calling
 //! thread each take the next item under one lock and run the task on it at once. An
 //! item is then made, used and dropped on one thread (what a per-item allocation in
-//! the source needs to be cheap), and nothing pulled ever waits behind the source.
+//! the source needs to be cheap). Items are pulled in chunks while that is quick
+//! ([`Chunk`]), one at a time from a source that blocks.
 //!
 //! The calling thread delivers the results (in input order through a small reorder
 //! buffer, or as they complete) and, whenever none is ready, pulls and runs an item
@@ -38,15 +39,10 @@ use std::time::{Duration, Instant};
 
 use rayon::ThreadPool;
 
+use super::chunk::Chunk;
 use super::window::CHEAP_TASK;
 use super::{quietly, Done, Plan};
 
-/// The most items one thread pulls under one lock.
-const MAX_CHUNK: usize = 16;
-/// A chunk whose pulls took longer than this came from a source that blocks.
-const SLOW_PULL: Duration = Duration::from_micros(20);
-/// How long one chunk may take to pull and run before the next is smaller.
-const CHUNK_TIME: Duration = Duration::from_micros(20);
 /// The most results a runner keeps before it files them.
 const FILE_BATCH: usize = 16;
 /// How long a runner that found the window full waits for room before it ends.
@@ -62,32 +58,6 @@ enum Pull {
     Full,
     /// The source is exhausted or the stream stopped; how many items were pulled.
     Over(usize),
-}
-
-/// How many items one thread takes from the source under one lock: one at first, and
-/// while a chunk is quick to pull and to run, twice as many next time, up to
-/// [`MAX_CHUNK`]. One that is slow to pull (the source blocks) or to run (costly
-/// tasks) brings it back to one: a blocking source then holds back nothing already
-/// pulled, and a costly task never holds back the items after it.
-struct Chunk {
-    size: usize,
-}
-
-impl Chunk {
-    fn new() -> Chunk {
-        Chunk { size: 1 }
-    }
-
-    /// Adapts the size to how long the last chunk took to pull and, in all, to run.
-    fn adapt(&mut self, pulling: Duration, all: Duration) {
-        self.size = if pulling > SLOW_PULL || all > CHUNK_TIME {
-            1
-        } else if all < CHUNK_TIME / 2 {
-            (self.size * 2).min(MAX_CHUNK)
-        } else {
-            self.size
-        };
-    }
 }
 
 /// The source and its count of pulled items, behind their lock.

@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
+use super::chunk::Chunk;
 use super::feed::{Exchange, Feed};
 use super::shared::{Shared, Want};
 use super::window::Window;
@@ -139,4 +142,20 @@ fn halting_drops_what_waits() {
     shared.halt();
     assert_eq!(Arc::strong_count(&item), 1);
     assert!(shared.lock().queued.is_empty());
+}
+
+#[test]
+fn chunks_grow_while_quick_and_fall_to_one_when_slow() {
+    let quick = Duration::from_micros(1);
+    let mut chunk = Chunk::new();
+    assert_eq!(chunk.size, 1);
+    for _ in 0..10 {
+        chunk.adapt(quick, quick);
+    }
+    assert_eq!(chunk.size, 16, "grown to the most");
+    chunk.adapt(Duration::from_millis(5), Duration::from_millis(5));
+    assert_eq!(chunk.size, 1, "a source that blocks: one item at a time");
+    chunk.adapt(quick, quick);
+    chunk.adapt(quick, Duration::from_millis(1));
+    assert_eq!(chunk.size, 1, "a costly task: one item at a time");
 }
