@@ -608,3 +608,28 @@ fn an_infinite_source_stays_within_the_default_window() {
     });
     assert_eq!(delivered, 20_000);
 }
+
+#[test]
+fn after_a_panic_every_earlier_result_is_still_delivered() {
+    // Cheap tasks: runners hold a few finished results before they file them. When a
+    // later item panics, those earlier results must still reach the consumer (dropping
+    // them would leave the stream waiting for them forever).
+    for _ in 0..20 {
+        let mut seen = 0u64;
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            for y in stream(0..100_000u64, |x| {
+                if x == 5_000 {
+                    panic::panic_any(Boom(x));
+                }
+                work(x)
+            })
+            .threads(2)
+            {
+                assert_eq!(y, work(seen));
+                seen += 1;
+            }
+        }));
+        assert_eq!(payload_of(result), Boom(5_000));
+        assert_eq!(seen, 5_000);
+    }
+}
