@@ -6,8 +6,8 @@
 //! ([`Chunk`]), one at a time from a source that blocks.
 //!
 //! The calling thread delivers the results (in input order through a small reorder
-//! buffer, or as they complete) and, whenever none is ready, pulls and runs an item
-//! itself. Nobody pulls past the window: at most `window` items are pulled and not yet
+//! buffer, or as they complete) and, whenever none is ready and tasks are cheap (as
+//! the runners measure them), pulls and runs a chunk itself. Nobody pulls past the window: at most `window` items are pulled and not yet
 //! delivered. Runners file their results in small batches, at once when the calling
 //! thread waits for them.
 //!
@@ -18,6 +18,9 @@
 //! - `delivered` (written by the calling thread only) bounds how far runners pull. A
 //!   stale value is smaller than the true one, so a runner pulls less, never more: the
 //!   window still holds.
+//! - `filed` mirrors the length of the filed results, stored under the `results` lock,
+//!   so that the calling thread skips taking that lock when there is nothing; a stale
+//!   value only delays the take to its next look.
 //! - `waiting` asks runners to file their results now. A runner that reads it late
 //!   files a few items later; the calling thread sleeps with a timeout, so nothing
 //!   waits on it for long.
