@@ -56,6 +56,18 @@ fn peak_rss_kib() -> Option<u64> {
 /// The window of the wide-window run: room for ~1 ms of work per thread.
 const WIDE_WINDOW: usize = 1024;
 
+/// The same sum with the macro's loop, `#[par_for(stream)]` (default window, which
+/// grows for cheap tasks).
+#[par_for::par_for]
+fn stream_loop(source: impl Iterator<Item = u64>, rounds: u32) -> u64 {
+    let mut sum = 0u64;
+    #[par_for(stream)]
+    for r in source.map(|x| work(x, rounds)) {
+        sum = sum.wrapping_add(r);
+    }
+    sum
+}
+
 /// One measured run, in a child process: prints `seconds sum peak_kib`.
 fn child(kind: &str, n: u64, rounds: u32) {
     let start = Instant::now();
@@ -66,6 +78,7 @@ fn child(kind: &str, n: u64, rounds: u32) {
         "stream-wide" => par_for::stream(source, move |x| work(x, rounds))
             .window(WIDE_WINDOW)
             .fold(0u64, u64::wrapping_add),
+        "loop" => stream_loop(source, rounds),
         "bridge" => source
             .par_bridge()
             .map(move |x| work(x, rounds))
@@ -137,6 +150,7 @@ fn main() {
     let runs = [
         ("stream", default_window.as_str()),
         ("stream-wide", wide_window.as_str()),
+        ("loop", "#[par_for(stream)] loop"),
         ("bridge", "par_bridge().map().sum()"),
     ];
     for &n in sizes {

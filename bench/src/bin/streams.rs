@@ -1,0 +1,179 @@
+//! Streams on light items against rayon's `par_bridge`, in the same run: items of about
+//! 0.2, 0.6 and 2 µs, with and without a per-item allocation in the source, consumed in
+//! input order and in completion order, on a pool of 2 threads.
+//!
+//! ```text
+//! cargo run --release -p par-for-bench --bin streams            # about a minute
+//! cargo run --release -p par-for-bench --bin streams -- --quick  # a few seconds
+//! ```
+//!
+//! Each row runs the same source, task and sum four ways: serially; with rayon's
+//! `par_bridge().map().reduce()` (which is unordered: its sum does not depend on order);
+//! with `#[par_for(stream)]` (the macro's loop, `stream_for_each`); and with the function
+//! `par_for::stream` (the `Stream` iterator). The ratios are throughputs relative to
+//! `par_bridge`; each time is the best of a few runs.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use par_for::par_for;
+use par_for_bench::{calibrate_rounds_per_microsecond, work};
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+/// The pool every run uses, rayon's global pool, which par-for's streams share.
+const THREADS: usize = 2;
+
+/// The length of each item's allocation, in `u64`s (512 bytes).
+const PAYLOAD: usize = 64;
+
+#[par_for]
+fn macro_ordered<I, X, F>(source: I, task: F) -> u64
+where
+    I: Iterator<Item = X>,
+    X: Send,
+    F: Fn(X) -> u64 + Send + Sync,
+{
+    let mut sum = 0u64;
+    #[par_for(stream)]
+    for r in source.map(task) {
+        sum = sum.wrapping_add(r);
+    }
+    sum
+}
+
+#[par_for]
+fn macro_unordered<I, X, F>(source: I, task: F) -> u64
+where
+    I: Iterator<Item = X>,
+    X: Send,
+    F: Fn(X) -> u64 + Send + Sync,
+{
+    let mut sum = 0u64;
+    #[par_for(stream, unordered)]
+    for r in source.map(task) {
+        sum = sum.wrapping_add(r);
+    }
+    sum
+}
+
+/// One way of running a row: serial, `par_bridge`, the macro or the function.
+#[derive(Clone, Copy, PartialEq)]
+enum Way {
+    Serial,
+    Bridge,
+    Macro,
+    Function,
+}
+
+const WAYS: [Way; 4] = [Way::Serial, Way::Bridge, Way::Macro, Way::Function];
+
+/// Sums `task` over `source` the given way, ordered or not.
+fn run<I, X, F>(way: Way, ordered: bool, source: I, task: F) -> u64
+where
+    I: Iterator<Item = X> + Send + 'static,
+    X: Send + 'static,
+    F: Fn(X) -> u64 + Send + Sync + Copy + 'static,
+{
+    match (way, ordered) {
+        (Way::Serial, _) => source.map(task).fold(0, u64::wrapping_add),
+        (Way::Bridge, _) => source
+            .par_bridge()
+            .map(task)
+            .reduce(|| 0, u64::wrapping_add),
+        (Way::Macro, true) => macro_ordered(source, task),
+        (Way::Macro, false) => macro_unordered(source, task),
+        (Way::Function, true) => par_for::stream(source, task).fold(0, u64::wrapping_add),
+        (Way::Function, false) => {
+            par_for::stream_unordered(source, task).fold(0, u64::wrapping_add)
+        }
+    }
+}
+
+/// The best time and the sum of `repeats` runs of one row, one way.
+fn time(
+    way: Way,
+    ordered: bool,
+    alloc: bool,
+    n: u64,
+    rounds: u32,
+    repeats: u32,
+) -> (Duration, u64) {
+    let mut best = Duration::MAX;
+    let mut sum = 0;
+    for _ in 0..repeats {
+        let start = Instant::now();
+        sum = if alloc {
+            let source = (0..n).map(|i| (i, vec![i; PAYLOAD]));
+            run(
+                way,
+                ordered,
+                source,
+                move |(i, payload): (u64, Vec<u64>)| work(i, rounds) ^ payload[PAYLOAD - 1],
+            )
+        } else {
+            run(way, ordered, 0..n, move |i| work(i, rounds))
+        };
+        best = best.min(start.elapsed());
+        black_box(sum);
+    }
+    (best, sum)
+}
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(THREADS)
+        .build_global()
+        .expect("the global pool is built first, here");
+    assert_eq!(par_for::current_threads(), THREADS);
+    let per_microsecond = calibrate_rounds_per_microsecond();
+    let repeats = if quick { 1 } else { 3 };
+    println!(
+        "{THREADS} threads; {} runs a row, best kept; source item: `i` or `(i, vec![i; {PAYLOAD}])`",
+        repeats
+    );
+    if cfg!(debug_assertions) {
+        println!("(a debug build: use --release for meaningful numbers)");
+    }
+    println!();
+    println!(
+        "| task | source | order | items | serial | par_bridge | `#[par_for(stream)]` | `par_for::stream` |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for micros in [0.2, 0.6, 2.0] {
+        let rounds = ((per_microsecond as f64 * micros).round() as u32).max(1);
+        // About 0.2 s of serial work a row (0.02 s with --quick).
+        let n = ((if quick { 2e4 } else { 2e5 }) / micros) as u64;
+        for alloc in [false, true] {
+            for ordered in [true, false] {
+                let runs: Vec<(Duration, u64)> = WAYS
+                    .iter()
+                    .map(|&way| time(way, ordered, alloc, n, rounds, repeats))
+                    .collect();
+                let bridge = runs[1].0.as_secs_f64();
+                let cells: Vec<String> = runs
+                    .iter()
+                    .zip(WAYS)
+                    .map(|(&(elapsed, sum), way)| {
+                        assert_eq!(sum, runs[0].1, "every way computes the serial sum");
+                        let seconds = elapsed.as_secs_f64();
+                        if way == Way::Bridge {
+                            format!("{:.1} ms", seconds * 1e3)
+                        } else {
+                            format!("{:.1} ms ({:.2}x)", seconds * 1e3, bridge / seconds)
+                        }
+                    })
+                    .collect();
+                println!(
+                    "| {micros} µs | {} | {} | {n} | {} |",
+                    if alloc { "allocates" } else { "plain" },
+                    if ordered { "ordered" } else { "unordered" },
+                    cells.join(" | "),
+                );
+            }
+        }
+    }
+    println!();
+    println!("(x): throughput relative to par_bridge in the same run (higher is better);");
+    println!("par_bridge is unordered in every row.");
+}

@@ -1,0 +1,70 @@
+//! The calling thread's handle on the runners of a stream whose source stays on the
+//! calling thread ([`stream_for_each`](super::stream_for_each)): pulls the source into
+//! the shared queue and starts runners as jobs of a scope.
+
+use std::time::Duration;
+
+use super::shared::{Shared, Want};
+use super::Done;
+
+/// The calling thread's handle on the runners of one stream.
+pub(super) trait Feed<T> {
+    /// Pulls up to `max` items from the source and queues them as items `first..`,
+    /// starting runners as needed; how many it pulled (fewer once the source is
+    /// exhausted).
+    fn launch(&mut self, first: usize, max: usize) -> usize;
+    /// The shared state of the stream.
+    fn exchange(&self) -> &dyn Exchange<T>;
+}
+
+/// What the calling thread asks of the shared state, whatever the task and item types.
+pub(super) trait Exchange<T> {
+    /// Moves finished results into `into`, first waiting, if there are none, until
+    /// `want` holds (or `patience` runs out).
+    fn take(&self, want: Want, patience: Option<Duration>, into: &mut Vec<Done<T>>);
+    /// How long a task took lately, once a runner has measured one.
+    fn task_time(&self) -> Option<Duration>;
+    /// Runs the oldest queued items on the calling thread, one or a chunk when `cheap`,
+    /// with their results into `into`; false when nothing was queued.
+    fn help(&self, cheap: bool, into: &mut Vec<Done<T>>) -> bool;
+    /// How many items are queued and not started (a hint, read without the lock).
+    fn queued(&self) -> usize;
+    /// Skips every item of index `>= index` not started yet.
+    fn stop_from(&self, index: usize);
+    /// Stops the stream: skips everything not started, drops what is queued or done.
+    fn halt(&self);
+}
+
+/// The feed of [`stream_for_each`]: runners are jobs of a scope, so the task may borrow.
+pub(super) struct ScopeFeed<'a, 'scope, It: Iterator, F, T> {
+    pub(super) items: It,
+    pub(super) batch: Vec<It::Item>,
+    pub(super) shared: &'scope Shared<F, T, It::Item>,
+    pub(super) scope: &'a rayon::ScopeFifo<'scope>,
+}
+
+impl<'scope, It, F, T> Feed<T> for ScopeFeed<'_, 'scope, It, F, T>
+where
+    It: Iterator,
+    It::Item: Send + 'scope,
+    F: Fn(It::Item) -> T + Sync,
+    T: Send,
+{
+    fn launch(&mut self, first: usize, max: usize) -> usize {
+        let shared = self.shared;
+        let scope = self.scope;
+        shared.pull(&mut self.items, first, max, &mut self.batch, || {
+            scope.spawn_fifo(move |_| shared.runner());
+        })
+    }
+
+    fn exchange(&self) -> &dyn Exchange<T> {
+        self.shared
+    }
+}
+
+impl<It: Iterator, F, T> Drop for ScopeFeed<'_, '_, It, F, T> {
+    fn drop(&mut self) {
+        self.shared.halt();
+    }
+}

@@ -1,0 +1,106 @@
+//! Streaming: Python's `Pool.imap` and `Pool.imap_unordered` (form 3).
+//!
+//! The consumer always runs on the calling thread, in input order (through a small
+//! reorder buffer) or as results complete, and at most `window` items are *in flight*
+//! (pulled but not yet delivered), so an infinite source works and memory stays flat.
+//! Two engines share that contract:
+//!
+//! - **A [`Stream`]** (`pulling`) owns a `Send` source. Every thread pulls it, as
+//!   rayon's `par_bridge` does: the pool's runners and, when tasks are cheap, the
+//!   calling thread each take a chunk of items under one lock and run the task on them
+//!   at once, so an item is made, used and dropped on one thread (what makes a
+//!   per-item allocation in the source cheap). Chunks start at one item and grow while
+//!   they are quick to pull and run; a slow pull (a source that blocks) or a costly
+//!   task brings them back to one, so nothing pulled waits behind a blocked source.
+//! - **The loop form** [`stream_for_each`] (`#[par_for(stream)]` expands to its twin [`stream_loop`]) keeps
+//!   the source on the calling thread, as the spec asks and as a source that is not
+//!   `Send` (an `Rc`, a non-`Send` reader) requires. The calling thread pulls items
+//!   into a queue (`feed`, `shared`), runner jobs of a scope take them a share at a
+//!   time, and while no result is ready the calling thread runs queued tasks itself
+//!   when they are cheap. Its default window grows from 64 to 1024 items per thread
+//!   while tasks take under 5 µs, so that items and results move in large batches.
+//!
+//! Waking a sleeping thread costs microseconds, more than a cheap task: runners that
+//! find nothing to do wait a few microseconds before they end, and the calling thread
+//! of the loop form takes results in batches while they come fast (never holding one
+//! back more than about a millisecond).
+//!
+//! Leaving early (the consumer breaks, returns or panics, or a [`Stream`] is dropped)
+//! stops pulling and makes runners skip what they have not started. The loop form never
+//! waits on its source after that; a [`Stream`] returns at once, and a runner that is
+//! inside the source's `next` at that moment ends when that call returns. A panic in
+//! the task is caught on the thread that ran it and re-raised on the calling thread
+//! with its original payload, after the results before it in ordered mode.
+//!
+//! A calling thread that is itself a worker of a pool (a stream nested in a parallel
+//! loop) never just sleeps: while it waits it runs pool work, its own stream's runners
+//! included, so nested streams cannot deadlock even on two threads.
+//!
+//! The module's parts: `iter` is the [`Stream`] iterator and its functions, `pulling`
+//! its engine and `chunk` the size of its pulls; `for_each` is the loop form, whose
+//! calling thread's side is `window` (what is in flight, reordering, batching), `shared`
+//! the state it shares with the runners (queue, results, stop mark; its memory-ordering
+//! note), and `feed` the handle that joins the two.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
+
+use rayon::ThreadPool;
+
+use crate::pool;
+
+mod chunk;
+mod feed;
+mod for_each;
+mod iter;
+mod pulling;
+mod shared;
+#[cfg(test)]
+mod tests;
+mod window;
+
+pub use for_each::{stream_for_each, stream_loop, StreamOptions};
+pub use iter::{stream, stream_unordered, Stream};
+
+/// A finished job: the item's index and the task's value, or the payload of its panic.
+type Done<T> = (usize, std::thread::Result<T>);
+
+/// How many items may be in flight per pool thread when no `window` is given.
+const WINDOW_PER_THREAD: usize = 64;
+/// How far that default grows, per pool thread, in a stream whose source stays on the
+/// calling thread, while tasks are cheap: the calling thread then hands items over and
+/// takes results in larger batches.
+const CHEAP_WINDOW_PER_THREAD: usize = 1024;
+
+/// Where and how wide a stream runs, fixed when it starts.
+pub(super) struct Plan {
+    pub(super) threads: usize,
+    /// The dedicated pool, or `None` for the calling thread's pool.
+    pub(super) pool: Option<Arc<ThreadPool>>,
+    pub(super) window: usize,
+    /// How far the window may grow while tasks are cheap (the window, if one was given).
+    pub(super) grow_to: usize,
+    pub(super) ordered: bool,
+}
+
+impl Plan {
+    fn new(window: Option<usize>, threads: Option<usize>, ordered: bool) -> Plan {
+        let n = pool::threads_for(threads);
+        Plan {
+            threads: n,
+            pool: threads.filter(|_| n > 1).map(pool::sized_pool),
+            window: window.unwrap_or(WINDOW_PER_THREAD * n),
+            grow_to: window.unwrap_or(CHEAP_WINDOW_PER_THREAD * n),
+            ordered,
+        }
+    }
+}
+
+/// Runs `f`, ignoring a panic: a job on the pool must not unwind (a panic out of a
+/// spawned job aborts the process).
+pub(super) fn quietly(f: impl FnOnce()) {
+    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(f)) {
+        // Dropping a payload may itself panic; never risk it on a pool thread.
+        std::mem::forget(payload);
+    }
+}
