@@ -8,6 +8,7 @@
 
 mod ast;
 mod attr;
+mod batch;
 mod error;
 mod expand;
 mod flow;

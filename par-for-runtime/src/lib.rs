@@ -10,6 +10,7 @@
 //! assert!(par_for_runtime::cpu_count() >= par_for_runtime::physical_cpu_count().min(1));
 //! ```
 
+mod batches;
 mod bridge;
 mod drive;
 mod exec;
@@ -34,7 +35,18 @@ pub mod __private {
     pub use crate::exec::{for_each, for_each_flow};
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
     pub use crate::options::Options;
-    pub use crate::pipeline::{install, pipeline, IntoPipeline, ToIndexed};
+    pub use crate::pipeline::{
+        collect, install, pipeline, run_split, side, whole, IntoPipeline, IntoWhole, Mode,
+        Pipeline, SplitSource, ToIndexed,
+    };
+
+    /// Form 2 over a source rayon cannot split, run in batches.
+    pub mod batch {
+        pub use crate::batches::{
+            all, any, batches, enumerate, first, for_each, partition, partition_marks,
+            position, position_of, product, skip, step_by, sum, take, zip, Batches, Cursor,
+        };
+    }
     pub use crate::reduce::{for_each_fold, for_each_reduce};
     pub use crate::site::Site;
     pub use rayon::iter::{IndexedParallelIterator, ParallelIterator};
