@@ -14,8 +14,21 @@ pub struct Chain {
     pub source: Expr,
     pub adapters: Vec<Step>,
     pub consumer: Step,
-    /// How many calls, `?` and field accesses follow the consumer.
-    post_depth: usize,
+    /// The way from the marked expression down to the consumer's call: what is on the
+    /// way (`.is_some()`, `?`, `> 3`) is serial code on the pipeline's result.
+    path: Vec<Down>,
+}
+
+/// One step down an expression, towards the consumer's call.
+#[derive(Clone, Copy)]
+enum Down {
+    Receiver,
+    Try,
+    Field,
+    Left,
+    Right,
+    Unary,
+    Cast,
 }
 
 /// One method call of the chain.
@@ -100,10 +113,35 @@ const SEQUENTIAL: &[(&str, &str)] = &[
 impl Chain {
     /// Finds the pipeline in `expr`, or says which part has no faithful parallel form.
     ///
-    /// The consumer is the first consumer after the source and its adapters; what comes
-    /// after it (`.is_some()`, `.unwrap_or(0)`, `.len()`, `?`) is serial code on its
-    /// result, so `Option::map` after `find` is not the adapter `map`.
+    /// The pipeline is `expr` itself, or the first operand of an operator, cast or `!`
+    /// that holds one (`xs.iter().filter(p).count() > 3`). Its consumer is the first
+    /// consumer after the source and its adapters; what comes after it (`.is_some()`,
+    /// `.unwrap_or(0)`, `.len()`, `?`) is serial code on its result, so `Option::map`
+    /// after `find` is not the adapter `map`.
     pub fn parse(expr: &Expr) -> syn::Result<Chain> {
+        let mut candidates = Vec::new();
+        operands(expr, &mut Vec::new(), &mut candidates);
+        let mut first_error: Option<(bool, syn::Error)> = None;
+        for (path, candidate) in candidates {
+            match Chain::parse_calls(candidate) {
+                Ok(mut chain) => {
+                    chain.path = path.into_iter().chain(chain.path).collect();
+                    return Ok(chain);
+                }
+                // An error about a chain of calls says more than one about an operator.
+                Err((calls, error)) => match &first_error {
+                    Some((true, _)) => {}
+                    Some((false, _)) if !calls => {}
+                    _ => first_error = Some((calls, error)),
+                },
+            }
+        }
+        Err(first_error.expect("an expression is its own first candidate").1)
+    }
+
+    /// The pipeline whose consumer is the outermost call of `expr` or one inside it;
+    /// the error says whether `expr` was a chain of calls at all.
+    fn parse_calls(expr: &Expr) -> Result<Chain, (bool, syn::Error)> {
         // The calls from the outside in, down to the expression they start from.
         let mut spine = Vec::new();
         let mut node = strip_parens(expr);
@@ -129,7 +167,7 @@ impl Chain {
             let name = call.method.to_string();
             if CONSUMERS.iter().any(|(n, ..)| *n == name) {
                 if let Some(method) = sequential {
-                    return Err(sequential_error(method));
+                    return Err((true, sequential_error(method)));
                 }
                 return Ok(Chain::from_spine(&spine, source_end, at, expr));
             }
@@ -143,12 +181,15 @@ impl Chain {
                 .then_some(&call.method);
         }
         Err(match (sequential, spine.first()) {
-            (Some(method), _) => sequential_error(method),
-            (None, Some(Expr::MethodCall(outer))) => not_a_consumer(&outer.method),
-            _ => syn::Error::new_spanned(
-                expr,
-                "a #[par_for] pipeline is a chain of method calls ending in a consumer, such as \
-                 `items.iter().map(f).collect()`",
+            (Some(method), _) => (true, sequential_error(method)),
+            (None, Some(Expr::MethodCall(outer))) => (true, not_a_consumer(&outer.method)),
+            _ => (
+                false,
+                syn::Error::new_spanned(
+                    expr,
+                    "a #[par_for] pipeline is a chain of method calls ending in a consumer, such \
+                     as `items.iter().map(f).collect()`",
+                ),
             ),
         })
     }
@@ -176,7 +217,14 @@ impl Chain {
             source,
             adapters: (consumer + 1..source_end).rev().map(|at| step(call(at))).collect(),
             consumer: step(call(consumer)),
-            post_depth: consumer,
+            path: spine[..consumer]
+                .iter()
+                .map(|node| match node {
+                    Expr::MethodCall(_) => Down::Receiver,
+                    Expr::Try(_) => Down::Try,
+                    _ => Down::Field,
+                })
+                .collect(),
         }
     }
 
@@ -196,12 +244,16 @@ impl Chain {
     /// what is outside it stays as written.
     pub fn consumer_in<'e>(&self, expr: &'e mut Expr) -> &'e mut Expr {
         let mut node = expr;
-        for _ in 0..self.post_depth {
-            node = match strip_parens_mut(node) {
-                Expr::MethodCall(call) => &mut call.receiver,
-                Expr::Try(try_expr) => &mut try_expr.expr,
-                Expr::Field(field) => &mut field.base,
-                _ => unreachable!("the spine was walked by `parse`"),
+        for down in &self.path {
+            node = match (down, strip_parens_mut(node)) {
+                (Down::Receiver, Expr::MethodCall(call)) => &mut call.receiver,
+                (Down::Try, Expr::Try(try_expr)) => &mut try_expr.expr,
+                (Down::Field, Expr::Field(field)) => &mut field.base,
+                (Down::Left, Expr::Binary(binary)) => &mut binary.left,
+                (Down::Right, Expr::Binary(binary)) => &mut binary.right,
+                (Down::Unary, Expr::Unary(unary)) => &mut unary.expr,
+                (Down::Cast, Expr::Cast(cast)) => &mut cast.expr,
+                _ => unreachable!("the path was found by `parse` in the same expression"),
             };
         }
         strip_parens_mut(node)
@@ -276,6 +328,27 @@ impl Chain {
             #steps
             #consume
         }
+    }
+}
+
+/// `expr` and, in order, the operands of the operators, casts and `!` in it, each with
+/// the way down to it.
+fn operands<'e>(expr: &'e Expr, path: &mut Vec<Down>, out: &mut Vec<(Vec<Down>, &'e Expr)>) {
+    let expr = strip_parens(expr);
+    out.push((path.clone(), expr));
+    let mut down = |step: Down, inner: &'e Expr, out: &mut Vec<(Vec<Down>, &'e Expr)>| {
+        path.push(step);
+        operands(inner, path, out);
+        path.pop();
+    };
+    match expr {
+        Expr::Binary(binary) => {
+            down(Down::Left, &binary.left, out);
+            down(Down::Right, &binary.right, out);
+        }
+        Expr::Unary(unary) => down(Down::Unary, &unary.expr, out),
+        Expr::Cast(cast) => down(Down::Cast, &cast.expr, out),
+        _ => {}
     }
 }
 
