@@ -102,7 +102,6 @@ const SEQUENTIAL: &[(&str, &str)] = &[
     ("map_while", "where it stops depends on every item before; use `filter_map`, or find the end with `position` first"),
     ("peekable", "peeking looks at the next item, which another thread may be working on; restructure with `zip` or `enumerate`"),
     ("fuse", "a parallel pipeline is always fused; remove `.fuse()`"),
-    ("cycle", "an endless pipeline cannot be collected; use `take` on a finite source"),
     ("fold", "std's `fold` visits the items one after another; use `reduce` with an associative operation, or `sum`/`product`/`count`"),
     ("try_fold", "it visits the items one after another; use a #[par_for] loop with `?`, or `find`/`any`"),
     ("try_for_each", "use a #[par_for] `for` loop, where `?` returns the earliest error as the serial loop would"),
