@@ -16,7 +16,12 @@ fn after(xs: &[u64]) -> Vec<String> {
     #[par_for]
     let found = xs.iter().find(|x| **x % 7 == 3).is_some();
     #[par_for]
-    let product = xs.iter().map(|x| x % 3 + 1).take(20).reduce(Mul::mul).unwrap_or(1);
+    let product = xs
+        .iter()
+        .map(|x| x % 3 + 1)
+        .take(20)
+        .reduce(Mul::mul)
+        .unwrap_or(1);
     #[par_for]
     let max = xs.iter().copied().max().unwrap_or(0);
     #[par_for]
@@ -31,7 +36,12 @@ fn after(xs: &[u64]) -> Vec<String> {
     #[par_for]
     let sum_text = xs.iter().sum::<u64>().to_string().len();
     #[par_for]
-    let parsed_again = xs.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",").len();
+    let parsed_again = xs
+        .iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+        .len();
     vec![
         format!("{found} {product} {max} {len} {many}"),
         format!("{doubled:?} {first_even} {sum_text} {parsed_again}"),
@@ -40,14 +50,24 @@ fn after(xs: &[u64]) -> Vec<String> {
 
 fn after_serial(xs: &[u64]) -> Vec<String> {
     let found = xs.iter().any(|x| *x % 7 == 3);
-    let product = xs.iter().map(|x| x % 3 + 1).take(20).reduce(Mul::mul).unwrap_or(1);
+    let product = xs
+        .iter()
+        .map(|x| x % 3 + 1)
+        .take(20)
+        .reduce(Mul::mul)
+        .unwrap_or(1);
     let max = xs.iter().copied().max().unwrap_or(0);
     let len = xs.iter().filter(|x| **x > 50).count();
     let many = xs.iter().filter(|x| **x % 2 == 0).count() > 3;
     let doubled = xs.iter().find(|x| **x > 10).map(|x| x * 2);
     let first_even = xs.iter().position(|x| x % 2 == 0).map_or(-1, |i| i as i64);
     let sum_text = xs.iter().sum::<u64>().to_string().len();
-    let parsed_again = xs.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",").len();
+    let parsed_again = xs
+        .iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+        .len();
     vec![
         format!("{found} {product} {max} {len} {many}"),
         format!("{doubled:?} {first_even} {sum_text} {parsed_again}"),
@@ -57,7 +77,10 @@ fn after_serial(xs: &[u64]) -> Vec<String> {
 #[par_for]
 fn question_mark(text: &str) -> Result<(usize, i64), ParseIntError> {
     #[par_for]
-    let numbers = text.split(',').map(|w| w.trim().parse::<i64>()).collect::<Result<Vec<_>, _>>()?;
+    let numbers = text
+        .split(',')
+        .map(|w| w.trim().parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()?;
     #[par_for]
     let total = numbers.iter().sum::<i64>();
     Ok((numbers.len(), total))
@@ -70,7 +93,11 @@ fn on_a_serial_source(text: &str) -> (bool, usize, Option<usize>) {
     #[par_for]
     let longest = text.lines().map(str::len).max().unwrap_or_default();
     #[par_for]
-    let second = text.lines().skip(1).position(|l| l.starts_with('b')).map(|i| i + 1);
+    let second = text
+        .lines()
+        .skip(1)
+        .position(|l| l.starts_with('b'))
+        .map(|i| i + 1);
     (has_long, longest, second)
 }
 

@@ -30,10 +30,20 @@ fn endless_searches() -> Vec<String> {
     #[par_for]
     let all = (1u64..).all(|x| x < 77_777);
     #[par_for]
-    let taken: Vec<u64> = (1u64..).filter(|x| x % 7 == 3).map(slow_square).take(2_500).collect();
+    let taken: Vec<u64> = (1u64..)
+        .filter(|x| x % 7 == 3)
+        .map(slow_square)
+        .take(2_500)
+        .collect();
     #[par_for]
     let until_error: Result<Vec<u64>, String> = (1u64..)
-        .map(|x| if x % 50_000 == 0 { Err(format!("bad {x}")) } else { Ok(x) })
+        .map(|x| {
+            if x % 50_000 == 0 {
+                Err(format!("bad {x}"))
+            } else {
+                Ok(x)
+            }
+        })
         .collect();
     #[par_for]
     let until_none: Option<Vec<u64>> = (1u64..).map(|x| (x < 40_000).then_some(x)).collect();
@@ -42,11 +52,23 @@ fn endless_searches() -> Vec<String> {
     #[par_for]
     let zipped: Vec<(u64, char)> = (1u64..).zip("hello".chars()).collect();
     #[par_for]
-    let counted = (1u64..).take(100_000).step_by(3).filter(|x| x % 2 == 0).count();
+    let counted = (1u64..)
+        .take(100_000)
+        .step_by(3)
+        .filter(|x| x % 2 == 0)
+        .count();
     vec![
         format!("{position:?} {find:?} {find_map:?} {any} {all}"),
-        format!("{} {:?} {:?}", taken.len(), taken.last(), until_error.map(|v| v.len())),
-        format!("{:?} {sum_until_none:?} {zipped:?} {counted}", until_none.map(|v| v.len())),
+        format!(
+            "{} {:?} {:?}",
+            taken.len(),
+            taken.last(),
+            until_error.map(|v| v.len())
+        ),
+        format!(
+            "{:?} {sum_until_none:?} {zipped:?} {counted}",
+            until_none.map(|v| v.len())
+        ),
     ]
 }
 
@@ -56,18 +78,40 @@ fn endless_searches_serial() -> Vec<String> {
     let find_map = (1u64..).find_map(|x| (x * x > 5_000_000).then_some(x * 3));
     let any = (1u64..).map(slow_square).any(|v| v == 123_454_321);
     let all = (1u64..).all(|x| x < 77_777);
-    let taken: Vec<u64> = (1u64..).filter(|x| x % 7 == 3).map(slow_square).take(2_500).collect();
+    let taken: Vec<u64> = (1u64..)
+        .filter(|x| x % 7 == 3)
+        .map(slow_square)
+        .take(2_500)
+        .collect();
     let until_error: Result<Vec<u64>, String> = (1u64..)
-        .map(|x| if x % 50_000 == 0 { Err(format!("bad {x}")) } else { Ok(x) })
+        .map(|x| {
+            if x % 50_000 == 0 {
+                Err(format!("bad {x}"))
+            } else {
+                Ok(x)
+            }
+        })
         .collect();
     let until_none: Option<Vec<u64>> = (1u64..).map(|x| (x < 40_000).then_some(x)).collect();
     let sum_until_none: Option<u64> = (1u64..).map(|x| (x < 70_000).then_some(x)).sum();
     let zipped: Vec<(u64, char)> = (1u64..).zip("hello".chars()).collect();
-    let counted = (1u64..).take(100_000).step_by(3).filter(|x| x % 2 == 0).count();
+    let counted = (1u64..)
+        .take(100_000)
+        .step_by(3)
+        .filter(|x| x % 2 == 0)
+        .count();
     vec![
         format!("{position:?} {find:?} {find_map:?} {any} {all}"),
-        format!("{} {:?} {:?}", taken.len(), taken.last(), until_error.map(|v| v.len())),
-        format!("{:?} {sum_until_none:?} {zipped:?} {counted}", until_none.map(|v| v.len())),
+        format!(
+            "{} {:?} {:?}",
+            taken.len(),
+            taken.last(),
+            until_error.map(|v| v.len())
+        ),
+        format!(
+            "{:?} {sum_until_none:?} {zipped:?} {counted}",
+            until_none.map(|v| v.len())
+        ),
     ]
 }
 
@@ -100,10 +144,19 @@ fn first_none(v: &[i32]) -> (Option<Vec<i32>>, Result<i64, String>, Option<i64>)
     #[par_for]
     let sum: Result<i64, String> = v
         .iter()
-        .map(|&x| if x % 5 == 0 { Err(format!("{x} at fives")) } else { Ok(x as i64) })
+        .map(|&x| {
+            if x % 5 == 0 {
+                Err(format!("{x} at fives"))
+            } else {
+                Ok(x as i64)
+            }
+        })
         .sum();
     #[par_for]
-    let product: Option<i64> = v.iter().map(|&x| (x != 0).then_some((x % 3) as i64)).product();
+    let product: Option<i64> = v
+        .iter()
+        .map(|&x| (x != 0).then_some((x % 3) as i64))
+        .product();
     (halves, sum, product)
 }
 
@@ -168,9 +221,20 @@ fn a_search_reads_a_bounded_part_of_an_endless_source() {
 #[par_for]
 fn words(text: &str, k: usize, step: usize) -> Vec<String> {
     #[par_for]
-    let lens: Vec<(usize, usize)> = text.split(' ').map(str::len).enumerate().skip(k).step_by(step).take(40).collect();
+    let lens: Vec<(usize, usize)> = text
+        .split(' ')
+        .map(str::len)
+        .enumerate()
+        .skip(k)
+        .step_by(step)
+        .take(40)
+        .collect();
     #[par_for]
-    let filtered: Vec<(usize, &str)> = text.split(' ').filter(|w| w.len() > 2).enumerate().collect();
+    let filtered: Vec<(usize, &str)> = text
+        .split(' ')
+        .filter(|w| w.len() > 2)
+        .enumerate()
+        .collect();
     #[par_for]
     let zipped: Vec<(&str, u32)> = text.split(' ').zip(0u32..).skip(k).collect();
     #[par_for]
@@ -178,7 +242,11 @@ fn words(text: &str, k: usize, step: usize) -> Vec<String> {
     #[par_for]
     let sum: usize = text.split(' ').map(str::len).sum();
     #[par_for]
-    let product: u64 = text.split(' ').map(|w| (w.len() % 2) as u64 + 1).take(40).product();
+    let product: u64 = text
+        .split(' ')
+        .map(|w| (w.len() % 2) as u64 + 1)
+        .take(40)
+        .product();
     #[par_for]
     let count = text.split(' ').filter(|w| w.contains('a')).count();
     #[par_for]
@@ -190,11 +258,20 @@ fn words(text: &str, k: usize, step: usize) -> Vec<String> {
     #[par_for]
     let max_key = text.split(' ').enumerate().max_by_key(|(_, w)| w.len());
     #[par_for]
-    let min_by = text.split(' ').enumerate().min_by(|a, b| a.1.len().cmp(&b.1.len()));
+    let min_by = text
+        .split(' ')
+        .enumerate()
+        .min_by(|a, b| a.1.len().cmp(&b.1.len()));
     #[par_for]
-    let max_by = text.split(' ').enumerate().max_by(|a, b| a.1.len().cmp(&b.1.len()));
+    let max_by = text
+        .split(' ')
+        .enumerate()
+        .max_by(|a, b| a.1.len().cmp(&b.1.len()));
     #[par_for]
-    let find = text.split(' ').enumerate().find(|(_, w)| w.starts_with('b'));
+    let find = text
+        .split(' ')
+        .enumerate()
+        .find(|(_, w)| w.starts_with('b'));
     #[par_for]
     let find_map = text.split(' ').find_map(|w| w.strip_prefix('c'));
     #[par_for]
@@ -204,12 +281,18 @@ fn words(text: &str, k: usize, step: usize) -> Vec<String> {
     #[par_for]
     let all = text.split(' ').all(|w| w.len() < 6);
     #[par_for]
-    let reduce = text.split(' ').map(String::from).reduce(|a, b| a + "," + &b);
+    let reduce = text
+        .split(' ')
+        .map(String::from)
+        .reduce(|a, b| a + "," + &b);
     #[par_for]
     let (short, long): (Vec<&str>, Vec<&str>) = text.split(' ').partition(|w| w.len() < 3);
     #[par_for]
-    let (indices, firsts): (Vec<usize>, String) =
-        text.split(' ').enumerate().map(|(i, w)| (i, w.chars().next().unwrap_or('-'))).unzip();
+    let (indices, firsts): (Vec<usize>, String) = text
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| (i, w.chars().next().unwrap_or('-')))
+        .unzip();
     #[par_for]
     let chained: Vec<&str> = text.split(' ').chain(["end"]).rev().skip(k).collect();
     vec![
@@ -222,28 +305,58 @@ fn words(text: &str, k: usize, step: usize) -> Vec<String> {
 }
 
 fn words_serial(text: &str, k: usize, step: usize) -> Vec<String> {
-    let lens: Vec<(usize, usize)> = text.split(' ').map(str::len).enumerate().skip(k).step_by(step).take(40).collect();
-    let filtered: Vec<(usize, &str)> = text.split(' ').filter(|w| w.len() > 2).enumerate().collect();
+    let lens: Vec<(usize, usize)> = text
+        .split(' ')
+        .map(str::len)
+        .enumerate()
+        .skip(k)
+        .step_by(step)
+        .take(40)
+        .collect();
+    let filtered: Vec<(usize, &str)> = text
+        .split(' ')
+        .filter(|w| w.len() > 2)
+        .enumerate()
+        .collect();
     let zipped: Vec<(&str, u32)> = text.split(' ').zip(0u32..).skip(k).collect();
     let flat: String = text.split(' ').flat_map(|w| w.chars().rev()).collect();
     let sum: usize = text.split(' ').map(str::len).sum();
-    let product: u64 = text.split(' ').map(|w| (w.len() % 2) as u64 + 1).take(40).product();
+    let product: u64 = text
+        .split(' ')
+        .map(|w| (w.len() % 2) as u64 + 1)
+        .take(40)
+        .product();
     let count = text.split(' ').filter(|w| w.contains('a')).count();
     let min = text.split(' ').min();
     let max = text.split(' ').max();
     let min_key = text.split(' ').enumerate().min_by_key(|(_, w)| w.len());
     let max_key = text.split(' ').enumerate().max_by_key(|(_, w)| w.len());
-    let min_by = text.split(' ').enumerate().min_by(|a, b| a.1.len().cmp(&b.1.len()));
-    let max_by = text.split(' ').enumerate().max_by(|a, b| a.1.len().cmp(&b.1.len()));
-    let find = text.split(' ').enumerate().find(|(_, w)| w.starts_with('b'));
+    let min_by = text
+        .split(' ')
+        .enumerate()
+        .min_by(|a, b| a.1.len().cmp(&b.1.len()));
+    let max_by = text
+        .split(' ')
+        .enumerate()
+        .max_by(|a, b| a.1.len().cmp(&b.1.len()));
+    let find = text
+        .split(' ')
+        .enumerate()
+        .find(|(_, w)| w.starts_with('b'));
     let find_map = text.split(' ').find_map(|w| w.strip_prefix('c'));
     let position = text.split(' ').skip(k).position(|w| w.ends_with('a'));
     let any = text.split(' ').any(|w| w == "abc");
     let all = text.split(' ').all(|w| w.len() < 6);
-    let reduce = text.split(' ').map(String::from).reduce(|a, b| a + "," + &b);
+    let reduce = text
+        .split(' ')
+        .map(String::from)
+        .reduce(|a, b| a + "," + &b);
     let (short, long): (Vec<&str>, Vec<&str>) = text.split(' ').partition(|w| w.len() < 3);
-    let (indices, firsts): (Vec<usize>, String) =
-        text.split(' ').enumerate().map(|(i, w)| (i, w.chars().next().unwrap_or('-'))).unzip();
+    let (indices, firsts): (Vec<usize>, String) = text
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| (i, w.chars().next().unwrap_or('-')))
+        .unzip();
     let chained: Vec<&str> = text.split(' ').chain(["end"]).rev().skip(k).collect();
     vec![
         format!("{lens:?} {filtered:?} {zipped:?} {flat}"),
@@ -262,13 +375,25 @@ fn several_errors_the_first_wins() {
         assert_eq!(on_four(|| first_error(&lines)), serial);
     }
     let many: Vec<String> = (0..20_000)
-        .map(|i| if i % 997 == 500 { format!("bad{i}") } else { i.to_string() })
+        .map(|i| {
+            if i % 997 == 500 {
+                format!("bad{i}")
+            } else {
+                i.to_string()
+            }
+        })
         .collect();
     let many: Vec<&str> = many.iter().map(String::as_str).collect();
     let text = many.join(" ");
     for _ in 0..10 {
-        assert_eq!(on_four(|| first_error_bridged(&text)), Err("not a number: bad500".to_string()));
-        assert_eq!(on_four(|| first_error(&many)).map_err(|e| e.to_string()), Err("invalid digit found in string".to_string()));
+        assert_eq!(
+            on_four(|| first_error_bridged(&text)),
+            Err("not a number: bad500".to_string())
+        );
+        assert_eq!(
+            on_four(|| first_error(&many)).map_err(|e| e.to_string()),
+            Err("invalid digit found in string".to_string())
+        );
     }
 }
 

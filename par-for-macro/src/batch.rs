@@ -66,7 +66,12 @@ pub fn expand(chain: &Chain, items: &Ident) -> TokenStream {
 }
 
 /// The consumer over one batch, and the consumer of the batches' results.
-fn consumer(step: &Step, iter: &Ident, mode: &Ident, batches: &Ident) -> (TokenStream, TokenStream) {
+fn consumer(
+    step: &Step,
+    iter: &Ident,
+    mode: &Ident,
+    batches: &Ident,
+) -> (TokenStream, TokenStream) {
     let name = step.method.to_string();
     let span = step.method.span();
     let method = &step.method;

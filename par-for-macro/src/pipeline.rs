@@ -135,7 +135,9 @@ impl Chain {
                 },
             }
         }
-        Err(first_error.expect("an expression is its own first candidate").1)
+        Err(first_error
+            .expect("an expression is its own first candidate")
+            .1)
     }
 
     /// The pipeline whose consumer is the outermost call of `expr` or one inside it;
@@ -214,7 +216,10 @@ impl Chain {
         };
         Chain {
             source,
-            adapters: (consumer + 1..source_end).rev().map(|at| step(call(at))).collect(),
+            adapters: (consumer + 1..source_end)
+                .rev()
+                .map(|at| step(call(at)))
+                .collect(),
             consumer: step(call(consumer)),
             path: spine[..consumer]
                 .iter()

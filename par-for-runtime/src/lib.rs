@@ -43,8 +43,8 @@ pub mod __private {
     /// Form 2 over a source rayon cannot split, run in batches.
     pub mod batch {
         pub use crate::batches::{
-            all, any, batches, enumerate, first, for_each, partition, partition_marks,
-            position, position_of, product, skip, step_by, sum, take, zip, Batches, Cursor,
+            all, any, batches, enumerate, first, for_each, partition, partition_marks, position,
+            position_of, product, skip, step_by, sum, take, zip, Batches, Cursor,
         };
     }
     pub use crate::reduce::{for_each_fold, for_each_reduce};
