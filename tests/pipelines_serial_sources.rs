@@ -17,6 +17,8 @@ fn slow_square(x: u64) -> u64 {
     x * x
 }
 
+// Clippy takes `sum` into `Option` for an endless loop; std's stops at the first `None`.
+#[allow(clippy::infinite_iter)]
 #[par_for]
 fn endless_searches() -> Vec<String> {
     #[par_for]
@@ -72,6 +74,7 @@ fn endless_searches() -> Vec<String> {
     ]
 }
 
+#[allow(clippy::infinite_iter)]
 fn endless_searches_serial() -> Vec<String> {
     let position = (1u64..).map(slow_square).position(|v| v > 300);
     let find = (1u64..).find(|x| x % 9_973 == 0 && x % 2 == 0);
