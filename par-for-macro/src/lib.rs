@@ -4,7 +4,8 @@
 //! Layout, one phase per file: `item.rs` finds the marked statements of an enabled
 //! item; `attr.rs` parses their options; `ast.rs` tells the forms apart; `valid.rs`
 //! (with `scope.rs`) rejects writes to shared state; `flow.rs` rewrites `break`,
-//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime.
+//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime,
+//! `pipeline.rs` (with `batch.rs` for serial sources) those of a Form 2 pipeline.
 
 mod ast;
 mod attr;
