@@ -130,7 +130,10 @@
 //! while the next is read: a consumer that can stop early (`find`, `position`, `any`,
 //! `all`, a `take(n)`, a `collect` into `Result` that meets an error) stops after the
 //! batch that decided it, even on an endless source, and memory holds two batches
-//! whatever the source's length. Positions (`enumerate`, `skip`, `take`, `step_by`,
+//! whatever the source's length. The next batch is read while one runs, so an owned
+//! source may be read one batch further than serially; a borrowed one (`it.by_ref()`,
+//! `&mut it`), which its owner reads on after the pipeline, is read exactly as far as
+//! serially, one item at a time. Positions (`enumerate`, `skip`, `take`, `step_by`,
 //! `zip`, `position`) count across batches as the serial pipeline counts them. Batches
 //! start at a few items per thread and double, so an early match costs little more
 //! work than serially. (`chain` and `rev` need what comes before them whole: a serial

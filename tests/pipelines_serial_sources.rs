@@ -199,6 +199,54 @@ fn a_users_iterator_works_in_pipelines() {
     }
 }
 
+#[par_for]
+fn header_marker_rest(text: &str) -> (Vec<&str>, Option<&str>, Vec<usize>, Vec<&str>) {
+    let mut lines = text.lines();
+    #[par_for]
+    let header: Vec<&str> = lines.by_ref().take(2).collect();
+    #[par_for]
+    let marker = lines.by_ref().find(|l| l.starts_with('#'));
+    #[par_for]
+    let long: Vec<usize> = (&mut lines)
+        .map(str::len)
+        .filter(|n| *n > 2)
+        .take(3)
+        .collect();
+    let rest: Vec<&str> = lines.collect();
+    (header, marker, long, rest)
+}
+
+fn header_marker_rest_serial(text: &str) -> (Vec<&str>, Option<&str>, Vec<usize>, Vec<&str>) {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.by_ref().take(2).collect();
+    let marker = lines.by_ref().find(|l| l.starts_with('#'));
+    let long: Vec<usize> = (&mut lines)
+        .map(str::len)
+        .filter(|n| *n > 2)
+        .take(3)
+        .collect();
+    let rest: Vec<&str> = lines.collect();
+    (header, marker, long, rest)
+}
+
+#[test]
+fn a_borrowed_source_is_read_exactly_as_far_as_serially() {
+    let text: String = (0..300)
+        .map(|i| {
+            if i % 40 == 7 {
+                format!("# {i}")
+            } else {
+                "x".repeat(i % 5)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        on_four(|| header_marker_rest(&text)),
+        header_marker_rest_serial(&text)
+    );
+}
+
 static PULLED: AtomicU64 = AtomicU64::new(0);
 
 #[par_for]

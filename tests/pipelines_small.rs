@@ -66,11 +66,13 @@ fn a_tiny_pipeline_called_again_runs_on_the_calling_thread() {
     let v: Vec<u32> = (0..4).collect();
     let me = std::thread::current().id();
     // The first runs go to the pool; once the site has seen it is tiny, it stays here.
-    let on_this_thread = (0..20)
+    // (A serial run the OS interrupts can make the site prefer the pool until it tries
+    // the calling thread again, 256 runs later: hence many runs.)
+    let on_this_thread = (0..600)
         .filter(|_| threads_of(&v).iter().all(|id| *id == me))
         .count();
     assert!(
-        on_this_thread >= 15,
-        "{on_this_thread} of 20 runs on the calling thread"
+        on_this_thread >= 200,
+        "{on_this_thread} of 600 runs on the calling thread"
     );
 }

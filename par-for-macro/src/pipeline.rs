@@ -291,7 +291,10 @@ impl Chain {
         let items = local("items");
         let batched = crate::batch::expand(self, &items);
         quote! {
-            match ::par_for::__private::pipeline(#source) {
+            match {
+                use ::par_for::__private::dispatch::{ViaBorrowed as _, ViaOwned as _};
+                (&&::par_for::__private::Check::new(#source)).__par_for_pipeline()
+            } {
                 ::par_for::__private::Pipeline::Split(#iter) => {
                     ::par_for::__private::run_split(&#options, #iter, |#iter, #mode| {
                         #split

@@ -5,7 +5,8 @@
 //!
 //! So a consumer that stops early (`find`, `position`, `any`, `all`, a `take(n)`, a
 //! `collect` into `Result` that meets an error) stops reading after the batch that
-//! decided it, even on an endless source; memory holds two batches, whatever the
+//! decided it (and the one read meanwhile), even on an endless source; a borrowed
+//! source is read one item at a time, exactly as far as serially (see `Items`); memory holds two batches, whatever the
 //! length of the source; and positions (`enumerate`, `skip`, `take`, `step_by`, `zip`,
 //! `position`) carry on from one batch to the next through a [`Cursor`], as the serial
 //! pipeline counts them. Batches start small, so that a search that ends early does
@@ -14,6 +15,8 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
+
+use crate::pipeline::Items;
 
 /// The largest batch, in items.
 const MAX_BATCH: usize = 1 << 16;
@@ -60,13 +63,18 @@ pub struct Batches<I: Iterator, F> {
     cursor: Cursor,
     ahead: Option<Vec<I::Item>>,
     size: usize,
+    /// Batches of one item, none read ahead (see [`Items`]).
+    exact: bool,
     /// The source gave `None`: it is not asked again.
     exhausted: bool,
     finished: bool,
 }
 
 /// `run` over the batches of `items`; the pipeline has `stages` positional stages.
-pub fn batches<I, F, R>(items: I, stages: usize, run: F) -> Batches<I, F>
+///
+/// A source that must be read exactly as far as serially runs in batches of one item,
+/// none read ahead: as serially, one item after another, but on the pool.
+pub fn batches<I, F, R>(items: Items<I>, stages: usize, run: F) -> Batches<I, F>
 where
     I: Iterator + Send,
     I::Item: Send,
@@ -74,11 +82,16 @@ where
     R: Send,
 {
     Batches {
-        items,
+        items: items.iter,
         run,
         cursor: Cursor::new(stages),
         ahead: None,
-        size: 4 * rayon::current_num_threads(),
+        size: if items.exact {
+            1
+        } else {
+            4 * rayon::current_num_threads()
+        },
+        exact: items.exact,
         exhausted: false,
         finished: false,
     }
@@ -112,6 +125,7 @@ where
             cursor,
             ahead,
             size,
+            exact,
             exhausted,
             finished,
         } = self;
@@ -122,6 +136,11 @@ where
         if batch.is_empty() {
             *finished = true;
             return None;
+        }
+        if *exact {
+            let result = run(batch.into_par_iter(), cursor);
+            *finished = cursor.stopped();
+            return Some(result);
         }
         *size = (*size * 2).min(MAX_BATCH);
         let next_size = *size;
@@ -296,6 +315,10 @@ where
 mod tests {
     use super::*;
 
+    fn all_of<I>(iter: I) -> Items<I> {
+        Items { iter, exact: false }
+    }
+
     fn on_four<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         rayon::ThreadPoolBuilder::new()
             .num_threads(4)
@@ -307,7 +330,7 @@ mod tests {
     #[test]
     fn an_endless_source_stops_at_the_first_match() {
         let found = on_four(|| {
-            first(batches(1u64.., 0, |batch, _| {
+            first(batches(all_of(1u64..), 0, |batch, _| {
                 batch.map(|x| x * x).find_first(|&sq| sq > 90_000)
             }))
         });
@@ -325,7 +348,7 @@ mod tests {
             .take(700)
             .collect();
         let got: Vec<(usize, u32)> = on_four(|| {
-            batches(source, 4, |batch, cursor| {
+            batches(all_of(source), 4, |batch, cursor| {
                 let iter = enumerate(batch, cursor, 0);
                 let iter = skip(iter, cursor, 1, 17);
                 let iter = step_by(iter, cursor, 2, 5);
@@ -341,7 +364,7 @@ mod tests {
     #[test]
     fn take_stops_reading_an_endless_source() {
         let got: Vec<u64> = on_four(|| {
-            batches(0u64.., 1, |batch, cursor| {
+            batches(all_of(0u64..), 1, |batch, cursor| {
                 take(batch, cursor, 0, 1000).collect::<Vec<_>>()
             })
             .flatten()
@@ -354,7 +377,7 @@ mod tests {
     fn zip_stops_when_the_other_side_ends() {
         let mut other = 0..300u32;
         let got: Vec<(u64, u32)> = on_four(|| {
-            batches(0u64.., 0, |batch, cursor| {
+            batches(all_of(0u64..), 0, |batch, cursor| {
                 zip(batch, cursor, &mut other).collect::<Vec<_>>()
             })
             .flatten()
@@ -366,7 +389,7 @@ mod tests {
     #[test]
     fn position_counts_the_batches_before() {
         let at = on_four(|| {
-            position_of(batches(0u64.., 0, |batch, _| {
+            position_of(batches(all_of(0u64..), 0, |batch, _| {
                 position(batch, |x| x == 12_345)
             }))
         });

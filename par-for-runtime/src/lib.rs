@@ -36,7 +36,7 @@ pub mod __private {
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
     pub use crate::options::Options;
     pub use crate::pipeline::{
-        collect, install, pipeline, run_split, side, whole, IntoPipeline, IntoWhole, Mode,
+        collect, install, run_split, side, whole, Check, IntoPipeline, IntoWhole, Items, Mode,
         Pipeline, SplitSource, ToIndexed,
     };
 
@@ -65,7 +65,7 @@ pub mod __private {
 
     /// The traits whose methods the generated code calls; imported as `_`.
     pub mod dispatch {
-        pub use crate::pipeline::{ViaCollect, ViaIndexed};
+        pub use crate::pipeline::{ViaBorrowed, ViaCollect, ViaIndexed, ViaOwned};
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;
         pub use crate::source::{Receiver, ViaBridge, ViaIndexedRayon, ViaRayon, ViaRecover};

@@ -23,7 +23,15 @@ pub enum Pipeline<S, I> {
     /// A source rayon splits: run with [`run_split`].
     Split(S),
     /// A serial iterator: run in batches with [`crate::batches::Batches`].
-    Serial(I),
+    Serial(Items<I>),
+}
+
+/// A serial source, and whether it must be read exactly as far as the serial pipeline
+/// would read it, not a batch further: so it must when it is borrowed (`it.by_ref()`,
+/// `&mut it`), since its owner goes on reading it after the pipeline.
+pub struct Items<I> {
+    pub(crate) iter: I,
+    pub(crate) exact: bool,
 }
 
 /// A pipeline's source, told apart by type. The arm a source does not take is still
@@ -61,13 +69,70 @@ where
     type Split = Native<rayon::iter::Empty<I::Item>>;
     type Serial = I;
     fn into_pipeline(self) -> Pipeline<Self::Split, I> {
-        Pipeline::Serial(self.0)
+        Pipeline::Serial(Items {
+            iter: self.0,
+            exact: false,
+        })
     }
 }
 
-/// The pipeline's source, and which way it runs.
-pub fn pipeline<S: IntoPipeline>(source: S) -> Pipeline<S::Split, S::Serial> {
-    source.into_pipeline()
+/// A pipeline's source about to be told apart: `(&&Check::new(source)).__par_for_pipeline()`.
+pub struct Check<S>(Cell<Option<S>>);
+
+impl<S> Check<S> {
+    /// Wraps the source.
+    pub fn new(source: S) -> Self {
+        Check(Cell::new(Some(source)))
+    }
+
+    fn take(&self) -> S {
+        self.0
+            .take()
+            .expect("par_for: a pipeline source is used exactly once")
+    }
+}
+
+/// Dispatch level 1: a borrowed serial iterator, read exactly as far as serially.
+pub trait ViaBorrowed {
+    /// What rayon splits (nothing).
+    type Split;
+    /// The iterator.
+    type Serial;
+    /// Which way the source runs.
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
+}
+
+impl<'a, I> ViaBorrowed for &Check<Bridge<&'a mut I>>
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    type Split = Native<rayon::iter::Empty<I::Item>>;
+    type Serial = &'a mut I;
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, &'a mut I> {
+        Pipeline::Serial(Items {
+            iter: self.take().0,
+            exact: true,
+        })
+    }
+}
+
+/// Dispatch level 2: any other source, by its type (see [`IntoPipeline`]).
+pub trait ViaOwned {
+    /// What rayon splits.
+    type Split;
+    /// What is read in batches.
+    type Serial;
+    /// Which way the source runs.
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
+}
+
+impl<S: IntoPipeline> ViaOwned for Check<S> {
+    type Split = S::Split;
+    type Serial = S::Serial;
+    fn __par_for_pipeline(&self) -> Pipeline<S::Split, S::Serial> {
+        self.take().into_pipeline()
+    }
 }
 
 /// A source as a parallel iterator whole: a serial one is read into a `Vec` first. For
