@@ -5,8 +5,11 @@
 
 use par_for::par_for;
 
+/// What `small` computes: kept, dot, at, stepped, any.
+type Results = (Vec<(usize, u32)>, u64, Option<usize>, Vec<u32>, bool);
+
 #[par_for]
-fn small(v: &[u32], w: &[u32]) -> (Vec<(usize, u32)>, u64, Option<usize>, Vec<u32>, bool) {
+fn small(v: &[u32], w: &[u32]) -> Results {
     #[par_for]
     let kept: Vec<(usize, u32)> = v
         .iter()
@@ -26,7 +29,7 @@ fn small(v: &[u32], w: &[u32]) -> (Vec<(usize, u32)>, u64, Option<usize>, Vec<u3
     (kept, dot, at, stepped, any)
 }
 
-fn small_serial(v: &[u32], w: &[u32]) -> (Vec<(usize, u32)>, u64, Option<usize>, Vec<u32>, bool) {
+fn small_serial(v: &[u32], w: &[u32]) -> Results {
     let kept: Vec<(usize, u32)> = v
         .iter()
         .copied()
