@@ -68,6 +68,10 @@ fn small_sum_serial(input: &[u64], rounds: u32) -> u64 {
     input.iter().map(|&x| work(x, rounds) & 0xffff).sum()
 }
 
+fn small_sum_rayon(input: &[u64], rounds: u32) -> u64 {
+    input.par_iter().map(|&x| work(x, rounds) & 0xffff).sum()
+}
+
 #[par_for]
 fn small_sum_par_for(input: &[u64], rounds: u32) -> u64 {
     #[par_for]
@@ -188,6 +192,7 @@ fn main() {
         acc
     };
     let serial = median_time(reps.min(5), || program(&small_sum_serial));
+    let rayon = median_time(reps.min(5), || program(&small_sum_rayon));
     let ours = median_time(reps.min(5), || program(&small_sum_par_for));
     let per_call = |d: Duration| d / calls as u32;
     println!();
@@ -198,6 +203,7 @@ fn main() {
     println!("|{:-<38}|{:-<12}|{:-<11}|", "", "", "");
     for (name, time) in [
         ("serial (call + serial work)", serial),
+        ("rayon, always the pool", rayon),
         ("#[par_for] (call + serial work)", ours),
     ] {
         println!(
