@@ -151,14 +151,66 @@
 //! ```
 //!
 //! Adapters: `map filter filter_map flat_map flatten enumerate zip copied cloned inspect
-//! skip take step_by rev chain`. Consumers: `collect` (any `FromParallelIterator`
-//! target, order kept) `sum product count min max min_by_key max_by_key min_by max_by
-//! find find_map position any all for_each reduce unzip partition`, each giving what
-//! std gives (`find` and `position` the first in order, ties broken as std breaks them).
-//! `reduce` must be given an associative function. Adapters whose meaning is sequential
-//! (`scan`, `take_while`, `fold`, `peekable`, ...) are compile errors that say what to
-//! write instead. Float sums may differ from the serial sum in the last bits, because
-//! the additions are grouped differently.
+//! skip take step_by rev chain`. Consumers: `collect` (into any `FromIterator` target,
+//! order kept) `sum product count min max min_by_key max_by_key min_by max_by find
+//! find_map position any all for_each reduce unzip partition`, each giving what std
+//! gives: `find` and `position` the first in order, ties broken as std breaks them, and
+//! a `collect` (or `sum`, `product`) into `Result<C, E>` or `Option<C>` the first error
+//! (or `None`) in iteration order. `reduce` must be given an associative function.
+//! Adapters whose meaning is sequential (`scan`, `take_while`, `fold`, `peekable`, ...)
+//! are compile errors that say what to write instead. Float sums may differ from the
+//! serial sum in the last bits, because the additions are grouped differently.
+//!
+//! What follows the consumer is ordinary serial code on its result, as written:
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn check(lines: &[&str]) -> Result<bool, std::num::ParseIntError> {
+//!     #[par_for]
+//!     let numbers = lines.iter().map(|l| l.parse::<i64>()).collect::<Result<Vec<_>, _>>()?;
+//!     #[par_for]
+//!     let has_big = numbers.iter().find(|n| **n > 100).is_some();
+//!     #[par_for]
+//!     let many_odd = numbers.iter().filter(|n| *n % 2 == 1).count() > 3;
+//!     Ok(has_big || many_odd)
+//! }
+//!
+//! assert_eq!(check(&["1", "200"]), Ok(true));
+//! assert_eq!(check(&["1", "x", "y"]).unwrap_err(), "x".parse::<i64>().unwrap_err());
+//! ```
+//!
+//! A source rayon cannot split (an endless range `(1..)`, `text.split(' ')`, `lines()`,
+//! a user's iterator) is read on the calling thread in batches, each run on the pool
+//! while the next is read: a consumer that can stop early (`find`, `position`, `any`,
+//! `all`, a `take(n)`, a `collect` into `Result` that meets an error) stops after the
+//! batch that decided it, even on an endless source, and memory holds two batches
+//! whatever the source's length. The next batch is read while one runs, so an owned
+//! source may be read one batch further than serially; a borrowed one (`it.by_ref()`,
+//! `&mut it`), which its owner reads on after the pipeline, is read exactly as far as
+//! serially, one item at a time. Positions (`enumerate`, `skip`, `take`, `step_by`,
+//! `zip`, `position`) count across batches as the serial pipeline counts them. Batches
+//! start at a few items per thread and double, so an early match costs little more
+//! work than serially. (`chain` and `rev` need what comes before them whole: a serial
+//! source before them is read whole first.)
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn first_square_over(limit: u64) -> Option<usize> {
+//!     #[par_for]
+//!     let at = (1u64..).map(|x| x * x).position(|sq| sq > limit);
+//!     at
+//! }
+//!
+//! assert_eq!(first_square_over(300), Some(17));
+//! ```
+//!
+//! Over an indexed source, each pipeline remembers what it took serially and on the pool
+//! (as Form 1 loops do), and a small pipeline called again and again runs on the
+//! calling thread when the pool does not pay: never much slower than the serial code.
 //!
 //! # Form 3: streaming (imap / imap_unordered)
 //!

@@ -16,7 +16,7 @@ pub enum Form {
     Loop(ExprForLoop),
     /// Form 2: `let PAT = PIPELINE;`, `PLACE = PIPELINE;` or `PIPELINE;`. `stmt` keeps
     /// the statement; `pipeline` is its expression that the expansion replaces.
-    Pipeline { stmt: Stmt, chain: Chain },
+    Pipeline { stmt: Stmt, chain: Box<Chain> },
     /// Form 3: `for PAT in SOURCE.map(TASK) { CONSUMER }` with `stream`.
     Stream {
         for_loop: ExprForLoop,
@@ -33,7 +33,7 @@ impl Form {
             Stmt::Expr(Expr::ForLoop(for_loop), _) => Ok(Form::Loop(for_loop)),
             stmt => match pipeline_expr(&stmt) {
                 Some(expr) => {
-                    let chain = Chain::parse(expr)?;
+                    let chain = Box::new(Chain::parse(expr)?);
                     Ok(Form::Pipeline { stmt, chain })
                 }
                 None => not_a_form(stmt),

@@ -380,27 +380,28 @@ pub(crate) fn pipeline(
         }
     }
     let options_var = local("options");
-    let iter = local("iter");
-    let settings = runtime_options(options);
+    let site = Ident::new("__PAR_FOR_SITE", Span::mixed_site());
+    let mut settings = runtime_options(options);
+    settings.extend(quote!(.site(&#site)));
     let shared = shared_reads(&FreeVars { reads });
-    let source = chain.source();
-    let parallel = chain.expand(&iter, options.min_len.as_ref());
+    let parallel = chain.expand(&options_var);
     let Some(slot) = pipeline_expr_mut(&mut stmt) else {
         return quote!(#stmt);
     };
+    // Only the pipeline up to its consumer is replaced; calls after it stay as written.
+    let slot = chain.consumer_in(slot);
     let original = slot.clone();
     let expansion = quote! {
-        {
+        ({
+            static #site: ::par_for::__private::Site = ::par_for::__private::Site::new();
             let #options_var = #settings;
             if #options_var.runs_in_parallel() {
                 #shared
-                ::par_for::__private::install(&#options_var, #source, |#iter| {
-                    #parallel
-                })
+                #parallel
             } else {
                 #original
             }
-        }
+        })
     };
     *slot = Expr::Verbatim(expansion);
     quote!(#stmt)

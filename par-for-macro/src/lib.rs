@@ -5,11 +5,13 @@
 //! item; `attr.rs` parses their options; `ast.rs` tells the forms apart; `valid.rs`
 //! (with `scope.rs`) rejects writes to shared state; `flow.rs` rewrites `break`,
 //! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime,
+//! `pipeline.rs` (with `batch.rs` for serial sources) those of a Form 2 pipeline,
 //! `task.rs` the checks of the task closure's captures; `distribute.rs` (with
 //! `effects.rs`) the MPI-distributed form of a loop or pipeline.
 
 mod ast;
 mod attr;
+mod batch;
 mod deferred;
 mod distribute;
 mod effects;

@@ -1,19 +1,37 @@
-//! Form 2, the collecting pipeline: `SOURCE.adapter(..)...consumer(..)` taken apart
-//! into its source, its adapters and its consumer, each mapped onto rayon's faithful
-//! equivalent.
+//! Form 2, the collecting pipeline: `SOURCE.adapter(..)...consumer(..)` found in the
+//! marked expression and taken apart into its source, its adapters and its consumer,
+//! each mapped onto rayon's faithful equivalent. The expansion has two arms, chosen by
+//! the source's type at run time: a source rayon splits runs rayon's chain (on the
+//! calling thread when the pipeline's site knows it is small), any other runs in
+//! batches (`batch.rs`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::punctuated::Punctuated;
 use syn::{AngleBracketedGenericArguments, Expr, ExprMethodCall, Ident, Token};
 
-use crate::source::parallel_source;
+use crate::source::{parallel_source, strip_parens};
 
 /// A pipeline: the source, its adapters from the source outwards, and its consumer.
 pub struct Chain {
     pub source: Expr,
     pub adapters: Vec<Step>,
     pub consumer: Step,
+    /// The way from the marked expression down to the consumer's call: what is on the
+    /// way (`.is_some()`, `?`, `> 3`) is serial code on the pipeline's result.
+    path: Vec<Down>,
+}
+
+/// One step down an expression, towards the consumer's call.
+#[derive(Clone, Copy)]
+enum Down {
+    Receiver,
+    Try,
+    Field,
+    Left,
+    Right,
+    Unary,
+    Cast,
 }
 
 /// One method call of the chain.
@@ -24,14 +42,14 @@ pub struct Step {
 }
 
 #[derive(Clone, Copy)]
-enum Trait {
+pub(crate) enum Trait {
     Parallel,
     Indexed,
 }
 
 /// Arguments that are sources themselves (`zip(other)`, `chain(other)`).
 #[derive(Clone, Copy, PartialEq)]
-enum Args {
+pub(crate) enum Args {
     Plain,
     Source,
 }
@@ -87,7 +105,6 @@ const SEQUENTIAL: &[(&str, &str)] = &[
     ("map_while", "where it stops depends on every item before; use `filter_map`, or find the end with `position` first"),
     ("peekable", "peeking looks at the next item, which another thread may be working on; restructure with `zip` or `enumerate`"),
     ("fuse", "a parallel pipeline is always fused; remove `.fuse()`"),
-    ("cycle", "an endless pipeline cannot be collected; use `take` on a finite source"),
     ("fold", "std's `fold` threads one accumulator through the items in order; split it into a `map` of each item and an associative combine: `.map(|x| f(x)).reduce(|a, b| a + b)`, `.map(f).sum()` (and add the initial value after), or the loop `#[par_for(reduce(acc: +))] for x in items { acc += f(x); }`"),
     ("try_fold", "it visits the items one after another; use a #[par_for] loop with `?`, or `find`/`any`"),
     ("try_for_each", "use a #[par_for] `for` loop, where `?` returns the earliest error as the serial loop would"),
@@ -96,35 +113,126 @@ const SEQUENTIAL: &[(&str, &str)] = &[
 ];
 
 impl Chain {
-    /// Takes `expr` apart, or says which part has no faithful parallel form.
+    /// Finds the pipeline in `expr`, or says which part has no faithful parallel form.
+    ///
+    /// The pipeline is `expr` itself, or the first operand of an operator, cast or `!`
+    /// that holds one (`xs.iter().filter(p).count() > 3`). Its consumer is the first
+    /// consumer after the source and its adapters; what comes after it (`.is_some()`,
+    /// `.unwrap_or(0)`, `.len()`, `?`) is serial code on its result, so `Option::map`
+    /// after `find` is not the adapter `map`.
     pub fn parse(expr: &Expr) -> syn::Result<Chain> {
-        let Expr::MethodCall(outer) = expr else {
-            return Err(syn::Error::new_spanned(
-                expr,
-                "a #[par_for] pipeline is a chain of method calls ending in a consumer, such as \
-                 `items.iter().map(f).collect()`",
-            ));
-        };
-        let consumer = consumer(outer)?;
-        let mut adapters = Vec::new();
-        let mut receiver = &*outer.receiver;
-        while let Expr::MethodCall(call) = receiver {
-            let name = call.method.to_string();
-            if let Some((_, why)) = SEQUENTIAL.iter().find(|(n, _)| *n == name) {
-                return Err(no_parallel_form(&call.method, why));
+        let mut candidates = Vec::new();
+        operands(expr, &mut Vec::new(), &mut candidates);
+        let mut first_error: Option<(bool, syn::Error)> = None;
+        for (path, candidate) in candidates {
+            match Chain::parse_calls(candidate) {
+                Ok(mut chain) => {
+                    chain.path = path.into_iter().chain(chain.path).collect();
+                    return Ok(chain);
+                }
+                // An error about a chain of calls says more than one about an operator.
+                Err((calls, error)) => match &first_error {
+                    Some((true, _)) => {}
+                    Some((false, _)) if !calls => {}
+                    _ => first_error = Some((calls, error)),
+                },
             }
-            if !ADAPTERS.iter().any(|(n, ..)| *n == name) {
-                break;
-            }
-            adapters.push(step(call));
-            receiver = &call.receiver;
         }
-        adapters.reverse();
-        Ok(Chain {
-            source: receiver.clone(),
-            adapters,
-            consumer,
+        Err(first_error
+            .expect("an expression is its own first candidate")
+            .1)
+    }
+
+    /// The pipeline whose consumer is the outermost call of `expr` or one inside it;
+    /// the error says whether `expr` was a chain of calls at all.
+    fn parse_calls(expr: &Expr) -> Result<Chain, (bool, syn::Error)> {
+        // The calls from the outside in, down to the expression they start from.
+        let mut spine = Vec::new();
+        let mut node = strip_parens(expr);
+        loop {
+            spine.push(node);
+            node = match node {
+                Expr::MethodCall(call) => strip_parens(&call.receiver),
+                Expr::Try(try_expr) => strip_parens(&try_expr.expr),
+                Expr::Field(field) => strip_parens(&field.base),
+                _ => break,
+            };
+        }
+        spine.pop();
+        // From the inside out: the source ends at the last call that is not an adapter
+        // before the first consumer.
+        let mut source_end = spine.len();
+        let mut sequential: Option<&Ident> = None;
+        for at in (0..spine.len()).rev() {
+            let Expr::MethodCall(call) = spine[at] else {
+                (source_end, sequential) = (at, None);
+                continue;
+            };
+            let name = call.method.to_string();
+            if CONSUMERS.iter().any(|(n, ..)| *n == name) {
+                if let Some(method) = sequential {
+                    return Err((true, sequential_error(method)));
+                }
+                return Ok(Chain::from_spine(&spine, source_end, at, expr));
+            }
+            if ADAPTERS.iter().any(|(n, ..)| *n == name) {
+                continue;
+            }
+            source_end = at;
+            sequential = SEQUENTIAL
+                .iter()
+                .any(|(n, _)| *n == name)
+                .then_some(&call.method);
+        }
+        Err(match (sequential, spine.first()) {
+            (Some(method), _) => (true, sequential_error(method)),
+            (None, Some(Expr::MethodCall(outer))) => (true, not_a_consumer(&outer.method)),
+            _ => (
+                false,
+                syn::Error::new_spanned(
+                    expr,
+                    "a #[par_for] pipeline is a chain of method calls ending in a consumer, such \
+                     as `items.iter().map(f).collect()`",
+                ),
+            ),
         })
+    }
+
+    /// The chain whose consumer is `spine[consumer]` and whose source is
+    /// `spine[source_end]` (the innermost expression when `source_end` is past the end).
+    fn from_spine(spine: &[&Expr], source_end: usize, consumer: usize, expr: &Expr) -> Chain {
+        let call = |at: usize| match spine[at] {
+            Expr::MethodCall(call) => call,
+            _ => unreachable!("adapters and consumers are method calls"),
+        };
+        let source = match spine.get(source_end) {
+            Some(&source) => source.clone(),
+            None => {
+                let innermost = spine.last().map_or(expr, |&e| e);
+                match innermost {
+                    Expr::MethodCall(c) => (*c.receiver).clone(),
+                    Expr::Try(t) => (*t.expr).clone(),
+                    Expr::Field(f) => (*f.base).clone(),
+                    other => other.clone(),
+                }
+            }
+        };
+        Chain {
+            source,
+            adapters: (consumer + 1..source_end)
+                .rev()
+                .map(|at| step(call(at)))
+                .collect(),
+            consumer: step(call(consumer)),
+            path: spine[..consumer]
+                .iter()
+                .map(|node| match node {
+                    Expr::MethodCall(_) => Down::Receiver,
+                    Expr::Try(_) => Down::Try,
+                    _ => Down::Field,
+                })
+                .collect(),
+        }
     }
 
     /// Every closure of the pipeline: its task functions.
@@ -139,40 +247,93 @@ impl Chain {
             })
     }
 
-    /// The pipeline's parallel source, made on the calling thread.
-    pub fn source(&self) -> TokenStream {
-        let source = parallel_source(&self.source);
-        quote!(::par_for::__private::pipeline(#source))
+    /// The consumer's call within the marked expression, which the expansion replaces;
+    /// what is outside it stays as written.
+    pub fn consumer_in<'e>(&self, expr: &'e mut Expr) -> &'e mut Expr {
+        let mut node = expr;
+        for down in &self.path {
+            node = match (down, strip_parens_mut(node)) {
+                (Down::Receiver, Expr::MethodCall(call)) => &mut call.receiver,
+                (Down::Try, Expr::Try(try_expr)) => &mut try_expr.expr,
+                (Down::Field, Expr::Field(field)) => &mut field.base,
+                (Down::Left, Expr::Binary(binary)) => &mut binary.left,
+                (Down::Right, Expr::Binary(binary)) => &mut binary.right,
+                (Down::Unary, Expr::Unary(unary)) => &mut unary.expr,
+                (Down::Cast, Expr::Cast(cast)) => &mut cast.expr,
+                _ => unreachable!("the path was found by `parse` in the same expression"),
+            };
+        }
+        strip_parens_mut(node)
     }
 
-    /// The statements that turn the source in `iter` into the pipeline, and the final
-    /// consumer call.
-    pub fn expand(&self, iter: &Ident, min_len: Option<&Expr>) -> TokenStream {
-        let mut steps = TokenStream::new();
-        if let Some(min_len) = min_len {
-            steps.extend(quote! {
-                let #iter = ::par_for::__private::IndexedParallelIterator::with_min_len(#iter, #min_len);
-            });
+    /// Whether an adapter needs the whole of the stage before it (`chain`, `rev`), so
+    /// that a serial source is read whole first rather than in batches.
+    fn needs_whole(&self) -> bool {
+        self.adapters
+            .iter()
+            .any(|a| a.method == "chain" || a.method == "rev")
+    }
+
+    /// The expression that runs the pipeline with the runtime options in `options`: over
+    /// a source rayon splits, as rayon's chain; over any other, in batches.
+    pub fn expand(&self, options: &Ident) -> TokenStream {
+        let iter = local("iter");
+        let mode = local("mode");
+        let source = parallel_source(&self.source);
+        let split = self.split(&iter, &mode);
+        if self.needs_whole() {
+            return quote! {
+                ::par_for::__private::run_split(&#options, ::par_for::__private::whole(#source), |#iter, #mode| {
+                    #split
+                })
+            };
         }
-        for adapter in &self.adapters {
-            let (_, kind, rayon, args) = ADAPTERS
-                .iter()
-                .find(|(n, ..)| adapter.method == n)
-                .expect("adapters were recognised by name");
-            if let Trait::Indexed = kind {
-                steps.extend(to_indexed(iter));
+        let items = local("items");
+        let batched = crate::batch::expand(self, &items);
+        quote! {
+            match {
+                use ::par_for::__private::dispatch::{ViaBorrowed as _, ViaOwned as _};
+                (&&::par_for::__private::Check::new(#source)).__par_for_pipeline()
+            } {
+                ::par_for::__private::Pipeline::Split(#iter) => {
+                    ::par_for::__private::run_split(&#options, #iter, |#iter, #mode| {
+                        #split
+                    })
+                }
+                ::par_for::__private::Pipeline::Serial(#items) => {
+                    ::par_for::__private::install(&#options, #items, |#items| {
+                        #batched
+                    })
+                }
             }
-            let call = adapter.call(iter, *kind, rayon, *args);
+        }
+    }
+
+    /// The statements that turn the first stage in `iter` into the pipeline, and the
+    /// final consumer call, as rayon's chain.
+    fn split(&self, iter: &Ident, mode: &Ident) -> TokenStream {
+        let mut steps = TokenStream::new();
+        for adapter in &self.adapters {
+            let (_, kind, rayon, args) = adapter_entry(&adapter.method);
+            if let Trait::Indexed = kind {
+                steps.extend(to_indexed(iter, mode));
+            }
+            let call = adapter.call(iter, kind, rayon, args, mode);
             steps.extend(quote!(let #iter = #call;));
         }
-        let (_, kind, rayon) = CONSUMERS
-            .iter()
-            .find(|(n, ..)| self.consumer.method == n)
-            .expect("the consumer was recognised by name");
+        let (_, kind, rayon) = consumer_entry(&self.consumer.method);
         if let Trait::Indexed = kind {
-            steps.extend(to_indexed(iter));
+            steps.extend(to_indexed(iter, mode));
         }
-        let consume = self.consumer.call(iter, *kind, rayon, Args::Plain);
+        let consume = if self.consumer.method == "collect" {
+            let target = self.consumer.turbofish.as_ref().map(|t| {
+                let args = &t.args;
+                quote!(::<#args, _>)
+            });
+            quote_spanned!(self.consumer.method.span()=> ::par_for::__private::collect #target(#iter))
+        } else {
+            self.consumer.call(iter, kind, rayon, Args::Plain, mode)
+        };
         quote! {
             #steps
             #consume
@@ -180,8 +341,64 @@ impl Chain {
     }
 }
 
+/// `expr` and, in order, the operands of the operators, casts and `!` in it, each with
+/// the way down to it.
+fn operands<'e>(expr: &'e Expr, path: &mut Vec<Down>, out: &mut Vec<(Vec<Down>, &'e Expr)>) {
+    let expr = strip_parens(expr);
+    out.push((path.clone(), expr));
+    let mut down = |step: Down, inner: &'e Expr, out: &mut Vec<(Vec<Down>, &'e Expr)>| {
+        path.push(step);
+        operands(inner, path, out);
+        path.pop();
+    };
+    match expr {
+        Expr::Binary(binary) => {
+            down(Down::Left, &binary.left, out);
+            down(Down::Right, &binary.right, out);
+        }
+        Expr::Unary(unary) => down(Down::Unary, &unary.expr, out),
+        Expr::Cast(cast) => down(Down::Cast, &cast.expr, out),
+        _ => {}
+    }
+}
+
+/// The table entry of an adapter `parse` recognised.
+pub(crate) fn adapter_entry(method: &Ident) -> (&'static str, Trait, &'static str, Args) {
+    *ADAPTERS
+        .iter()
+        .find(|(n, ..)| method == n)
+        .expect("adapters were recognised by name")
+}
+
+/// The table entry of the consumer `parse` recognised.
+pub(crate) fn consumer_entry(method: &Ident) -> (&'static str, Trait, &'static str) {
+    *CONSUMERS
+        .iter()
+        .find(|(n, ..)| method == n)
+        .expect("the consumer was recognised by name")
+}
+
+pub(crate) fn local(name: &str) -> Ident {
+    Ident::new(&format!("__par_for_{name}"), Span::mixed_site())
+}
+
+fn strip_parens_mut(expr: &mut Expr) -> &mut Expr {
+    match expr {
+        Expr::Paren(p) => strip_parens_mut(&mut p.expr),
+        Expr::Group(g) => strip_parens_mut(&mut g.expr),
+        other => other,
+    }
+}
+
 impl Step {
-    fn call(&self, iter: &Ident, kind: Trait, rayon: &str, args: Args) -> TokenStream {
+    pub(crate) fn call(
+        &self,
+        iter: &Ident,
+        kind: Trait,
+        rayon: &str,
+        args: Args,
+        mode: &Ident,
+    ) -> TokenStream {
         let span = self.method.span();
         let method = Ident::new(rayon, span);
         let path = match kind {
@@ -196,9 +413,9 @@ impl Step {
             Args::Plain => quote!(#arg),
             Args::Source => {
                 let source = parallel_source(arg);
-                let other = quote!(::par_for::__private::pipeline(#source));
+                let other = quote!(::par_for::__private::side(#source));
                 match kind {
-                    Trait::Indexed => indexed(other),
+                    Trait::Indexed => indexed(other, mode),
                     Trait::Parallel => other,
                 }
             }
@@ -208,16 +425,16 @@ impl Step {
 }
 
 /// Makes `iter` indexed for the adapter that follows (see the runtime's `ToIndexed`).
-fn to_indexed(iter: &Ident) -> TokenStream {
-    let indexed = indexed(quote!(#iter));
+pub(crate) fn to_indexed(iter: &Ident, mode: &Ident) -> TokenStream {
+    let indexed = indexed(quote!(#iter), mode);
     quote!(let #iter = #indexed;)
 }
 
-fn indexed(iter: TokenStream) -> TokenStream {
+fn indexed(iter: TokenStream, mode: &Ident) -> TokenStream {
     quote! {
         {
             use ::par_for::__private::dispatch::{ViaCollect as _, ViaIndexed as _};
-            (&&::par_for::__private::ToIndexed::new(#iter)).__par_for_indexed()
+            (&&::par_for::__private::ToIndexed::new(#iter, #mode)).__par_for_indexed()
         }
     }
 }
@@ -230,27 +447,29 @@ fn step(call: &ExprMethodCall) -> Step {
     }
 }
 
-fn consumer(call: &ExprMethodCall) -> syn::Result<Step> {
-    let name = call.method.to_string();
-    if CONSUMERS.iter().any(|(n, ..)| *n == name) {
-        return Ok(step(call));
-    }
-    if let Some((_, why)) = SEQUENTIAL.iter().find(|(n, _)| *n == name) {
-        return Err(no_parallel_form(&call.method, why));
-    }
+fn not_a_consumer(method: &Ident) -> syn::Error {
+    let name = method.to_string();
     let known: Vec<&str> = CONSUMERS.iter().map(|(n, ..)| *n).collect();
     let what = if ADAPTERS.iter().any(|(n, ..)| *n == name) {
         format!("a #[par_for] pipeline must end in a consumer, but `{name}` is an adapter")
     } else {
         format!("`{name}` is not a consumer #[par_for] can run in parallel")
     };
-    Err(syn::Error::new_spanned(
-        &call.method,
+    syn::Error::new_spanned(
+        method,
         format!(
             "{what}\nhelp: end the pipeline with one of: {}",
             known.join(", ")
         ),
-    ))
+    )
+}
+
+fn sequential_error(method: &Ident) -> syn::Error {
+    let (_, why) = SEQUENTIAL
+        .iter()
+        .find(|(n, _)| method == n)
+        .expect("a sequential method was recognised by name");
+    no_parallel_form(method, why)
 }
 
 fn no_parallel_form(method: &Ident, why: &str) -> syn::Error {

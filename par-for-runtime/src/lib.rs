@@ -13,6 +13,7 @@
 #![deny(unsafe_code)]
 
 mod adapt;
+mod batches;
 mod bridge;
 mod capture;
 mod drive;
@@ -43,7 +44,18 @@ pub mod __private {
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
     pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;
-    pub use crate::pipeline::{install, pipeline, IntoPipeline, ToIndexed};
+    pub use crate::pipeline::{
+        collect, install, run_split, side, whole, Check, IntoPipeline, IntoWhole, Items, Mode,
+        Pipeline, SplitSource, ToIndexed,
+    };
+
+    /// Form 2 over a source rayon cannot split, run in batches.
+    pub mod batch {
+        pub use crate::batches::{
+            all, any, batches, enumerate, first, for_each, partition, partition_marks, position,
+            position_of, product, skip, step_by, sum, take, zip, Batches, Cursor,
+        };
+    }
     pub use crate::reduce::{for_each_fold, for_each_reduce};
     pub use crate::site::Site;
     pub use rayon::iter::{IndexedParallelIterator, ParallelIterator};
@@ -69,7 +81,7 @@ pub mod __private {
     /// The traits whose methods the generated code calls; imported as `_`.
     pub mod dispatch {
         pub use crate::capture::{ViaCopy, ViaRef};
-        pub use crate::pipeline::{ViaCollect, ViaIndexed};
+        pub use crate::pipeline::{ViaBorrowed, ViaCollect, ViaIndexed, ViaOwned};
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;
         pub use crate::source::{Receiver, ViaBridge, ViaIndexedRayon, ViaRayon, ViaRecover};

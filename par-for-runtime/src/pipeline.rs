@@ -1,52 +1,282 @@
 //! Form 2, the collecting pipeline: its source as a rayon parallel iterator, on which
 //! the generated code calls rayon's adapters and consumers.
+//!
+//! A source rayon can split ([`Native`], [`Unindexed`]) runs the pipeline once, with
+//! [`run_split`]; over an indexed one the pipeline's [`Site`](crate::site::Site) picks
+//! the calling thread or the pool, so a small pipeline called again and again is never
+//! much slower than the serial one. Any other source ([`Bridge`]) is read and run in
+//! batches ([`crate::batches`]), so that short-circuiting consumers stop as serially
+//! and memory stays bounded, even over an endless source.
 
 use std::cell::Cell;
+use std::time::Instant;
 
-use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
+use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, MinLen, ParallelIterator};
 
 use crate::options::Options;
 use crate::pool;
+use crate::site::Way;
 use crate::source::{Bridge, Native, Unindexed};
 
-/// The parallel iterator a pipeline starts from.
-pub trait IntoPipeline {
-    /// The rayon iterator.
-    type Iter: ParallelIterator;
-    /// Gives it up.
-    fn into_pipeline(self) -> Self::Iter;
+/// The two ways a pipeline's source runs: split by rayon, or read in batches.
+pub enum Pipeline<S, I> {
+    /// A source rayon splits: run with [`run_split`].
+    Split(S),
+    /// A serial iterator: run in batches with [`crate::batches::Batches`].
+    Serial(Items<I>),
 }
 
-impl<P: ParallelIterator> IntoPipeline for Native<P> {
-    type Iter = P;
-    fn into_pipeline(self) -> P {
-        self.0
+/// A serial source, and whether it must be read exactly as far as the serial pipeline
+/// would read it, not a batch further: so it must when it is borrowed (`it.by_ref()`,
+/// `&mut it`), since its owner goes on reading it after the pipeline.
+pub struct Items<I> {
+    pub(crate) iter: I,
+    pub(crate) exact: bool,
+}
+
+/// A pipeline's source, told apart by type. The arm a source does not take is still
+/// compiled, over an empty iterator of the same items.
+pub trait IntoPipeline {
+    /// What rayon splits.
+    type Split: SplitSource;
+    /// What is read in batches.
+    type Serial: Iterator + Send;
+    /// Which way the source runs.
+    fn into_pipeline(self) -> Pipeline<Self::Split, Self::Serial>;
+}
+
+impl<P: IndexedParallelIterator> IntoPipeline for Native<P> {
+    type Split = Self;
+    type Serial = std::iter::Empty<P::Item>;
+    fn into_pipeline(self) -> Pipeline<Self, Self::Serial> {
+        Pipeline::Split(self)
     }
 }
 
 impl<P: ParallelIterator> IntoPipeline for Unindexed<P> {
-    type Iter = P;
-    fn into_pipeline(self) -> P {
-        self.0
+    type Split = Self;
+    type Serial = std::iter::Empty<P::Item>;
+    fn into_pipeline(self) -> Pipeline<Self, Self::Serial> {
+        Pipeline::Split(self)
     }
 }
 
-/// A serial source is read into a `Vec` first, so that every adapter and consumer
-/// (`enumerate`, `zip`, ordered `collect`, `position`) sees the items in their order.
 impl<I> IntoPipeline for Bridge<I>
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    type Split = Native<rayon::iter::Empty<I::Item>>;
+    type Serial = I;
+    fn into_pipeline(self) -> Pipeline<Self::Split, I> {
+        Pipeline::Serial(Items {
+            iter: self.0,
+            exact: false,
+        })
+    }
+}
+
+/// A pipeline's source about to be told apart: `(&&Check::new(source)).__par_for_pipeline()`.
+pub struct Check<S>(Cell<Option<S>>);
+
+impl<S> Check<S> {
+    /// Wraps the source.
+    pub fn new(source: S) -> Self {
+        Check(Cell::new(Some(source)))
+    }
+
+    fn take(&self) -> S {
+        self.0
+            .take()
+            .expect("par_for: a pipeline source is used exactly once")
+    }
+}
+
+/// Dispatch level 1: a borrowed serial iterator, read exactly as far as serially.
+pub trait ViaBorrowed {
+    /// What rayon splits (nothing).
+    type Split;
+    /// The iterator.
+    type Serial;
+    /// Which way the source runs.
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
+}
+
+impl<'a, I> ViaBorrowed for &Check<Bridge<&'a mut I>>
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    type Split = Native<rayon::iter::Empty<I::Item>>;
+    type Serial = &'a mut I;
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, &'a mut I> {
+        Pipeline::Serial(Items {
+            iter: self.take().0,
+            exact: true,
+        })
+    }
+}
+
+/// Dispatch level 2: any other source, by its type (see [`IntoPipeline`]).
+pub trait ViaOwned {
+    /// What rayon splits.
+    type Split;
+    /// What is read in batches.
+    type Serial;
+    /// Which way the source runs.
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
+}
+
+impl<S: IntoPipeline> ViaOwned for Check<S> {
+    type Split = S::Split;
+    type Serial = S::Serial;
+    fn __par_for_pipeline(&self) -> Pipeline<S::Split, S::Serial> {
+        self.take().into_pipeline()
+    }
+}
+
+/// A source as a parallel iterator whole: a serial one is read into a `Vec` first. For
+/// the other side of `zip`/`chain`, and for pipelines with `chain` or `rev`, whose
+/// serial form needs the whole of what comes before them.
+pub trait IntoWhole {
+    /// The source as a splittable one.
+    type Whole: SplitSource;
+    /// Gives it up.
+    fn into_whole(self) -> Self::Whole;
+}
+
+impl<P: IndexedParallelIterator> IntoWhole for Native<P> {
+    type Whole = Self;
+    fn into_whole(self) -> Self {
+        self
+    }
+}
+
+impl<P: ParallelIterator> IntoWhole for Unindexed<P> {
+    type Whole = Self;
+    fn into_whole(self) -> Self {
+        self
+    }
+}
+
+impl<I> IntoWhole for Bridge<I>
 where
     I: Iterator,
     I::Item: Send,
 {
-    type Iter = rayon::vec::IntoIter<I::Item>;
-    fn into_pipeline(self) -> Self::Iter {
-        self.0.collect::<Vec<_>>().into_par_iter()
+    type Whole = Native<rayon::vec::IntoIter<I::Item>>;
+    fn into_whole(self) -> Self::Whole {
+        Native(self.0.collect::<Vec<_>>().into_par_iter())
     }
 }
 
-/// The pipeline's parallel iterator.
-pub fn pipeline<S: IntoPipeline>(source: S) -> S::Iter {
-    source.into_pipeline()
+/// `source` whole, as a splittable source (see [`IntoWhole`]).
+pub fn whole<S: IntoWhole>(source: S) -> S::Whole {
+    source.into_whole()
+}
+
+/// The other side of `zip(..)` / `chain(..)` as a parallel iterator.
+pub fn side<S: IntoWhole>(source: S) -> <S::Whole as SplitSource>::Iter {
+    source.into_whole().into_iter()
+}
+
+/// How the stages of one run of a pipeline are split: `min_len` items per task at
+/// least, `usize::MAX` when the run is serial on the calling thread.
+#[derive(Clone, Copy, Debug)]
+pub struct Mode {
+    min_len: usize,
+}
+
+impl Mode {
+    /// A run on the pool at rayon's own granularity.
+    pub fn parallel() -> Mode {
+        Mode { min_len: 1 }
+    }
+}
+
+/// A source rayon splits, as the pipeline's first stage.
+pub trait SplitSource: Send + Sized {
+    /// The first stage.
+    type Iter: ParallelIterator;
+    /// Runs `pipeline` over it on the pool `options` chose, or on the calling thread.
+    fn run<R, F>(self, options: &Options, pipeline: F) -> R
+    where
+        R: Send,
+        F: FnOnce(Self::Iter, Mode) -> R + Send;
+    /// The first stage, split at rayon's granularity.
+    fn into_iter(self) -> Self::Iter;
+}
+
+/// Over an indexed source the site chooses: a pipeline it knows to be small runs on
+/// the calling thread, unsplit (every stage's `min_len` is `usize::MAX`, so rayon's
+/// consumers fold it in one piece, without the pool), and gives the same result.
+impl<P: IndexedParallelIterator> SplitSource for Native<P> {
+    type Iter = MinLen<P>;
+
+    fn run<R, F>(self, options: &Options, pipeline: F) -> R
+    where
+        R: Send,
+        F: FnOnce(MinLen<P>, Mode) -> R + Send,
+    {
+        let iter = self.0;
+        let on_pool = Mode {
+            min_len: options.min_len.unwrap_or(1),
+        };
+        let Some(site) = options.site else {
+            return pool::install(options.threads, move || {
+                pipeline(iter.with_min_len(on_pool.min_len), on_pool)
+            });
+        };
+        let len = iter.len();
+        // The team runs producers' chunks, not rayon's consumers: a pipeline chooses
+        // between the calling thread and the pool.
+        let way = site.choose(len, pool::threads_for(options.threads), false);
+        let start = Instant::now();
+        let output = match way {
+            Way::Serial => {
+                let serial = Mode {
+                    min_len: usize::MAX,
+                };
+                pipeline(iter.with_min_len(serial.min_len), serial)
+            }
+            Way::Team | Way::Pool => pool::install(options.threads, move || {
+                pipeline(iter.with_min_len(on_pool.min_len), on_pool)
+            }),
+        };
+        site.learn(way, start.elapsed(), len);
+        output
+    }
+
+    fn into_iter(self) -> MinLen<P> {
+        self.0.with_min_len(1)
+    }
+}
+
+/// Without a length there is no estimate to keep a small pipeline serial.
+impl<P: ParallelIterator> SplitSource for Unindexed<P> {
+    type Iter = P;
+
+    fn run<R, F>(self, options: &Options, pipeline: F) -> R
+    where
+        R: Send,
+        F: FnOnce(P, Mode) -> R + Send,
+    {
+        pool::install(options.threads, move || pipeline(self.0, Mode::parallel()))
+    }
+
+    fn into_iter(self) -> P {
+        self.0
+    }
+}
+
+/// Runs a pipeline over a source rayon splits: `pipeline(first_stage, mode)`.
+pub fn run_split<S, R, F>(options: &Options, source: S, pipeline: F) -> R
+where
+    S: SplitSource,
+    R: Send,
+    F: FnOnce(S::Iter, Mode) -> R + Send,
+{
+    source.run(options, pipeline)
 }
 
 /// Runs a whole pipeline on the pool `options` chose: `run(source)`. The source is made
@@ -61,21 +291,33 @@ where
     pool::install(options.threads, move || run(source))
 }
 
+/// `collect()`: what std's `collect` gives, for any `FromIterator` target. The items
+/// are collected in order in parallel, then handed to `C::from_iter` in order, so that
+/// a `Result<C, E>` (or `Option<C>`) holds the first error (or `None`) in iteration
+/// order, as std's does; a `Vec` target reuses the buffer, with no copy.
+pub fn collect<C, P>(iter: P) -> C
+where
+    P: ParallelIterator,
+    C: FromIterator<P::Item>,
+{
+    iter.collect::<Vec<_>>().into_iter().collect()
+}
+
 /// A pipeline stage about to meet an adapter or consumer that needs positions
 /// (`enumerate`, `zip`, `skip`, `take`, `step_by`, `rev`, `position`).
 ///
 /// Dispatch by type: an indexed iterator passes through untouched; one whose positions
 /// are unknown (after `filter`, `filter_map`, `flat_map`) is collected in order into a
 /// `Vec` first, so that the positions are those the serial pipeline would see.
-pub struct ToIndexed<P>(Cell<Option<P>>);
+pub struct ToIndexed<P>(Cell<Option<(P, Mode)>>);
 
 impl<P> ToIndexed<P> {
-    /// Wraps a stage.
-    pub fn new(iter: P) -> Self {
-        ToIndexed(Cell::new(Some(iter)))
+    /// Wraps a stage of a run split as `mode` says.
+    pub fn new(iter: P, mode: Mode) -> Self {
+        ToIndexed(Cell::new(Some((iter, mode))))
     }
 
-    fn take(&self) -> P {
+    fn take(&self) -> (P, Mode) {
         self.0
             .take()
             .expect("par_for: a pipeline stage is used exactly once")
@@ -93,7 +335,7 @@ pub trait ViaIndexed {
 impl<P: IndexedParallelIterator> ViaIndexed for &ToIndexed<P> {
     type Iter = P;
     fn __par_for_indexed(&self) -> P {
-        self.take()
+        self.take().0
     }
 }
 
@@ -106,8 +348,11 @@ pub trait ViaCollect {
 }
 
 impl<P: ParallelIterator> ViaCollect for ToIndexed<P> {
-    type Iter = rayon::vec::IntoIter<P::Item>;
+    type Iter = MinLen<rayon::vec::IntoIter<P::Item>>;
     fn __par_for_indexed(&self) -> Self::Iter {
-        self.take().collect::<Vec<_>>().into_par_iter()
+        let (iter, mode) = self.take();
+        iter.collect::<Vec<_>>()
+            .into_par_iter()
+            .with_min_len(mode.min_len)
     }
 }

@@ -1,0 +1,136 @@
+//! Form 2 over a serial source (the runtime's `batches`): the pipeline as a closure
+//! run once per batch, and the consumer as std's, over the batches' results in order.
+//!
+//! Adapters that count positions (`enumerate`, `skip`, `take`, `step_by`) carry their
+//! count from batch to batch in the runtime's `Cursor`; `zip`'s other side is one
+//! serial iterator for all batches. A function argument that is not a closure literal
+//! is passed by reference, so that it may be used again in every batch.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::Expr;
+use syn::Ident;
+
+use crate::pipeline::{adapter_entry, consumer_entry, local, to_indexed, Args, Chain, Step};
+
+/// The statements, run on the pool, that consume the batches of `items`.
+pub fn expand(chain: &Chain, items: &Ident) -> TokenStream {
+    let iter = local("iter");
+    let cursor = local("cursor");
+    let mode = local("mode");
+    let batches = local("batches");
+    let mut before = TokenStream::new();
+    let mut steps = TokenStream::new();
+    let mut stages = 0usize;
+    for (at, adapter) in chain.adapters.iter().enumerate() {
+        let name = adapter.method.to_string();
+        let span = adapter.method.span();
+        let method = &adapter.method;
+        match name.as_str() {
+            "enumerate" | "skip" | "take" | "step_by" => {
+                steps.extend(to_indexed(&iter, &mode));
+                let args = adapter.args.iter();
+                steps.extend(quote_spanned! {span=>
+                    let #iter = ::par_for::__private::batch::#method(#iter, #cursor, #stages #(, #args)*);
+                });
+                stages += 1;
+            }
+            "zip" => {
+                let other = local(&format!("zip{at}"));
+                let args = &adapter.args;
+                before.extend(quote_spanned! {span=>
+                    let mut #other = ::core::iter::IntoIterator::into_iter(#args);
+                });
+                steps.extend(to_indexed(&iter, &mode));
+                steps.extend(quote_spanned! {span=>
+                    let #iter = ::par_for::__private::batch::zip(#iter, #cursor, &mut #other);
+                });
+            }
+            _ => {
+                let (_, kind, rayon, args) = adapter_entry(method);
+                let call = reusable(adapter).call(&iter, kind, rayon, args, &mode);
+                steps.extend(quote!(let #iter = #call;));
+            }
+        }
+    }
+    let (partial, finish) = consumer(&chain.consumer, &iter, &mode, &batches);
+    quote! {
+        #before
+        let #batches = ::par_for::__private::batch::batches(#items, #stages, |#iter, #cursor| {
+            let #mode = ::par_for::__private::Mode::parallel();
+            #steps
+            #partial
+        });
+        #finish
+    }
+}
+
+/// The consumer over one batch, and the consumer of the batches' results.
+fn consumer(
+    step: &Step,
+    iter: &Ident,
+    mode: &Ident,
+    batches: &Ident,
+) -> (TokenStream, TokenStream) {
+    let name = step.method.to_string();
+    let span = step.method.span();
+    let method = &step.method;
+    let step = reusable(step);
+    let args: Vec<&Expr> = step.args.iter().collect();
+    let turbofish = step.turbofish.as_ref().map(|t| {
+        let args = &t.args;
+        quote!(::<#args>)
+    });
+    let on_batch = || {
+        let (_, kind, rayon) = consumer_entry(method);
+        step.call(iter, kind, rayon, Args::Plain, mode)
+    };
+    let batch = quote!(::par_for::__private::batch);
+    let std_iter = quote!(::core::iter::Iterator);
+    let flat = quote!(#std_iter::flatten(#batches));
+    match name.as_str() {
+        "collect" | "unzip" => (
+            quote!(::par_for::__private::ParallelIterator::collect::<::std::vec::Vec<_>>(#iter)),
+            quote_spanned!(span=> #std_iter::#method #turbofish(#flat)),
+        ),
+        "sum" | "product" => (on_batch(), quote_spanned!(span=> #batch::#method(#batches))),
+        "count" => (on_batch(), quote!(#batch::sum::<usize>(#batches))),
+        "find" | "find_map" => (on_batch(), quote!(#batch::first(#batches))),
+        "any" | "all" | "for_each" => (on_batch(), quote!(#batch::#method(#batches))),
+        "position" => {
+            let indexed = to_indexed(iter, mode);
+            (
+                quote_spanned!(span=> #indexed #batch::position(#iter #(, #args)*)),
+                quote!(#batch::position_of(#batches)),
+            )
+        }
+        "partition" => (
+            quote_spanned!(span=> #batch::partition_marks(#iter #(, #args)*)),
+            quote!(#batch::partition(#batches)),
+        ),
+        // min, max, min_by_key, max_by_key, min_by, max_by, reduce: std's consumer over
+        // each batch's answer, in order, breaks ties as it would over all the items.
+        _ => (
+            on_batch(),
+            quote_spanned!(span=> #std_iter::#method #turbofish(#flat #(, #args)*)),
+        ),
+    }
+}
+
+/// The step with each function argument that is not a closure literal taken by
+/// reference (`map(f)` becomes `map(&f)`), so that each batch may use it.
+fn reusable(step: &Step) -> Step {
+    let args = step
+        .args
+        .iter()
+        .map(|arg| match arg {
+            Expr::Closure(_) => arg.clone(),
+            other => Expr::Verbatim(quote!(&#other)),
+        })
+        .collect();
+    Step {
+        method: step.method.clone(),
+        turbofish: step.turbofish.clone(),
+        args,
+    }
+}
