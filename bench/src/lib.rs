@@ -205,3 +205,34 @@ pub fn stream_par_for(n: usize, rounds: u32) -> u64 {
     }
     total
 }
+
+/// The thread counts a table measures: 1, 2, 4, ... up to the machine's logical CPUs.
+pub fn thread_counts() -> Vec<usize> {
+    let cpus = par_for::cpu_count();
+    let mut counts: Vec<usize> = std::iter::successors(Some(1), |n| Some(n * 2))
+        .take_while(|&n| n < cpus)
+        .collect();
+    counts.push(cpus);
+    counts
+}
+
+/// Runs this program again as `PROGRAM --child THREADS [--quick]`, with
+/// `PAR_FOR_THREADS` and `RAYON_NUM_THREADS` set to `threads`, so that every variant
+/// enters its pool from the main thread as a program would; panics if the child fails.
+pub fn run_child(threads: usize, quick: bool) {
+    let exe = std::env::current_exe().expect("own path");
+    let mut command = std::process::Command::new(exe);
+    command
+        .arg("--child")
+        .arg(threads.to_string())
+        .env("PAR_FOR_THREADS", threads.to_string())
+        .env("RAYON_NUM_THREADS", threads.to_string());
+    if quick {
+        command.arg("--quick");
+    }
+    let status = command.status().expect("run the child benchmark");
+    assert!(
+        status.success(),
+        "the benchmark for {threads} threads failed"
+    );
+}

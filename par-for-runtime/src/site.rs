@@ -26,7 +26,7 @@ pub(crate) enum Way {
 /// code keeps one in a `static` per annotated loop.
 ///
 /// - The first run of a site goes to the pool.
-/// - A loop that takes long in parallel ([`TEAM_BELOW`] or more) stays on the pool,
+/// - A loop that takes long in parallel (2 ms or more) stays on the pool,
 ///   for rayon's balance of uneven work; it is never run serially.
 /// - A shorter one is tried serially, then (when called from outside the pool) three
 ///   times in a row on the team; from then on it takes the faster of serial and the team (or, on a rayon

@@ -11,7 +11,6 @@
 //! every variant, rayon's included, enters the pool from the main thread as a program
 //! would. Times are the best of several runs; ratios compare the same run.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use par_for_bench::*;
@@ -244,10 +243,7 @@ fn main() {
         return child(threads, quick);
     }
     let cpus = par_for::cpu_count();
-    let mut counts: Vec<usize> = std::iter::successors(Some(1), |n| Some(n * 2))
-        .take_while(|&n| n < cpus)
-        .collect();
-    counts.push(cpus);
+    let counts = par_for_bench::thread_counts();
     println!(
         "logical CPUs: {cpus}, physical cores: {}, sizes: {}",
         par_for::physical_cpu_count(),
@@ -256,20 +252,6 @@ fn main() {
     println!("| threads | workload | serial ms | rayon ms | par_for ms | par_for/rayon | par_for/serial | speedup |");
     println!("|---|---|---|---|---|---|---|---|");
     for threads in counts {
-        let exe = std::env::current_exe().expect("own path");
-        let mut command = Command::new(exe);
-        command
-            .arg("--child")
-            .arg(threads.to_string())
-            .env("PAR_FOR_THREADS", threads.to_string())
-            .env("RAYON_NUM_THREADS", threads.to_string());
-        if quick {
-            command.arg("--quick");
-        }
-        let status = command.status().expect("run the child benchmark");
-        assert!(
-            status.success(),
-            "the benchmark for {threads} threads failed"
-        );
+        par_for_bench::run_child(threads, quick);
     }
 }

@@ -12,7 +12,6 @@
 //! `RAYON_NUM_THREADS=n`. Times are the best of several runs; ratios compare the same
 //! run. `speedup` is serial time / par_for time.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use par_for_bench::reductions::*;
@@ -139,10 +138,7 @@ fn main() {
         return child(threads, quick);
     }
     let cpus = par_for::cpu_count();
-    let mut counts: Vec<usize> = std::iter::successors(Some(1), |n| Some(n * 2))
-        .take_while(|&n| n < cpus)
-        .collect();
-    counts.push(cpus);
+    let counts = par_for_bench::thread_counts();
     println!(
         "logical CPUs: {cpus}, sizes: {}",
         if quick { "quick" } else { "full" }
@@ -150,20 +146,6 @@ fn main() {
     println!("| threads | workload | serial ms | rayon fold (by value) / sum ms | rayon chunks (in place) ms | par_for ms | par_for speedup |");
     println!("|---|---|---|---|---|---|---|");
     for threads in counts {
-        let exe = std::env::current_exe().expect("own path");
-        let mut command = Command::new(exe);
-        command
-            .arg("--child")
-            .arg(threads.to_string())
-            .env("PAR_FOR_THREADS", threads.to_string())
-            .env("RAYON_NUM_THREADS", threads.to_string());
-        if quick {
-            command.arg("--quick");
-        }
-        let status = command.status().expect("run the child benchmark");
-        assert!(
-            status.success(),
-            "the benchmark for {threads} threads failed"
-        );
+        par_for_bench::run_child(threads, quick);
     }
 }

@@ -217,10 +217,7 @@ fn main() {
             .expect("start the busy process")
     });
     let cpus = par_for::cpu_count();
-    let mut counts: Vec<usize> = std::iter::successors(Some(1), |n| Some(n * 2))
-        .take_while(|&n| n < cpus)
-        .collect();
-    counts.push(cpus);
+    let mut counts = par_for_bench::thread_counts();
     if let Some(pos) = args.iter().position(|a| a == "--threads") {
         counts = vec![args[pos + 1].parse().expect("--threads N")];
     }
@@ -236,20 +233,7 @@ fn main() {
     println!("| threads | workload | pause | serial µs | rayon | paralight fixed | paralight stealing | chili | par_for loop | par_for pipeline |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for threads in counts {
-        let mut command = Command::new(&exe);
-        command
-            .arg("--child")
-            .arg(threads.to_string())
-            .env("PAR_FOR_THREADS", threads.to_string())
-            .env("RAYON_NUM_THREADS", threads.to_string());
-        if quick {
-            command.arg("--quick");
-        }
-        let status = command.status().expect("run the child benchmark");
-        assert!(
-            status.success(),
-            "the benchmark for {threads} threads failed"
-        );
+        par_for_bench::run_child(threads, quick);
     }
     if let Some(burner) = &mut burner {
         let _ = burner.kill();
