@@ -11,19 +11,27 @@ use std::time::Duration;
 use par_for::par_for;
 
 /// Runs `f` on a pool of 4 threads and returns the distinct threads `record` saw.
+///
+/// One test at a time (see [`alone_on_the_pool_of_four`]).
 fn on_four_threads(f: impl FnOnce(&Mutex<HashSet<ThreadId>>) + Send) -> usize {
+    let _alone = alone_on_the_pool_of_four();
     let seen = Mutex::new(HashSet::new());
     par_for::with_threads(4, || f(&seen));
     let n = seen.lock().unwrap().len();
     n
 }
 
+/// The tests of this file share the one pool of 4 threads; with several at once every
+/// worker could be held by another test's waiting items (`record`, `all_at_once`),
+/// leaving none to take this test's. Each test that counts threads holds this.
+fn alone_on_the_pool_of_four() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Records the thread running an item. The first item waits (up to 5 s) until an item
-/// runs on another thread: the tests of this file run at once on the one pool of 4
-/// threads, so the other workers may be busy with another test's items for as long as
-/// this loop would take on one thread, and a test that only slept would then see one
-/// thread now and then (1 run in 4 once). Waiting makes "the items can spread over
-/// the pool" certain, and a loop that really runs serially still fails, after 5 s.
+/// runs on another thread, so that a worker slow to wake cannot make the loop look
+/// serial; a loop that really runs serially still fails, after 5 s.
 fn record(seen: &Mutex<HashSet<ThreadId>>) {
     // Long enough per item that the other workers get to steal.
     thread::sleep(Duration::from_micros(200));
@@ -315,6 +323,7 @@ fn a_small_loop_run_again_stays_on_the_calling_thread() {
     // faster, so a small loop called again and again is never much slower than the
     // serial loop. (A loaded machine may make the first runs on the pool slow: the
     // site then needs a few more to see that the loop is small.)
+    let _alone = alone_on_the_pool_of_four();
     par_for::with_threads(4, || {
         let caller = thread::current().id();
         threads_used(100, caller);
@@ -348,6 +357,7 @@ fn all_at_once(items: usize, started: &AtomicUsize) -> bool {
 fn few_long_items_all_start_at_once() {
     // Nothing runs ahead on the calling thread: each of 4 items on 4 threads waits
     // until all 4 have started, which only happens if they run at the same time.
+    let _alone = alone_on_the_pool_of_four();
     for _ in 0..3 {
         let started = AtomicUsize::new(0);
         assert!(par_for::with_threads(4, || all_at_once(4, &started)));
