@@ -1,0 +1,154 @@
+//! Form 1 with `reduce(..)`: the task that folds into private copies of the reduction
+//! variables, and each variable's identity and combining function.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{local, Task};
+use crate::attr::{ReduceOp, Reduction};
+
+impl Task {
+    /// Each task of the pool folds into private copies of the reduction variables,
+    /// made once per task; the body, rewritten by `in_place`, names each variable as
+    /// the serial code does, bound to `&mut` of its copy. The copies are combined in
+    /// iteration order, then with the variables.
+    pub(super) fn run_reducing(
+        &self,
+        source: &Ident,
+        options: &Ident,
+        reductions: &[Reduction],
+    ) -> TokenStream {
+        let Task {
+            span,
+            bind,
+            arg,
+            item,
+            body,
+            ..
+        } = self;
+        let exit = local("exit");
+        let total = local("reduced");
+        let acc = local("acc");
+        let identities = local("identity");
+        let flow = self.flow_type();
+        let leave = self.leave_function(&exit);
+        let vars: Vec<&Ident> = reductions.iter().map(|r| &r.var).collect();
+        let make_identity = reductions.iter().map(identity);
+        let left = local("left");
+        let right = local("right");
+        let index = (0..reductions.len())
+            .map(syn::Index::from)
+            .collect::<Vec<_>>();
+        let combines = reductions.iter().zip(&index).map(|(r, i)| {
+            let combine = combine(r);
+            quote!(#combine(#left.#i, #right.#i))
+        });
+        let merge_back = reductions.iter().zip(&index).map(|(r, i)| {
+            let var = &r.var;
+            let combine = combine(r);
+            quote!(#var = #combine(#var, #total.#i);)
+        });
+        let start = quote! {
+            let #identities = (#(|| #make_identity,)*);
+        };
+        let identity = quote!(|| (#((#identities.#index)(),)*));
+        let combine = quote!(|#left, #right| (#(#combines,)*));
+        // The accumulators' types, for the task's arguments (see the runtime's `task`):
+        // each variable in the body is `&mut` to this task's private copy.
+        let types: Vec<Ident> = vars.iter().map(|v| local(&format!("type_{v}"))).collect();
+        let bind = quote! {
+            #start
+            #bind
+            #(let #types = ::par_for::__private::type_of(&#vars);)*
+        };
+        let task = quote_spanned!(*span=> |#acc: &mut _, #item|);
+        let typed = quote! {
+            let (#(#vars,)*) = #acc;
+            #(let #vars = #types.pass_mut(#vars);)*
+            #arg
+        };
+        // Not spanned at the loop: lints do not look into the macro's own closure call.
+        let run_body = quote!((|| #body)(););
+        let run_flow = quote! {
+            (|| -> #flow {
+                #body
+                ::par_for::__private::Flow::Continue
+            })()
+        };
+        if !self.leaves() {
+            let call = quote_spanned! {*span=>
+                ::par_for::__private::for_each_fold(
+                    #source,
+                    &#options,
+                    #identity,
+                    #combine,
+                    #task {
+                        #typed
+                        #run_body
+                    },
+                )
+            };
+            return quote! {
+                #bind
+                let #total = #call;
+                #(#merge_back)*
+            };
+        }
+        let call = quote_spanned! {*span=>
+            ::par_for::__private::for_each_reduce(
+                #source,
+                &#options,
+                #identity,
+                #combine,
+                #task -> #flow {
+                    #typed
+                    #run_flow
+                },
+            )
+        };
+        quote! {
+            #bind
+            #[allow(unreachable_code)]
+            let (#total, #exit) = #call;
+            #(#merge_back)*
+            #leave
+        }
+    }
+}
+
+/// A fresh copy of the variable: its named identity, or the operation's. Spanned at
+/// the variable in the `reduce(..)` option, so that a type without the identity is reported there.
+/// The identity a reduction variable's private copies start from.
+pub(crate) fn identity(reduction: &Reduction) -> TokenStream {
+    let var = &reduction.var;
+    if let Some(named) = &reduction.identity {
+        return quote_spanned!(named.span()=> ::par_for::__private::reduce::named(&#var, #named));
+    }
+    let name = match &reduction.op {
+        ReduceOp::Operator(syn::BinOp::Mul(_)) => "one",
+        ReduceOp::Operator(syn::BinOp::BitAnd(_)) => "all_ones",
+        ReduceOp::MinMax(m) if m == "min" => "greatest",
+        ReduceOp::MinMax(_) => "least",
+        ReduceOp::Operator(_) | ReduceOp::Function(_) => "zero",
+    };
+    let span = var.span();
+    let name = Ident::new(name, span);
+    quote_spanned!(span=> ::par_for::__private::reduce::#name(&#var))
+}
+
+/// The function that combines two copies of a reduction variable.
+pub(crate) fn combine(reduction: &Reduction) -> TokenStream {
+    let (name, span) = match &reduction.op {
+        ReduceOp::Function(path) => return quote!(#path),
+        ReduceOp::Operator(op @ syn::BinOp::Add(_)) => ("add", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::Mul(_)) => ("mul", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::BitAnd(_)) => ("bitand", op.span()),
+        ReduceOp::Operator(op @ syn::BinOp::BitOr(_)) => ("bitor", op.span()),
+        ReduceOp::Operator(op) => ("bitxor", op.span()),
+        ReduceOp::MinMax(m) if m == "min" => ("min", m.span()),
+        ReduceOp::MinMax(m) => ("max", m.span()),
+    };
+    let name = Ident::new(name, span);
+    quote_spanned!(span=> ::par_for::__private::reduce::#name)
+}
