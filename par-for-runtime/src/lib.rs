@@ -16,21 +16,21 @@ mod adapt;
 mod batches;
 mod bridge;
 mod capture;
-mod drive;
-mod exec;
 mod flow;
+mod for_each;
+mod indexed;
 pub mod mpi;
 mod options;
 mod pipeline;
 mod pool;
 mod progress;
 mod reduce;
-mod site;
 mod slices;
 mod source;
 mod stream;
 mod task;
 mod team;
+mod way;
 mod wide;
 
 pub use pool::{cpu_count, current_threads, physical_cpu_count, with_threads};
@@ -40,8 +40,8 @@ pub use stream::{stream, stream_unordered, Stream};
 /// attribute, not these calls.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::exec::{for_each, for_each_flow};
     pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual};
+    pub use crate::for_each::{for_each, for_each_flow};
     pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;
     pub use crate::pipeline::{
@@ -57,7 +57,7 @@ pub mod __private {
         };
     }
     pub use crate::reduce::{for_each_fold, for_each_reduce};
-    pub use crate::site::Site;
+    pub use crate::way::Site;
     pub use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
     /// The identities and combining functions of `reduce(VAR: OP)`.

@@ -1,7 +1,7 @@
 //! The options of `#[par_for(...)]`, as the generated code passes them to the runtime.
 
-use crate::site::Site;
 use crate::source::Run;
+use crate::way::Site;
 
 /// How one annotated loop runs. Built by the generated code with the builder methods.
 #[derive(Clone, Debug)]

@@ -2,7 +2,7 @@
 //! the generated code calls rayon's adapters and consumers.
 //!
 //! A source rayon can split ([`Native`], [`Unindexed`]) runs the pipeline once, with
-//! [`run_split`]; over an indexed one the pipeline's [`Site`](crate::site::Site) picks
+//! [`run_split`]; over an indexed one the pipeline's [`Site`](crate::way::Site) picks
 //! the calling thread or the pool, so a small pipeline called again and again is never
 //! much slower than the serial one. Any other source ([`Bridge`]) is read and run in
 //! batches ([`crate::batches`]), so that short-circuiting consumers stop as serially
@@ -15,8 +15,8 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, MinLen, Paralle
 
 use crate::options::Options;
 use crate::pool;
-use crate::site::Way;
 use crate::source::{Bridge, Native, Unindexed};
+use crate::way::Way;
 
 /// The two ways a pipeline's source runs: split by rayon, or read in batches.
 pub enum Pipeline<S, I> {

@@ -33,7 +33,7 @@ where
     F: OnlyReadsOuterVariablesAndReduces<A, S::Item, Flow<'a, R>>, // changes an outer variable? collect, or a Mutex
 {
     let body = |acc: &mut A, item| body.call(acc, item);
-    let bar = crate::exec::progress_bar(options, &source);
+    let bar = crate::for_each::progress_bar(options, &source);
     let body = |acc: &mut A, item| {
         let flow = body(acc, item);
         if let Some(bar) = &bar {
@@ -81,7 +81,7 @@ where
     F: OnlyReadsOuterVariablesAndReduces<A, S::Item, ()>, // changes an outer variable? collect values, or a Mutex
 {
     let body = |acc: &mut A, item| body.call(acc, item);
-    match crate::exec::progress_bar(options, &source) {
+    match crate::for_each::progress_bar(options, &source) {
         None => pool::install(options.threads, || {
             source.drive_fold(options.run(), identity, body, combine, |_| false)
         }),

@@ -3,7 +3,7 @@
 //! The type decides, by autoref-based dispatch on a [`Probe`] holding the value:
 //! 1. a value rayon can split by index (`IntoParallelIterator` with an indexed
 //!    iterator: ranges, `Vec`, `&Vec`, `&mut Vec`, slices, arrays) becomes a [`Native`]
-//!    parallel iterator, driven by `crate::drive`;
+//!    parallel iterator, driven by `crate::indexed`;
 //! 2. a range of `u64` or `i64` becomes a [`Native`] iterator split by position (rayon
 //!    leaves those unindexed);
 //! 3. one rayon can split otherwise (maps, sets) becomes an [`Unindexed`] one;
@@ -23,8 +23,8 @@ use rayon::iter::{
     IndexedParallelIterator, IntoParallelIterator, ParallelBridge, ParallelIterator,
 };
 
-use crate::drive::{drive, FindFirst, Fold, ForEach};
-use crate::site::Site;
+use crate::indexed::{drive, FindFirst, Fold, ForEach};
+use crate::way::Site;
 
 /// An indexed parallel iterator rayon splits natively (no bridge).
 #[derive(Debug)]

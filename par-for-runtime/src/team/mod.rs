@@ -27,7 +27,7 @@ use rayon::iter::plumbing::Producer;
 
 use self::job::{Board, Owned};
 use self::wait::{Policy, Waiting};
-pub(crate) use crate::drive::FUSE_BLOCK;
+pub(crate) use crate::indexed::FUSE_BLOCK;
 
 /// The shortest chunk is this many times shorter than a thread's share of the loop.
 const SMALLEST_SHARE: usize = 32;

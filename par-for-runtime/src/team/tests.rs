@@ -12,7 +12,7 @@ use rayon::iter::plumbing::{Producer, ProducerCallback};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
 use super::{own, TeamItems};
-use crate::drive::{FindFirst, Fold, ForEach, Phases};
+use crate::indexed::{FindFirst, Fold, ForEach, Phases};
 
 /// Every test uses a team of this size (there is one per process).
 const THREADS: usize = 4;

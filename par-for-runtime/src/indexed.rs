@@ -1,4 +1,4 @@
-//! Driving an indexed source, where par-for does better than calling rayon directly.
+//! Running an indexed source, where par-for does better than calling rayon directly.
 //!
 //! 1. **Small loops take the faster way.** Every loop site remembers what its loop took
 //!    serially, on the team (`crate::team`) and on the pool ([`Site`]), and a small
@@ -19,8 +19,8 @@ use rayon::iter::plumbing::{
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-use crate::site::{Site, Way};
 use crate::team::{self, TeamItems};
+use crate::way::{Site, Way};
 
 /// How many items a task folds between two looks at the panic flag.
 pub(crate) const FUSE_BLOCK: usize = 256;

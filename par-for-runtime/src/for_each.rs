@@ -1,4 +1,5 @@
-//! Running a loop body over a source on the pool: the entry points of form 1.
+//! Running a loop body once per item (form 1 without reductions): `for_each` and
+//! `for_each_flow`, the entry points the macro calls.
 
 use crate::flow::{Exit, Flow};
 use crate::options::Options;
