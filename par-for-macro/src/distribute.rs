@@ -154,8 +154,7 @@ fn distributed_loop(
     let site = site(for_loop.for_token.span);
     let settings = settings(options);
     let cond = condition(options);
-    let source = parallel_source(&for_loop.expr);
-    let source = quote_spanned!(for_loop.expr.span()=> ::par_for::__private::mpi::source(#source));
+    let source = split_source(&for_loop.expr);
     let index: Vec<syn::Index> = (0..vars.len()).map(syn::Index::from).collect();
     let make_identity = options.reduce.iter().map(expand::identity);
     let combines = options.reduce.iter().zip(&index).map(|(r, i)| {
@@ -201,6 +200,22 @@ fn distributed_loop(
                 #(#merge_back)*
                 #leave
             } else #local
+        }
+    }
+}
+
+/// `mpi::source(SOURCE)`, the indexed iterator a distributed loop deals to the ranks.
+///
+/// The source is bound first to a name spanned at it, so that the argument and the call
+/// have one span: a source that cannot be split is then reported once, at the source.
+fn split_source(expr: &Expr) -> TokenStream {
+    let span = expr.span();
+    let source = parallel_source(expr);
+    let bound = Ident::new("__par_for_split", span);
+    quote_spanned! {span=>
+        {
+            let #bound = #source;
+            ::par_for::__private::mpi::source(#bound)
         }
     }
 }
@@ -328,8 +343,7 @@ fn pipeline_value(
     let min_len = options.min_len.as_ref().map(|n| {
         quote!(let #iter = ::par_for::__private::IndexedParallelIterator::with_min_len(#iter, #n);)
     });
-    let source = parallel_source(&chain.source);
-    let source = quote_spanned!(chain.source.span()=> ::par_for::__private::mpi::source(#source));
+    let source = split_source(&chain.source);
     let (plan, options_var, parts) = (
         local_ident("plan"),
         local_ident("options"),
@@ -374,8 +388,7 @@ fn adapter_call(
             return quote!(#arg);
         }
         check_source(arg, errors);
-        let source = parallel_source(arg);
-        quote_spanned!(arg.span()=> ::par_for::__private::mpi::source(#source))
+        split_source(arg)
     });
     let args: Vec<TokenStream> = args.collect();
     quote_spanned!(span=> let #iter = #path::#method #turbofish(#iter #(, #args)*);)
