@@ -28,6 +28,8 @@ mod chain;
 mod distribute;
 mod jumps;
 mod options;
+#[cfg(test)]
+mod tests;
 
 pub use distribute::{Gather, Schedule};
 pub use options::check_options;
