@@ -1,4 +1,6 @@
-//! The options of `#[par_for(...)]`: parsed, checked for bad literals, spanned.
+//! The options of `#[par_for(...)]`: parsed, with their literals checked, spanned.
+//! Which options go together and with which form is for the check phase
+//! (`check/options.rs`).
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
@@ -21,7 +23,7 @@ pub struct Options {
     pub window: Option<Expr>,
     /// `distribute`: split the items across MPI ranks (see `distribute.rs`).
     pub distribute: Option<Span>,
-    /// `schedule = blocks | cyclic | chunks(N)`, checked in `distribute.rs`.
+    /// `schedule = blocks | cyclic | chunks(N)`, checked in `check/options.rs`.
     pub schedule: Option<Expr>,
 }
 
@@ -51,19 +53,20 @@ pub enum ReduceOp {
 }
 
 impl Options {
-    /// Parses the tokens inside `#[par_for(...)]`, collecting every error.
-    pub fn parse(tokens: TokenStream) -> syn::Result<Self> {
+    /// Parses the tokens inside `#[par_for(...)]`. An option that is unknown, given
+    /// twice or with a bad literal is reported in `errors` and left out; `None` when the
+    /// tokens are not a list of options at all.
+    pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Self> {
         let items = syn::parse::Parser::parse2(
             Punctuated::<OptionItem, Token![,]>::parse_terminated,
             tokens,
-        )?;
+        );
+        let items = errors.push_result(items)?;
         let mut options = Options::default();
-        let mut errors = Errors::default();
         for item in items {
             errors.push_result(options.set(item));
         }
-        errors.push_result(options.check_combinations());
-        errors.finish().map(|()| options)
+        Some(options)
     }
 
     pub fn is_stream(&self) -> bool {
@@ -112,26 +115,6 @@ impl Options {
                 ),
             )),
         }
-    }
-
-    fn check_combinations(&self) -> syn::Result<()> {
-        let mut errors = Errors::default();
-        if let (Some(span), None) = (self.unordered, self.stream) {
-            errors.push(syn::Error::new(span, "`unordered` only applies to a streaming loop: write `#[par_for(stream, unordered)]`"));
-        }
-        if let (Some(window), None) = (&self.window, self.stream) {
-            errors.push(syn::Error::new(
-                window.span(),
-                "`window` only applies to a streaming loop: write `#[par_for(stream, window = N)]`",
-            ));
-        }
-        if let (Some(schedule), None) = (&self.schedule, self.distribute) {
-            errors.push(syn::Error::new(
-                schedule.span(),
-                "`schedule` deals the items of a distributed loop to MPI ranks: write `#[par_for(distribute, schedule = cyclic)]`",
-            ));
-        }
-        errors.finish()
     }
 }
 

@@ -1,5 +1,6 @@
-//! `#[par_for(distribute)]`: a Form 2 pipeline, or a Form 1 loop whose only effects are
-//! its reductions, split across MPI ranks.
+//! The code of `#[par_for(distribute)]`: a Form 2 pipeline, or a Form 1 loop whose only
+//! effects are its reductions, split across MPI ranks (`check/distribute.rs` checks
+//! them and plans the cut).
 //!
 //! The expansion asks the runtime whether this loop splits here (MPI up with several
 //! ranks, on the thread that started it, not inside another distributed loop); if not,
@@ -8,76 +9,72 @@
 //! runs the rest of the pipeline on its pieces, and the runtime gathers the pieces'
 //! results and folds them in iteration order on every rank.
 
-use std::collections::HashSet;
-
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit::Visit;
-use syn::{Expr, ExprForLoop, Ident};
+use syn::{Expr, Ident};
 
-use crate::ast::{pipeline_expr_mut, Form, Marked};
+use crate::ast::pipeline_expr_mut;
 use crate::attr::Options;
-use crate::effects::{check_body, check_source};
-use crate::error::Errors;
+use crate::check::{Gather, LoopPlan, PipelinePlan, Schedule};
 use crate::expand;
 use crate::flow::{self, Target};
 use crate::in_place;
-use crate::pipeline::{Chain, Step};
+use crate::pipeline::Step;
 use crate::source::parallel_source;
-use crate::valid::check_task;
 
-/// The expansion of a statement marked `distribute`.
-pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
-    let Marked { mut options, form } = marked;
-    let split = split(&options, errors);
-    match form {
-        Form::Loop(for_loop) => distributed_loop(&options, for_loop, &split, errors),
-        Form::Pipeline { stmt, chain } => {
-            distributed_pipeline(&options, stmt, &chain, &split, errors)
-        }
-        form @ Form::Stream { .. } => {
-            if let Some(span) = options.distribute.take() {
-                errors.push(syn::Error::new(
-                    span,
-                    "`distribute` does not apply to a streaming loop: its body runs on this \
-                     process, in order\nhelp: distribute the work with a `distribute` pipeline \
-                     (`let results: Vec<_> = items.iter().map(task).collect();`) and loop over \
-                     its results",
-                ));
+/// The expansion of a loop marked `distribute`.
+pub fn distributed_loop(plan: &LoopPlan, schedule: &Schedule) -> TokenStream {
+    let local = expand::parallel_loop(plan);
+    split_loop(plan, &split(schedule), local)
+}
+
+/// The expansion of a pipeline marked `distribute`, cut after its first `cut` adapters.
+pub fn distributed_pipeline(
+    plan: &PipelinePlan,
+    schedule: &Schedule,
+    cut: usize,
+    gather: &Gather,
+) -> TokenStream {
+    let local = expand::pipeline(plan);
+    let distributed = pipeline_value(plan, &split(schedule), cut, gather);
+    // The local expansion is the statement with its pipeline replaced: put the choice
+    // between the two in that place.
+    let Ok(mut stmt) = syn::parse2::<syn::Stmt>(local.clone()) else {
+        return local;
+    };
+    let slot = match pipeline_expr_mut(&mut stmt) {
+        Some(slot) => slot,
+        None => match &mut stmt {
+            syn::Stmt::Expr(expr, _) => expr,
+            _ => return local,
+        },
+    };
+    let plan_var = local_ident("plan");
+    let site = site(plan.chain.consumer.method.span());
+    let cond = condition(&plan.options);
+    let local_value = slot.clone();
+    *slot = Expr::Verbatim(quote! {
+        {
+            let #plan_var = ::par_for::__private::mpi::Plan::new(#site);
+            if #plan_var.splits() #cond {
+                #distributed
+            } else {
+                #local_value
             }
-            options.schedule = None;
-            expand::marked(Marked { options, form }, errors)
         }
-    }
+    });
+    quote!(#stmt)
 }
 
 /// `Split::blocks` (static blocks), `Split::cyclic` or `Split::chunks(.., n)`: how the
 /// source is dealt, as a function of the indexed iterator.
-fn split(options: &Options, errors: &mut Errors) -> TokenStream {
+fn split(schedule: &Schedule) -> TokenStream {
     let path = quote!(::par_for::__private::mpi::Split);
-    let Some(schedule) = &options.schedule else {
-        return quote!(#path::blocks);
-    };
     match schedule {
-        Expr::Path(p) if p.path.is_ident("blocks") => quote!(#path::blocks),
-        Expr::Path(p) if p.path.is_ident("cyclic") => quote!(#path::cyclic),
-        Expr::Call(call)
-            if matches!(&*call.func, Expr::Path(p) if p.path.is_ident("chunks"))
-                && call.args.len() == 1 =>
-        {
-            let n = &call.args[0];
-            quote!((|__par_for_iter| #path::chunks(__par_for_iter, #n)))
-        }
-        other => {
-            errors.push(syn::Error::new_spanned(
-                other,
-                "`schedule` is `blocks` (the default: one contiguous block per rank), `cyclic` \
-                 (smaller blocks dealt round-robin, for uneven work) or `chunks(N)` (blocks of N \
-                 items dealt round-robin)",
-            ));
-            quote!(#path::blocks)
-        }
+        Schedule::Blocks => quote!(#path::blocks),
+        Schedule::Cyclic => quote!(#path::cyclic),
+        Schedule::Chunks(n) => quote!((|__par_for_iter| #path::chunks(__par_for_iter, #n))),
     }
 }
 
@@ -106,38 +103,19 @@ fn condition(options: &Options) -> TokenStream {
         .unwrap_or_default()
 }
 
-fn distributed_loop(
-    options: &Options,
-    for_loop: ExprForLoop,
-    split: &TokenStream,
-    errors: &mut Errors,
-) -> TokenStream {
-    let reductions: HashSet<String> = options.reduce.iter().map(|r| r.var.to_string()).collect();
-    check_source(&for_loop.expr, errors);
-    check_body(
-        &[&for_loop.pat],
-        &|effects| {
-            effects.visit_block(&for_loop.body);
-            effects.check_loop_body(&for_loop.body);
-        },
-        &reductions,
-        errors,
-    );
-    let local = expand::parallel_loop(options, for_loop.clone(), errors);
-
-    // The local expansion reported the body's errors already; this is the same task,
-    // each reduction variable `&mut` to this task's private copy, as there.
-    let mut quiet = Errors::default();
-    let free = check_task(
-        &[&for_loop.pat],
-        &|checker| checker.visit_block(&for_loop.body),
-        &reductions,
-        &mut quiet,
-    )
-    .and(expand::source_reads(&for_loop.expr, &mut quiet));
+/// The loop split across the ranks when it splits here, `local` when not.
+fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> TokenStream {
+    let LoopPlan {
+        options,
+        for_loop,
+        reads,
+        jumps,
+    } = plan;
+    // The same task as the local expansion's, each reduction variable `&mut` to this
+    // task's private copy.
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Worker, &free.reads, &mut quiet);
+    flow::rewrite(&mut body, label, Target::Worker, &reads.reads, *jumps);
     let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
     let identities = local_ident("identity");
     in_place::rewrite(&for_loop.pat, &mut body, &vars, &|i| {
@@ -154,8 +132,7 @@ fn distributed_loop(
     let site = site(for_loop.for_token.span);
     let settings = settings(options);
     let cond = condition(options);
-    let source = parallel_source(&for_loop.expr);
-    let source = quote_spanned!(for_loop.expr.span()=> ::par_for::__private::mpi::source(#source));
+    let source = split_source(&for_loop.expr);
     let index: Vec<syn::Index> = (0..vars.len()).map(syn::Index::from).collect();
     let make_identity = options.reduce.iter().map(expand::identity);
     let combines = options.reduce.iter().zip(&index).map(|(r, i)| {
@@ -205,6 +182,22 @@ fn distributed_loop(
     }
 }
 
+/// `mpi::source(SOURCE)`, the indexed iterator a distributed loop deals to the ranks.
+///
+/// The source is bound first to a name spanned at it, so that the argument and the call
+/// have one span: a source that cannot be split is then reported once, at the source.
+fn split_source(expr: &Expr) -> TokenStream {
+    let span = expr.span();
+    let source = parallel_source(expr);
+    let bound = Ident::new("__par_for_split", span);
+    quote_spanned! {span=>
+        {
+            let #bound = #source;
+            ::par_for::__private::mpi::source(#bound)
+        }
+    }
+}
+
 fn local_ident(name: &str) -> Ident {
     Ident::new(&format!("__par_for_{name}"), Span::mixed_site())
 }
@@ -237,106 +230,62 @@ const PER_ITEM: &[(&str, &str)] = &[
     ("flatten", "flatten_iter"),
 ];
 
-fn distributed_pipeline(
-    options: &Options,
-    stmt: syn::Stmt,
-    chain: &Chain,
-    split: &TokenStream,
-    errors: &mut Errors,
-) -> TokenStream {
-    check_source(&chain.source, errors);
-    for closure in chain.closures() {
-        let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        check_body(
-            &inputs,
-            &|effects| effects.visit_expr(&closure.body),
-            &HashSet::new(),
-            errors,
-        );
-    }
-    let local = expand::pipeline(options, stmt, chain, errors);
-    let Some(distributed) = pipeline_value(options, chain, split, errors) else {
-        return local;
-    };
-    // The local expansion is the statement with its pipeline replaced: put the choice
-    // between the two in that place.
-    let Ok(mut stmt) = syn::parse2::<syn::Stmt>(local.clone()) else {
-        return local;
-    };
-    let slot = match pipeline_expr_mut(&mut stmt) {
-        Some(slot) => slot,
-        None => match &mut stmt {
-            syn::Stmt::Expr(expr, _) => expr,
-            _ => return local,
-        },
-    };
-    let plan = local_ident("plan");
-    let site = site(chain.consumer.method.span());
-    let cond = condition(options);
-    let local_value = slot.clone();
-    *slot = Expr::Verbatim(quote! {
-        {
-            let #plan = ::par_for::__private::mpi::Plan::new(#site);
-            if #plan.splits() #cond {
-                #distributed
-            } else {
-                #local_value
-            }
-        }
-    });
-    quote!(#stmt)
+/// Whether an adapter keeps the positions of the items: the source may be cut after it.
+pub(crate) fn keeps_positions(method: &Ident) -> bool {
+    KEEP_POSITIONS.iter().any(|(n, ..)| method == n)
+}
+
+/// Whether an adapter looks at one item at a time: it may run on each rank's pieces.
+pub(crate) fn per_item(method: &Ident) -> bool {
+    PER_ITEM.iter().any(|(n, _)| method == n)
 }
 
 /// The distributed pipeline's value: cut, run on this rank's pieces, folded.
 fn pipeline_value(
-    options: &Options,
-    chain: &Chain,
+    plan: &PipelinePlan,
     split: &TokenStream,
-    errors: &mut Errors,
-) -> Option<TokenStream> {
+    cut: usize,
+    gather: &Gather,
+) -> TokenStream {
+    let PipelinePlan { options, chain, .. } = plan;
     let iter = local_ident("iter");
     let mut prefix = TokenStream::new();
     let mut rest = TokenStream::new();
-    let mut per_item: Option<&Ident> = None;
-    for step in &chain.adapters {
+    // The check cut the chain after adapters that keep positions, and let only
+    // per-item adapters after the cut.
+    for step in &chain.adapters[..cut] {
         let name = step.method.to_string();
-        let keeps = KEEP_POSITIONS.iter().find(|(n, ..)| *n == name);
-        if let (None, Some(&(_, rayon, indexed))) = (per_item, keeps) {
-            prefix.extend(adapter_call(step, &iter, rayon, indexed, errors));
-        } else if let Some(&(_, rayon)) = PER_ITEM.iter().find(|(n, _)| *n == name) {
-            per_item.get_or_insert(&step.method);
-            rest.extend(adapter_call(step, &iter, rayon, false, errors));
-        } else {
-            let first = per_item.map_or_else(String::new, ToString::to_string);
-            errors.push(syn::Error::new_spanned(
-                &step.method,
-                format!(
-                    "`{name}` after `{first}` needs the positions the items have after `{first}`, \
-                     which depend on every item before them, but a `distribute` pipeline deals \
-                     its items to the ranks by their positions in the source\nhelp: move \
-                     `{name}` before `{first}` (as in `.enumerate().filter(|(i, x)| ..)`), or \
-                     drop `distribute`"
-                ),
-            ));
-            return None;
-        }
+        let (rayon, indexed) = KEEP_POSITIONS
+            .iter()
+            .find(|(n, ..)| *n == name)
+            .map_or((name.as_str(), false), |&(_, rayon, indexed)| {
+                (rayon, indexed)
+            });
+        prefix.extend(adapter_call(step, &iter, rayon, indexed));
     }
-    let (per_block, fold) = consumer(&chain.consumer, &iter, per_item, errors)?;
+    for step in &chain.adapters[cut..] {
+        let name = step.method.to_string();
+        let rayon = PER_ITEM
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(name.as_str(), |&(_, rayon)| rayon);
+        rest.extend(adapter_call(step, &iter, rayon, false));
+    }
+    let (per_block, fold) = consumer(&chain.consumer, gather, &iter);
     let offset = local_ident("offset");
-    let offset = (chain.consumer.method == "position")
+    let offset = matches!(gather, Gather::Position)
         .then(|| quote!(let #offset = ::par_for::__private::mpi::Block::offset(&#iter);));
     let min_len = options.min_len.as_ref().map(|n| {
         quote!(let #iter = ::par_for::__private::IndexedParallelIterator::with_min_len(#iter, #n);)
     });
-    let source = parallel_source(&chain.source);
-    let source = quote_spanned!(chain.source.span()=> ::par_for::__private::mpi::source(#source));
+    let source = split_source(&chain.source);
     let (plan, options_var, parts) = (
         local_ident("plan"),
         local_ident("options"),
         local_ident("parts"),
     );
     let settings = settings(options);
-    Some(quote! {
+    quote! {
         let #options_var = #settings;
         let #iter = #source;
         #prefix
@@ -347,16 +296,11 @@ fn pipeline_value(
             #per_block
         });
         #fold
-    })
+    }
 }
 
-fn adapter_call(
-    step: &Step,
-    iter: &Ident,
-    rayon: &str,
-    indexed: bool,
-    errors: &mut Errors,
-) -> TokenStream {
+/// `let ITER = Trait::RAYON(ITER, ARGS);` for `step`.
+fn adapter_call(step: &Step, iter: &Ident, rayon: &str, indexed: bool) -> TokenStream {
     let span = step.method.span();
     let method = Ident::new(rayon, span);
     let path = if indexed {
@@ -370,24 +314,17 @@ fn adapter_call(
     });
     let takes_source = step.method == "zip" || step.method == "chain";
     let args = step.args.iter().map(|arg| {
-        if !takes_source {
-            return quote!(#arg);
+        if takes_source {
+            split_source(arg)
+        } else {
+            quote!(#arg)
         }
-        check_source(arg, errors);
-        let source = parallel_source(arg);
-        quote_spanned!(arg.span()=> ::par_for::__private::mpi::source(#source))
     });
-    let args: Vec<TokenStream> = args.collect();
     quote_spanned!(span=> let #iter = #path::#method #turbofish(#iter #(, #args)*);)
 }
 
 /// The consumer on one block, and the fold of the blocks' results into its value.
-fn consumer(
-    step: &Step,
-    iter: &Ident,
-    per_item: Option<&Ident>,
-    errors: &mut Errors,
-) -> Option<(TokenStream, TokenStream)> {
+fn consumer(step: &Step, gather: &Gather, iter: &Ident) -> (TokenStream, TokenStream) {
     let name = step.method.to_string();
     let span = step.method.span();
     let method = Ident::new(&name, span);
@@ -401,20 +338,20 @@ fn consumer(
     let parts = local_ident("parts");
     let offset = local_ident("offset");
     let index = local_ident("index");
-    Some(match name.as_str() {
-        "collect" => (
+    match gather {
+        Gather::Collect => (
             quote_spanned!(span=> #all::collect::<::std::vec::Vec<_>>(#iter)),
             quote_spanned!(span=> ::core::iter::Iterator::collect #turbofish(#fold::concat(#parts))),
         ),
-        "sum" | "product" => (
+        Gather::Total => (
             quote_spanned!(span=> #all::#method #turbofish(#iter)),
             quote_spanned!(span=> #fold::#method(#parts)),
         ),
-        "count" | "min" | "max" => (
+        Gather::Plain => (
             quote_spanned!(span=> #all::#method(#iter)),
             quote_spanned!(span=> #fold::#method(#parts)),
         ),
-        "min_by_key" | "max_by_key" | "min_by" | "max_by" | "reduce" => {
+        Gather::Combine => {
             let rayon = if name == "reduce" {
                 Ident::new("reduce_with", span)
             } else {
@@ -425,50 +362,25 @@ fn consumer(
                 quote_spanned!(span=> #fold::#method(#parts, #args)),
             )
         }
-        "any" | "all" => (
+        Gather::Test => (
             quote_spanned!(span=> #all::#method(#iter, #args)),
             quote_spanned!(span=> #fold::#method(#parts)),
         ),
-        "find" | "find_map" => {
+        Gather::First => {
             let rayon = Ident::new(&format!("{name}_first"), span);
             (
                 quote_spanned!(span=> #all::#rayon(#iter, #args)),
                 quote_spanned!(span=> #fold::first(#parts)),
             )
         }
-        "position" => {
-            if let Some(first) = per_item {
-                errors.push(syn::Error::new_spanned(
-                    &step.method,
-                    format!(
-                        "`position` after `{first}` counts the items that are left after \
-                         `{first}`, which depend on every item before them, but a `distribute` \
-                         pipeline deals its items to the ranks by their positions in the source\n\
-                         help: find the item with `find`, or drop `distribute`"
-                    ),
-                ));
-                return None;
-            }
-            (
-                quote_spanned! {span=>
-                    ::core::option::Option::map(
-                        ::par_for::__private::IndexedParallelIterator::position_first(#iter, #args),
-                        |#index| #index + #offset,
-                    )
-                },
-                quote_spanned!(span=> #fold::first(#parts)),
-            )
-        }
-        other => {
-            let why = match other {
-                "for_each" => "its closure acts on the world, and each MPI rank would act only for its own items; compute values with `map` and `collect` them, or drop `distribute`",
-                _ => "it is not distributable yet; `collect` the pairs or items and split them after the pipeline, or drop `distribute`",
-            };
-            errors.push(syn::Error::new_spanned(
-                &step.method,
-                format!("`{other}` cannot end a `distribute` pipeline: {why}"),
-            ));
-            return None;
-        }
-    })
+        Gather::Position => (
+            quote_spanned! {span=>
+                ::core::option::Option::map(
+                    ::par_for::__private::IndexedParallelIterator::position_first(#iter, #args),
+                    |#index| #index + #offset,
+                )
+            },
+            quote_spanned!(span=> #fold::first(#parts)),
+        ),
+    }
 }

@@ -1,61 +1,49 @@
 //! Code generation: each marked statement becomes a call into `::par_for::__private`,
 //! with the original serial loop kept for `PAR_FOR_THREADS=1` and `if = false`.
 
-use std::collections::HashSet;
-
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::visit::Visit;
 use syn::{Expr, ExprForLoop, Ident};
 
-use crate::ast::{pipeline_expr_mut, Form, Marked};
+use crate::ast::pipeline_expr_mut;
 use crate::attr::Options;
-use crate::error::Errors;
+use crate::check::{LoopPlan, PipelinePlan, Plan, StreamPlan};
+use crate::distribute::{distributed_loop, distributed_pipeline};
 use crate::flow::{self, Target};
 use crate::in_place;
-use crate::pipeline::Chain;
-use crate::source::{parallel_source, source_closures, strip_parens};
+use crate::source::{parallel_source, strip_parens};
 use crate::task::{shared_reads, typed_task};
-use crate::update::check_updates;
-use crate::valid::{check_closure_task, check_task, FreeVars};
 
 mod reducing;
 
 pub(crate) use reducing::{combine, identity};
 
-/// The code that replaces one marked statement.
-pub fn marked(marked: Marked, errors: &mut Errors) -> TokenStream {
-    if marked.options.distribute.is_some() {
-        return crate::distribute::marked(marked, errors);
-    }
-    match marked.form {
-        Form::Loop(for_loop) => parallel_loop(&marked.options, for_loop, errors),
-        Form::Stream {
-            for_loop,
-            source,
-            task,
-        } => stream_loop(&marked.options, for_loop, &source, &task, errors),
-        Form::Pipeline { stmt, chain } => pipeline(&marked.options, stmt, &chain, errors),
+/// The code that replaces one checked marked statement.
+pub fn plan(plan: Plan) -> TokenStream {
+    match plan {
+        Plan::Loop(plan) => parallel_loop(&plan),
+        Plan::Pipeline(plan) => pipeline(&plan),
+        Plan::Stream(plan) => stream_loop(&plan),
+        Plan::DistributedLoop { local, schedule } => distributed_loop(&local, &schedule),
+        Plan::DistributedPipeline {
+            local,
+            schedule,
+            cut,
+            gather,
+        } => distributed_pipeline(&local, &schedule, cut, &gather),
     }
 }
 
-pub(crate) fn parallel_loop(
-    options: &Options,
-    for_loop: ExprForLoop,
-    errors: &mut Errors,
-) -> TokenStream {
-    let reductions: HashSet<String> = options.reduce.iter().map(|r| r.var.to_string()).collect();
-    let free = check_task(
-        &[&for_loop.pat],
-        &|checker| checker.visit_block(&for_loop.body),
-        &reductions,
-        errors,
-    );
-    let free = free.and(source_reads(&for_loop.expr, errors));
-    check_updates(&for_loop.pat, &for_loop.body, &options.reduce, errors);
+pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
+    let LoopPlan {
+        options,
+        for_loop,
+        reads,
+        jumps,
+    } = plan;
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Worker, &free.reads, errors);
+    flow::rewrite(&mut body, label, Target::Worker, &reads.reads, *jumps);
     if !options.reduce.is_empty() {
         let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
         let identities = local("identity");
@@ -71,7 +59,7 @@ pub(crate) fn parallel_loop(
     let site = Ident::new("__PAR_FOR_SITE", Span::mixed_site());
     let mut settings = runtime_options(options);
     settings.extend(quote!(.site(&#site)));
-    let shared = shared_reads(&free);
+    let shared = shared_reads(reads);
     let source = parallel_source(&for_loop.expr);
     // The task closure carries the span of the loop's `for`, so that the compiler's own
     // errors about it ("this closure implements `FnMut`, not `Fn`") point at the loop.
@@ -88,7 +76,7 @@ pub(crate) fn parallel_loop(
         arg: quote!(let #pat = #item_type.pass(#arg);),
         item: arg,
         body,
-        jumps,
+        jumps: *jumps,
     };
     let run = if options.reduce.is_empty() {
         task.run(&source_var, &options_var)
@@ -97,7 +85,7 @@ pub(crate) fn parallel_loop(
     };
     let serial = ExprForLoop {
         attrs: Vec::new(),
-        ..for_loop
+        ..for_loop.clone()
     };
     quote! {
         {
@@ -117,22 +105,6 @@ pub(crate) fn parallel_loop(
             }
         }
     }
-}
-
-/// Checks the closures of a source's adapters (`map(f)`), which run on the pool like a
-/// body, and gives what they read.
-pub(crate) fn source_reads(source: &Expr, errors: &mut Errors) -> FreeVars {
-    let mut free = FreeVars { reads: Vec::new() };
-    for closure in source_closures(source) {
-        let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        let reads = check_closure_task(
-            &inputs,
-            &|checker| checker.visit_expr(&closure.body),
-            errors,
-        );
-        free = free.and(reads);
-    }
-    free
 }
 
 /// The body of a parallel loop as the task closure the runtime calls.
@@ -218,32 +190,19 @@ impl Task {
     }
 }
 
-pub(crate) fn pipeline(
-    options: &Options,
-    mut stmt: syn::Stmt,
-    chain: &Chain,
-    errors: &mut Errors,
-) -> TokenStream {
-    reject_for_pipeline(options, errors);
-    let mut reads = Vec::new();
-    for closure in chain.closures().chain(source_closures(&chain.source)) {
-        let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-        let free = check_closure_task(
-            &inputs,
-            &|checker| checker.visit_expr(&closure.body),
-            errors,
-        );
-        for read in free.reads {
-            if !reads.contains(&read) {
-                reads.push(read);
-            }
-        }
-    }
+pub(crate) fn pipeline(plan: &PipelinePlan) -> TokenStream {
+    let PipelinePlan {
+        options,
+        stmt,
+        chain,
+        reads,
+    } = plan;
+    let mut stmt = stmt.clone();
     let options_var = local("options");
     let site = Ident::new("__PAR_FOR_SITE", Span::mixed_site());
     let mut settings = runtime_options(options);
     settings.extend(quote!(.site(&#site)));
-    let shared = shared_reads(&FreeVars { reads });
+    let shared = shared_reads(reads);
     let parallel = chain.expand(&options_var);
     let Some(slot) = pipeline_expr_mut(&mut stmt) else {
         return quote!(#stmt);
@@ -267,74 +226,22 @@ pub(crate) fn pipeline(
     quote!(#stmt)
 }
 
-/// Options a streaming loop does not have.
-fn reject_for_stream(options: &Options, errors: &mut Errors) {
-    if let Some(first) = options.reduce.first() {
-        errors.push(syn::Error::new_spanned(
-            &first.var,
-            "`reduce(...)` does not apply to a streaming loop: its body already runs on this \
-             thread, in order, so update the variable there directly",
-        ));
-    }
-    for (name, expr) in [("min_len", &options.min_len), ("if", &options.parallel_if)] {
-        if let Some(expr) = expr {
-            errors.push(syn::Error::new_spanned(
-                expr,
-                format!("`{name}` does not apply to a streaming loop; its options are `window = N`, `threads = N`, `unordered` and `progress`"),
-            ));
-        }
-    }
-}
-
-/// Options that a pipeline does not have.
-fn reject_for_pipeline(options: &Options, errors: &mut Errors) {
-    if let Some(first) = options.reduce.first() {
-        errors.push(syn::Error::new_spanned(
-            &first.var,
-            "`reduce(...)` declares reduction variables of a `for` loop; a pipeline reduces with \
-             its consumer: `.sum()`, `.product()`, `.min()`, `.max()` or `.reduce(f)`",
-        ));
-    }
-    if let Some(progress) = &options.progress {
-        errors.push(syn::Error::new(
-            progress.span,
-            "`progress` applies to `for` loops; mark the loop form of this work to see a progress bar",
-        ));
-    }
-    if let Some(stream) = options.stream {
-        errors.push(syn::Error::new(
-            stream,
-            "`stream` applies to a `for` loop over `SOURCE.map(TASK)`: write \
-             `#[par_for(stream)] for r in items.map(task) { .. }` to consume results as they come",
-        ));
-    }
-}
-
-pub(crate) fn stream_loop(
-    options: &Options,
-    for_loop: ExprForLoop,
-    source: &Expr,
-    task: &Expr,
-    errors: &mut Errors,
-) -> TokenStream {
-    let free = match task {
-        Expr::Closure(closure) => {
-            let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
-            check_closure_task(
-                &inputs,
-                &|checker| checker.visit_expr(&closure.body),
-                errors,
-            )
-        }
-        _ => FreeVars { reads: Vec::new() },
-    };
+pub(crate) fn stream_loop(plan: &StreamPlan) -> TokenStream {
+    let StreamPlan {
+        options,
+        for_loop,
+        source,
+        task,
+        reads,
+        jumps,
+    } = plan;
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = flow::rewrite(&mut body, label, Target::Consumer, &[], errors);
+    flow::rewrite(&mut body, label, Target::Consumer, &[], *jumps);
 
     let options_var = local("options");
     let exit_var = local("exit");
-    let shared = shared_reads(&free);
+    let shared = shared_reads(reads);
     let mut settings = quote!(::par_for::__private::StreamOptions::new());
     if let Some(window) = &options.window {
         settings.extend(quote!(.window(#window)));
@@ -346,7 +253,6 @@ pub(crate) fn stream_loop(
         settings.extend(quote!(.unordered()));
     }
     settings.extend(progress_setting(options));
-    reject_for_stream(options, errors);
     let pat = &for_loop.pat;
     let source = strip_parens(source);
     let source_var = local("source");

@@ -1,6 +1,9 @@
 //! `break`, `continue`, `return` and `?` inside a task keep their serial meaning: they
-//! are rewritten into values the runtime carries back to the calling thread. Jumps the
-//! runtime cannot honour (a label outside the loop, `.await`, `yield`) are errors.
+//! are rewritten into values the runtime carries back to the calling thread.
+//!
+//! One walk, in two passes: [`scan`] finds the jumps a body makes (the check phase
+//! refuses those the runtime cannot honour: a label outside the loop, `.await`,
+//! `yield`), and [`rewrite`] then rewrites them for the task that runs the body.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote_spanned;
@@ -9,7 +12,6 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Lifetime};
 
 use crate::deferred::deferred;
-use crate::error::Errors;
 
 /// Where the rewritten body runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,9 +29,31 @@ pub struct Jumps {
     pub returns: bool,
 }
 
-/// Rewrites the jumps of `body` (the body of the loop labelled `label`) for `target`,
-/// reporting the jumps that cannot be honoured. A worker returns a `Flow` only when it
-/// can leave the loop; otherwise `continue` is a plain `return`.
+/// A jump out of the task that a parallel iteration cannot make.
+pub enum Escape {
+    /// `break 'outer` / `continue 'outer` to a loop around the marked one.
+    OuterLabel {
+        keyword: &'static str,
+        label: Lifetime,
+        span: Span,
+    },
+    /// `.await`, at its `await`.
+    Await(Span),
+    /// `yield`, at its `yield`.
+    Yield(Span),
+}
+
+/// The jumps of `body` (the body of the loop labelled `label`) run as `target`, and the
+/// escapes among them, in the order they are written.
+pub fn scan(body: &syn::Block, label: Option<&Lifetime>, target: Target) -> (Jumps, Vec<Escape>) {
+    let mut walker = JumpWalker::new(label, target, &[], Pass::Scan);
+    walker.visit_block_mut(&mut body.clone());
+    (walker.jumps, walker.escapes)
+}
+
+/// Rewrites the jumps of `body`, which [`scan`] found to be `jumps`, for `target`. A
+/// worker returns a `Flow` only when it can leave the loop; otherwise `continue` is a
+/// plain `return`.
 ///
 /// `outer` are the variables declared outside the loop that the body reads: a worker's
 /// deferred `return` value reads them without moving them (see `crate::deferred`).
@@ -38,50 +62,52 @@ pub fn rewrite(
     label: Option<&Lifetime>,
     target: Target,
     outer: &[Ident],
-    errors: &mut Errors,
-) -> Jumps {
-    let mut scan = Rewriter::new(label, target, outer, None);
-    scan.visit_block_mut(&mut body.clone());
-    let jumps = scan.jumps;
-    for error in scan.errors {
-        errors.push(error);
-    }
-    let with_flow = target == Target::Consumer || jumps.breaks || jumps.returns;
-    let mut rewrite = Rewriter::new(label, target, outer, Some(with_flow));
-    rewrite.visit_block_mut(body);
-    jumps
+    jumps: Jumps,
+) {
+    let pass = if target == Target::Consumer || jumps.breaks || jumps.returns {
+        Pass::RewriteToFlow
+    } else {
+        Pass::RewriteToUnit
+    };
+    JumpWalker::new(label, target, outer, pass).visit_block_mut(body);
 }
 
-struct Rewriter<'a> {
+/// What a walk over a body does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Records the jumps and escapes; changes nothing.
+    Scan,
+    /// Rewrites for a task that returns `()`: a `continue` is a plain `return`.
+    RewriteToUnit,
+    /// Rewrites for a task that returns a `Flow` (a worker) or a `ControlFlow` (a
+    /// consumer).
+    RewriteToFlow,
+}
+
+struct JumpWalker<'a> {
     label: Option<&'a Lifetime>,
     target: Target,
     outer: &'a [Ident],
-    /// `None` while scanning; `Some(with_flow)` while rewriting.
-    rewriting: Option<bool>,
+    pass: Pass,
     loops: usize,
     closures: usize,
     labels: Vec<String>,
     jumps: Jumps,
-    errors: Vec<syn::Error>,
+    escapes: Vec<Escape>,
 }
 
-impl<'a> Rewriter<'a> {
-    fn new(
-        label: Option<&'a Lifetime>,
-        target: Target,
-        outer: &'a [Ident],
-        rewriting: Option<bool>,
-    ) -> Self {
-        Rewriter {
+impl<'a> JumpWalker<'a> {
+    fn new(label: Option<&'a Lifetime>, target: Target, outer: &'a [Ident], pass: Pass) -> Self {
+        JumpWalker {
             label,
             target,
             outer,
-            rewriting,
+            pass,
             loops: 0,
             closures: 0,
             labels: Vec::new(),
             jumps: Jumps::default(),
-            errors: Vec::new(),
+            escapes: Vec::new(),
         }
     }
 
@@ -90,21 +116,17 @@ impl<'a> Rewriter<'a> {
     }
 
     /// Whether a `break`/`continue` with this label leaves the parallel loop.
-    fn leaves_loop(&mut self, label: Option<&Lifetime>, keyword: &str, span: Span) -> bool {
+    fn leaves_loop(&mut self, label: Option<&Lifetime>, keyword: &'static str, span: Span) -> bool {
         match label {
             None => self.loops == 0,
             Some(l) if self.labels.contains(&l.ident.to_string()) => false,
             Some(l) if self.label.is_some_and(|own| own.ident == l.ident) => true,
             Some(l) => {
-                self.errors.push(syn::Error::new(
+                self.escapes.push(Escape::OuterLabel {
+                    keyword,
+                    label: l.clone(),
                     span,
-                    format!(
-                        "`{keyword} {l}` jumps to a loop outside this #[par_for] loop, which a parallel \
-                         iteration cannot do: iterations run at once on other threads\n\
-                         help: `break` out of the parallel loop and test a result after it, or make the \
-                         outer loop the parallel one"
-                    ),
-                ));
+                });
                 false
             }
         }
@@ -123,7 +145,7 @@ impl<'a> Rewriter<'a> {
     }
 
     fn replace(&self, expr: &mut Expr, tokens: TokenStream) {
-        if self.rewriting.is_some() {
+        if self.pass != Pass::Scan {
             *expr = syn::parse2(tokens).expect("par_for: rewritten jump parses as an expression");
         }
     }
@@ -138,8 +160,8 @@ impl<'a> Rewriter<'a> {
     }
 
     fn leave_continue(&self, span: Span) -> TokenStream {
-        match (self.target, self.rewriting) {
-            (Target::Worker, Some(true)) => {
+        match (self.target, self.pass) {
+            (Target::Worker, Pass::RewriteToFlow) => {
                 quote_spanned!(span=> return ::par_for::__private::Flow::Continue)
             }
             (Target::Worker, _) => quote_spanned!(span=> return),
@@ -186,13 +208,9 @@ impl<'a> Rewriter<'a> {
             }
         }
     }
-
-    fn refuse(&mut self, span: Span, message: &str) {
-        self.errors.push(syn::Error::new(span, message));
-    }
 }
 
-impl VisitMut for Rewriter<'_> {
+impl VisitMut for JumpWalker<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Closure(_) | Expr::Async(_) => {
@@ -258,20 +276,10 @@ impl VisitMut for Rewriter<'_> {
                 self.replace(expr, tokens);
             }
             Expr::Await(e) if self.in_task() => {
-                self.refuse(
-                    e.await_token.span,
-                    "`.await` cannot be used inside a #[par_for] loop: its iterations run on pool \
-                     threads, outside the async task\nhelp: await before or after the loop, or run \
-                     the futures concurrently with an async join instead of #[par_for]",
-                );
+                self.escapes.push(Escape::Await(e.await_token.span));
             }
             Expr::Yield(e) if self.in_task() => {
-                self.refuse(
-                    e.yield_token.span,
-                    "`yield` cannot be used inside a #[par_for] loop: its iterations run on pool \
-                     threads, not in the coroutine\nhelp: collect the values with a #[par_for] \
-                     pipeline and yield them after it",
-                );
+                self.escapes.push(Escape::Yield(e.yield_token.span));
             }
             _ => syn::visit_mut::visit_expr_mut(self, expr),
         }

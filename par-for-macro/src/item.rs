@@ -10,6 +10,7 @@ use syn::{Attribute, Item, Stmt};
 
 use crate::ast::{Form, Marked};
 use crate::attr::Options;
+use crate::check;
 use crate::error::Errors;
 use crate::expand;
 
@@ -31,19 +32,19 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return quote!(#error #item);
         }
     };
-    let mut rewriter = Rewriter {
+    let mut marked = MarkedStatements {
         errors: Errors::default(),
         marked: 0,
     };
-    item.visit(&mut rewriter);
-    if rewriter.marked == 0 && rewriter.errors.is_empty() {
+    item.visit(&mut marked);
+    if marked.marked == 0 && marked.errors.is_empty() {
         errors.push(syn::Error::new(
             item.name_span(),
             "#[par_for] on this item enables parallel loops inside it, but no statement inside is \
              marked\nhelp: put `#[par_for]` on a `for` loop or a collecting `let` inside it too",
         ));
     }
-    errors.push_result(rewriter.errors.finish());
+    errors.push_result(marked.errors.finish());
     match errors.finish() {
         Ok(()) => item.into_token_stream(),
         Err(error) => {
@@ -208,17 +209,40 @@ fn enables_itself(item: &Item) -> bool {
     attrs.iter().any(is_marker)
 }
 
-struct Rewriter {
+/// Replaces each marked statement of an enabled item by its expansion, inner ones first.
+struct MarkedStatements {
     errors: Errors,
     marked: usize,
 }
 
-impl Rewriter {
+impl MarkedStatements {
+    /// Parse (`attr.rs`, `ast.rs`) → check (`check/`) → expand (`expand.rs`), for `stmt`
+    /// if it is marked. A statement with errors is left as written, unmarked.
     fn expand_stmt(&mut self, stmt: &mut Stmt) {
         let Some(marker) = stmt_attrs(stmt).and_then(take_marker) else {
             return;
         };
         self.marked += 1;
+        let Some(options) = self.options(&marker) else {
+            return;
+        };
+        let form = Form::of(stmt.clone());
+        let Some(plan) = self
+            .errors
+            .push_result(check::check(Marked { options, form }))
+        else {
+            return;
+        };
+        let tokens = expand::plan(plan);
+        // Parsed back into syntax, not kept verbatim, so that an enclosing marked loop
+        // rewrites the `return`s this expansion makes.
+        *stmt = syn::parse2(tokens.clone())
+            .unwrap_or_else(|_| Stmt::Expr(syn::Expr::Verbatim(tokens), None));
+    }
+
+    /// The options of `marker`, parsed and checked, or `None` once every problem with
+    /// them is reported.
+    fn options(&mut self, marker: &Attribute) -> Option<Options> {
         let args = match &marker.meta {
             syn::Meta::Path(_) => TokenStream::new(),
             syn::Meta::List(list) => list.tokens.clone(),
@@ -227,29 +251,25 @@ impl Rewriter {
                     nv.span(),
                     "write the options in parentheses: `#[par_for(threads = 4)]`",
                 ));
-                return;
+                return None;
             }
         };
-        let Some(options) = self.errors.push_result(Options::parse(args)) else {
-            return;
-        };
-        let original = std::mem::replace(stmt, Stmt::Expr(syn::parse_quote!({}), None));
-        let Some(form) = self
-            .errors
-            .push_result(Form::of(original.clone(), &options))
-        else {
-            *stmt = original;
-            return;
-        };
-        let tokens = expand::marked(Marked { options, form }, &mut self.errors);
-        // Parsed back into syntax, not kept verbatim, so that an enclosing marked loop
-        // rewrites the `return`s this expansion makes.
-        *stmt = syn::parse2(tokens.clone())
-            .unwrap_or_else(|_| Stmt::Expr(syn::Expr::Verbatim(tokens), None));
+        let mut problems = Errors::default();
+        let options = Options::parse(args, &mut problems);
+        if let Some(options) = &options {
+            problems.push_result(check::check_options(options));
+        }
+        match (options, problems.finish()) {
+            (Some(options), Ok(())) => Some(options),
+            (_, result) => {
+                self.errors.push_result(result);
+                None
+            }
+        }
     }
 }
 
-impl VisitMut for Rewriter {
+impl VisitMut for MarkedStatements {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         for stmt in &mut block.stmts {
             self.visit_stmt_mut(stmt);

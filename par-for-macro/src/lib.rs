@@ -1,17 +1,29 @@
 //! The `#[par_for]` attribute. Use it through the `par-for` crate, whose docs describe
 //! it; this crate only parses, checks and expands.
 //!
-//! Layout, one phase per file: `item.rs` finds the marked statements of an enabled
-//! item; `attr.rs` parses their options; `ast.rs` tells the forms apart; `valid.rs`
-//! (with `scope.rs`) rejects writes to shared state; `flow.rs` rewrites `break`,
-//! `return` and `?`; `source.rs` and `expand.rs` generate the calls into the runtime,
-//! `pipeline.rs` (with `batch.rs` for serial sources) those of a Form 2 pipeline,
-//! `task.rs` the checks of the task closure's captures; `distribute.rs` (with
-//! `effects.rs`) the MPI-distributed form of a loop or pipeline.
+//! Layout: `item.rs` finds the marked statements of an enabled item and takes each
+//! through three phases.
+//!
+//! 1. **Parse.** `attr.rs` parses the options, `ast.rs` tells the shapes of statement
+//!    apart.
+//! 2. **Check.** `check/` turns the statement into a checked `Plan` of its form, or into
+//!    every error found in it: which options go with which form (`check/options.rs`),
+//!    the pipeline taken apart and its adapters without a parallel form
+//!    (`check/chain.rs`), jumps out of a parallel iteration (`check/jumps.rs`), the
+//!    distributed forms (`check/distribute.rs`). The rules on writes to shared state
+//!    are in `valid.rs` and `update.rs` (with `scope.rs`), those on a distributed
+//!    task's effects in `effects.rs`.
+//! 3. **Expand.** Generation only, from the plan: `expand.rs` (with `expand/reducing.rs`
+//!    for reductions) the calls into the runtime, `source.rs` a loop's source,
+//!    `pipeline.rs` (with `batch.rs` for serial sources) a Form 2 pipeline, `flow.rs`
+//!    the rewritten `break`, `return` and `?` (with `deferred.rs` for a returned
+//!    value), `in_place.rs` the updates of reduction variables, `task.rs` the checks of
+//!    the task closure's captures, `distribute.rs` the MPI-distributed form.
 
 mod ast;
 mod attr;
 mod batch;
+mod check;
 mod deferred;
 mod distribute;
 mod effects;

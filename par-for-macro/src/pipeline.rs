@@ -1,6 +1,6 @@
-//! Form 2, the collecting pipeline: `SOURCE.adapter(..)...consumer(..)` found in the
-//! marked expression and taken apart into its source, its adapters and its consumer,
-//! each mapped onto rayon's faithful equivalent. The expansion has two arms, chosen by
+//! Form 2, the collecting pipeline: the [`Chain`] that `check/chain.rs` took apart from
+//! the marked expression (its source, its adapters and its consumer), each mapped onto
+//! rayon's faithful equivalent. The expansion has two arms, chosen by
 //! the source's type at run time: a source rayon splits runs rayon's chain (on the
 //! calling thread when the pipeline's site knows it is small), any other runs in
 //! batches (`batch.rs`).
@@ -8,9 +8,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::punctuated::Punctuated;
-use syn::{AngleBracketedGenericArguments, Expr, ExprMethodCall, Ident, Token};
+use syn::{AngleBracketedGenericArguments, Expr, Ident, Token};
 
-use crate::source::{parallel_source, strip_parens};
+use crate::source::parallel_source;
 
 /// A pipeline: the source, its adapters from the source outwards, and its consumer.
 pub struct Chain {
@@ -19,12 +19,12 @@ pub struct Chain {
     pub consumer: Step,
     /// The way from the marked expression down to the consumer's call: what is on the
     /// way (`.is_some()`, `?`, `> 3`) is serial code on the pipeline's result.
-    path: Vec<Down>,
+    pub path: Vec<Down>,
 }
 
 /// One step down an expression, towards the consumer's call.
 #[derive(Clone, Copy)]
-enum Down {
+pub enum Down {
     Receiver,
     Try,
     Field,
@@ -75,7 +75,7 @@ const ADAPTERS: &[(&str, Trait, &str, Args)] = &[
 
 /// The consumers, mapped to the rayon method that gives std's result: `find` is the
 /// first match in order, `position` the first index, `reduce` std's `Option` form.
-const CONSUMERS: &[(&str, Trait, &str)] = &[
+pub(crate) const CONSUMERS: &[(&str, Trait, &str)] = &[
     ("collect", Trait::Parallel, "collect"),
     ("sum", Trait::Parallel, "sum"),
     ("product", Trait::Parallel, "product"),
@@ -97,144 +97,7 @@ const CONSUMERS: &[(&str, Trait, &str)] = &[
     ("partition", Trait::Parallel, "partition"),
 ];
 
-/// Adapters and consumers whose meaning depends on running one item after another.
-const SEQUENTIAL: &[(&str, &str)] = &[
-    ("scan", "it carries state from each item to the next; compute each item's value with `map` and combine them with `reduce`, or keep this pipeline serial"),
-    ("take_while", "where it stops depends on every item before; find the end with `position`, then `take` up to it"),
-    ("skip_while", "where it starts depends on every item before; find the start with `position`, then `skip` up to it"),
-    ("map_while", "where it stops depends on every item before; use `filter_map`, or find the end with `position` first"),
-    ("peekable", "peeking looks at the next item, which another thread may be working on; restructure with `zip` or `enumerate`"),
-    ("fuse", "a parallel pipeline is always fused; remove `.fuse()`"),
-    ("fold", "std's `fold` threads one accumulator through the items in order; split it into a `map` of each item and an associative combine: `.map(|x| f(x)).reduce(|a, b| a + b)`, `.map(f).sum()` (and add the initial value after), or the loop `#[par_for(reduce(acc: +))] for x in items { acc += f(x); }`"),
-    ("try_fold", "it visits the items one after another; use a #[par_for] loop with `?`, or `find`/`any`"),
-    ("try_for_each", "use a #[par_for] `for` loop, where `?` returns the earliest error as the serial loop would"),
-    ("last", "write `.rev()` before it and use `.find(|_| true)`, or collect and take the last"),
-    ("nth", "use `.skip(n)` and `.find(|_| true)`"),
-];
-
 impl Chain {
-    /// Finds the pipeline in `expr`, or says which part has no faithful parallel form.
-    ///
-    /// The pipeline is `expr` itself, or the first operand of an operator, cast or `!`
-    /// that holds one (`xs.iter().filter(p).count() > 3`). Its consumer is the first
-    /// consumer after the source and its adapters; what comes after it (`.is_some()`,
-    /// `.unwrap_or(0)`, `.len()`, `?`) is serial code on its result, so `Option::map`
-    /// after `find` is not the adapter `map`.
-    pub fn parse(expr: &Expr) -> syn::Result<Chain> {
-        let mut candidates = Vec::new();
-        operands(expr, &mut Vec::new(), &mut candidates);
-        let mut first_error: Option<(bool, syn::Error)> = None;
-        for (path, candidate) in candidates {
-            match Chain::parse_calls(candidate) {
-                Ok(mut chain) => {
-                    chain.path = path.into_iter().chain(chain.path).collect();
-                    return Ok(chain);
-                }
-                // An error about a chain of calls says more than one about an operator.
-                Err((calls, error)) => match &first_error {
-                    Some((true, _)) => {}
-                    Some((false, _)) if !calls => {}
-                    _ => first_error = Some((calls, error)),
-                },
-            }
-        }
-        Err(first_error
-            .expect("an expression is its own first candidate")
-            .1)
-    }
-
-    /// The pipeline whose consumer is the outermost call of `expr` or one inside it;
-    /// the error says whether `expr` was a chain of calls at all.
-    fn parse_calls(expr: &Expr) -> Result<Chain, (bool, syn::Error)> {
-        // The calls from the outside in, down to the expression they start from.
-        let mut spine = Vec::new();
-        let mut node = strip_parens(expr);
-        loop {
-            spine.push(node);
-            node = match node {
-                Expr::MethodCall(call) => strip_parens(&call.receiver),
-                Expr::Try(try_expr) => strip_parens(&try_expr.expr),
-                Expr::Field(field) => strip_parens(&field.base),
-                _ => break,
-            };
-        }
-        spine.pop();
-        // From the inside out: the source ends at the last call that is not an adapter
-        // before the first consumer.
-        let mut source_end = spine.len();
-        let mut sequential: Option<&Ident> = None;
-        for at in (0..spine.len()).rev() {
-            let Expr::MethodCall(call) = spine[at] else {
-                (source_end, sequential) = (at, None);
-                continue;
-            };
-            let name = call.method.to_string();
-            if CONSUMERS.iter().any(|(n, ..)| *n == name) {
-                if let Some(method) = sequential {
-                    return Err((true, sequential_error(method)));
-                }
-                return Ok(Chain::from_spine(&spine, source_end, at, expr));
-            }
-            if ADAPTERS.iter().any(|(n, ..)| *n == name) {
-                continue;
-            }
-            source_end = at;
-            sequential = SEQUENTIAL
-                .iter()
-                .any(|(n, _)| *n == name)
-                .then_some(&call.method);
-        }
-        Err(match (sequential, spine.first()) {
-            (Some(method), _) => (true, sequential_error(method)),
-            (None, Some(Expr::MethodCall(outer))) => (true, not_a_consumer(&outer.method)),
-            _ => (
-                false,
-                syn::Error::new_spanned(
-                    expr,
-                    "a #[par_for] pipeline is a chain of method calls ending in a consumer, such \
-                     as `items.iter().map(f).collect()`",
-                ),
-            ),
-        })
-    }
-
-    /// The chain whose consumer is `spine[consumer]` and whose source is
-    /// `spine[source_end]` (the innermost expression when `source_end` is past the end).
-    fn from_spine(spine: &[&Expr], source_end: usize, consumer: usize, expr: &Expr) -> Chain {
-        let call = |at: usize| match spine[at] {
-            Expr::MethodCall(call) => call,
-            _ => unreachable!("adapters and consumers are method calls"),
-        };
-        let source = match spine.get(source_end) {
-            Some(&source) => source.clone(),
-            None => {
-                let innermost = spine.last().map_or(expr, |&e| e);
-                match innermost {
-                    Expr::MethodCall(c) => (*c.receiver).clone(),
-                    Expr::Try(t) => (*t.expr).clone(),
-                    Expr::Field(f) => (*f.base).clone(),
-                    other => other.clone(),
-                }
-            }
-        };
-        Chain {
-            source,
-            adapters: (consumer + 1..source_end)
-                .rev()
-                .map(|at| step(call(at)))
-                .collect(),
-            consumer: step(call(consumer)),
-            path: spine[..consumer]
-                .iter()
-                .map(|node| match node {
-                    Expr::MethodCall(_) => Down::Receiver,
-                    Expr::Try(_) => Down::Try,
-                    _ => Down::Field,
-                })
-                .collect(),
-        }
-    }
-
     /// Every closure of the pipeline: its task functions.
     pub fn closures(&self) -> impl Iterator<Item = &syn::ExprClosure> {
         self.adapters
@@ -260,7 +123,9 @@ impl Chain {
                 (Down::Right, Expr::Binary(binary)) => &mut binary.right,
                 (Down::Unary, Expr::Unary(unary)) => &mut unary.expr,
                 (Down::Cast, Expr::Cast(cast)) => &mut cast.expr,
-                _ => unreachable!("the path was found by `parse` in the same expression"),
+                _ => unreachable!(
+                    "the path was found by `check::chain::parse` in the same expression"
+                ),
             };
         }
         strip_parens_mut(node)
@@ -341,25 +206,14 @@ impl Chain {
     }
 }
 
-/// `expr` and, in order, the operands of the operators, casts and `!` in it, each with
-/// the way down to it.
-fn operands<'e>(expr: &'e Expr, path: &mut Vec<Down>, out: &mut Vec<(Vec<Down>, &'e Expr)>) {
-    let expr = strip_parens(expr);
-    out.push((path.clone(), expr));
-    let mut down = |step: Down, inner: &'e Expr, out: &mut Vec<(Vec<Down>, &'e Expr)>| {
-        path.push(step);
-        operands(inner, path, out);
-        path.pop();
-    };
-    match expr {
-        Expr::Binary(binary) => {
-            down(Down::Left, &binary.left, out);
-            down(Down::Right, &binary.right, out);
-        }
-        Expr::Unary(unary) => down(Down::Unary, &unary.expr, out),
-        Expr::Cast(cast) => down(Down::Cast, &cast.expr, out),
-        _ => {}
-    }
+/// Whether `name` is an adapter with a parallel form.
+pub(crate) fn is_adapter(name: &str) -> bool {
+    ADAPTERS.iter().any(|(n, ..)| *n == name)
+}
+
+/// Whether `name` is a consumer with a parallel form.
+pub(crate) fn is_consumer(name: &str) -> bool {
+    CONSUMERS.iter().any(|(n, ..)| *n == name)
 }
 
 /// The table entry of an adapter `parse` recognised.
@@ -437,44 +291,4 @@ fn indexed(iter: TokenStream, mode: &Ident) -> TokenStream {
             (&&::par_for::__private::ToIndexed::new(#iter, #mode)).__par_for_indexed()
         }
     }
-}
-
-fn step(call: &ExprMethodCall) -> Step {
-    Step {
-        method: call.method.clone(),
-        turbofish: call.turbofish.clone(),
-        args: call.args.clone(),
-    }
-}
-
-fn not_a_consumer(method: &Ident) -> syn::Error {
-    let name = method.to_string();
-    let known: Vec<&str> = CONSUMERS.iter().map(|(n, ..)| *n).collect();
-    let what = if ADAPTERS.iter().any(|(n, ..)| *n == name) {
-        format!("a #[par_for] pipeline must end in a consumer, but `{name}` is an adapter")
-    } else {
-        format!("`{name}` is not a consumer #[par_for] can run in parallel")
-    };
-    syn::Error::new_spanned(
-        method,
-        format!(
-            "{what}\nhelp: end the pipeline with one of: {}",
-            known.join(", ")
-        ),
-    )
-}
-
-fn sequential_error(method: &Ident) -> syn::Error {
-    let (_, why) = SEQUENTIAL
-        .iter()
-        .find(|(n, _)| method == n)
-        .expect("a sequential method was recognised by name");
-    no_parallel_form(method, why)
-}
-
-fn no_parallel_form(method: &Ident, why: &str) -> syn::Error {
-    syn::Error::new_spanned(
-        method,
-        format!("`{method}` has no faithful parallel form in a #[par_for] pipeline: {why}"),
-    )
 }

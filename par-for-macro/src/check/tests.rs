@@ -1,0 +1,143 @@
+//! The check phase on its own: the plan each form gets, and every problem of one
+//! statement reported together.
+
+use syn::parse_quote;
+
+use super::{check, check_options, Gather, Plan, Schedule};
+use crate::ast::{Form, Marked};
+use crate::attr::Options;
+use crate::error::Errors;
+
+/// Parses `options` (the inside of `#[par_for(...)]`) and checks `stmt` with them.
+fn plan(options: &str, stmt: syn::Stmt) -> syn::Result<Plan> {
+    let mut errors = Errors::default();
+    let options = Options::parse(options.parse().expect("tokens"), &mut errors);
+    errors.finish()?;
+    let options = options.expect("options parse");
+    check_options(&options)?;
+    check(Marked {
+        options,
+        form: Form::of(stmt),
+    })
+}
+
+fn messages(result: syn::Result<Plan>) -> Vec<String> {
+    match result {
+        Ok(_) => Vec::new(),
+        Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+#[test]
+fn each_form_gets_its_plan() {
+    let for_loop = plan(
+        "",
+        parse_quote!(for x in 0..10 {
+            f(x);
+        }),
+    );
+    assert!(matches!(for_loop, Ok(Plan::Loop(_))));
+    let pipeline = plan(
+        "",
+        parse_quote!(let v: Vec<u32> = xs.iter().map(f).collect();),
+    );
+    assert!(matches!(pipeline, Ok(Plan::Pipeline(_))));
+    let stream = plan(
+        "stream",
+        parse_quote!(for r in xs.map(f) {
+            g(r);
+        }),
+    );
+    assert!(matches!(stream, Ok(Plan::Stream(_))));
+    let distributed = plan(
+        "distribute, schedule = cyclic",
+        parse_quote!(for x in 0..10 {
+            f(x);
+        }),
+    );
+    assert!(matches!(
+        distributed,
+        Ok(Plan::DistributedLoop {
+            schedule: Schedule::Cyclic,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_loop_plan_knows_its_jumps_and_reads() {
+    let Ok(Plan::Loop(loop_plan)) = plan(
+        "",
+        parse_quote!(for x in 0..10 {
+            if x == limit {
+                return Some(x);
+            }
+        }),
+    ) else {
+        panic!("a plain loop is planned as a loop");
+    };
+    assert!(loop_plan.jumps.returns);
+    assert!(!loop_plan.jumps.breaks);
+    assert_eq!(loop_plan.reads.reads, ["limit"]);
+}
+
+#[test]
+fn a_distributed_pipeline_is_cut_after_the_adapters_that_keep_positions() {
+    let Ok(Plan::DistributedPipeline { cut, gather, .. }) = plan(
+        "distribute",
+        parse_quote!(let v: Vec<u32> = xs.iter().enumerate().map(f).filter(g).map(h).collect();),
+    ) else {
+        panic!("a distributed pipeline is planned as one");
+    };
+    // `enumerate` and `map` keep positions; `filter` does not, and the `map` after it
+    // runs on each rank's pieces.
+    assert_eq!(cut, 2);
+    assert!(matches!(gather, Gather::Collect));
+
+    let found = messages(plan(
+        "distribute",
+        parse_quote!(let p = xs.iter().filter(g).position(k);),
+    ));
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with("`position` after `filter`"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn every_problem_of_a_statement_is_reported_together() {
+    let found = messages(plan(
+        "stream, reduce(t: +), min_len = 2",
+        parse_quote!(for r in xs.map(|x| {
+            n += 1;
+            x
+        }) {
+            if r {
+                break 'outer;
+            }
+        }),
+    ));
+    let expected = [
+        "cannot update `n`",
+        "`break 'outer` jumps to a loop outside",
+        "`reduce(...)` does not apply to a streaming loop",
+        "`min_len` does not apply to a streaming loop",
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for (message, start) in found.iter().zip(expected) {
+        assert!(message.contains(start), "{message:?} should say {start:?}");
+    }
+}
+
+#[test]
+fn what_cannot_be_marked_is_refused_first() {
+    let found = messages(plan(
+        "distribute",
+        parse_quote!(while go() {
+            f();
+        }),
+    ));
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("a `while` loop cannot be split across threads"));
+}
