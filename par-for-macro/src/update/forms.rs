@@ -3,6 +3,7 @@
 use syn::{Expr, ExprPath};
 
 use crate::attr::{ReduceOp, Reduction};
+use crate::scope::compound_assign;
 
 /// The place's root variable, and whether the place is the bare variable.
 pub fn update_root(place: &Expr) -> Option<(&ExprPath, bool)> {
@@ -44,7 +45,7 @@ pub fn tokens(expr: &Expr) -> String {
 /// The accumulator operand of `a op e`, `a.m(e)` or `f(a, e)`.
 pub fn first_operand(rhs: &Expr) -> Option<&Expr> {
     match strip(rhs) {
-        Expr::Binary(e) if compound(&e.op).is_none() => Some(&e.left),
+        Expr::Binary(e) if compound_assign(&e.op).is_none() => Some(&e.left),
         Expr::MethodCall(e) => Some(&e.receiver),
         Expr::Call(e) => e.args.first(),
         _ => None,
@@ -101,23 +102,6 @@ pub fn compound_allowed(op: &ReduceOp, compound: &str) -> bool {
         ReduceOp::Operator(syn::BinOp::BitOr(_)) => compound == "|=",
         ReduceOp::Operator(_) => compound == "^=",
     }
-}
-
-pub fn compound(op: &syn::BinOp) -> Option<&'static str> {
-    use syn::BinOp::*;
-    Some(match op {
-        AddAssign(_) => "+=",
-        SubAssign(_) => "-=",
-        MulAssign(_) => "*=",
-        DivAssign(_) => "/=",
-        RemAssign(_) => "%=",
-        BitXorAssign(_) => "^=",
-        BitAndAssign(_) => "&=",
-        BitOrAssign(_) => "|=",
-        ShlAssign(_) => "<<=",
-        ShrAssign(_) => ">>=",
-        _ => return None,
-    })
 }
 
 pub fn op_name(op: &ReduceOp) -> String {
