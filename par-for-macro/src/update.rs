@@ -31,8 +31,8 @@ use crate::scope::{compound_assign, MacroArgs, Rule, Scopes, Walker};
 mod forms;
 
 use forms::{
-    compound_allowed, first_operand, how_to_update, not_an_update, op_name, read_message, strip,
-    tokens, update_root, updates_with, used_call_message,
+    compound_allowed, first_operand, how_to_update, named_arg_message, not_an_update, op_name,
+    read_message, strip, tokens, update_root, updates_with, used_call_message,
 };
 
 /// Reports every read of a reduction variable in a loop body that binds `pat`.
@@ -269,8 +269,13 @@ impl Rule for Updates<'_> {
     }
 
     fn named_arg(&mut self, arg: &syn::ExprAssign, scopes: &Scopes) {
-        // `format!("{:?}", v = x)` would assign to `v` once `v` is rewritten to `(*v)`.
-        self.check_assign(arg, scopes);
+        // The body's `v` becomes `(*v)`, which would make `v = x` an assignment.
+        if let Expr::Path(name) = &*arg.left {
+            if let Some(reduction) = self.reduction(name, scopes) {
+                let message = named_arg_message(reduction);
+                self.errors.push(syn::Error::new_spanned(name, message));
+            }
+        }
     }
 
     fn macro_call(&mut self, mac: &syn::Macro, args: Option<&MacroArgs>, scopes: &Scopes) {

@@ -153,6 +153,16 @@ pub fn read_message(reduction: &Reduction) -> String {
     )
 }
 
+pub fn named_arg_message(reduction: &Reduction) -> String {
+    let v = &reduction.var;
+    format!(
+        "`{v} = ..` names an argument of this macro, but `{v}` is a reduction variable of \
+         this #[par_for] loop: inside the body every `{v}` stands for a worker's partial \
+         value, so the argument would become an assignment to it\nhelp: give the argument \
+         another name (`{v}_arg = ..`, and `{{{v}_arg}}` in the format string)"
+    )
+}
+
 pub fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCall) -> String {
     let v = &reduction.var;
     let method = &call.method;
