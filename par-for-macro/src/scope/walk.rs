@@ -167,6 +167,16 @@ impl<R: Rule> Walker<R> {
     }
 }
 
+/// The body of a `for`, `while` or `loop`, whose value is thrown away.
+fn loop_body(expr: &Expr) -> Option<&Block> {
+    match expr {
+        Expr::ForLoop(e) => Some(&e.body),
+        Expr::While(e) => Some(&e.body),
+        Expr::Loop(e) => Some(&e.body),
+        _ => None,
+    }
+}
+
 fn is_name(expr: &Expr) -> bool {
     matches!(expr, Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some())
 }
@@ -201,12 +211,9 @@ impl<'ast, R: Rule> Visit<'ast> for Walker<R> {
             self.discard(expr);
         }
         self.rule.expr(expr, &self.scopes);
-        match expr {
-            Expr::ForLoop(e) => self.discarded_blocks.insert(&e.body),
-            Expr::While(e) => self.discarded_blocks.insert(&e.body),
-            Expr::Loop(e) => self.discarded_blocks.insert(&e.body),
-            _ => false,
-        };
+        if let Some(body) = loop_body(expr) {
+            self.discarded_blocks.insert(body);
+        }
         self.depth += 1;
         syn::visit::visit_expr(self, expr);
         self.depth -= 1;
