@@ -5,10 +5,11 @@
 //! Checked by syntax, without a list of method names:
 //! - the source may not lend the items for writing (`&mut`, a method ending in `_mut`:
 //!   `iter_mut`, `chunks_mut`, `values_mut`);
-//! - a statement whose value is thrown away (`EXPR;`, `let _ = EXPR;`) may not call a
-//!   method on a variable declared outside the body (`counter.fetch_add(1, ..);`,
-//!   `log.lock().unwrap().push(x);`, `tx.send(x)?;`): called only for what it does, it
-//!   acts on that variable;
+//! - a value that is thrown away (`EXPR;`, `let _ = EXPR;`, the last expression of a
+//!   loop body, a branch of an `if` or `match` whose value is thrown away: see
+//!   `scope::walk`) may not be a method call on a variable declared outside the body
+//!   (`counter.fetch_add(1, ..);`, `log.lock().unwrap().push(x);`, `tx.send(x)?;`):
+//!   called only for what it does, it acts on that variable;
 //! - no assignment through a method call on an outer variable (`*m.lock().unwrap() += x`).
 //!
 //! Reads stay free: `data.len()`, `table.get(&k)`, `f(&data)` whose values are used.
@@ -23,7 +24,7 @@ use syn::visit::Visit;
 use syn::{Expr, Ident, Pat};
 
 use crate::error::Errors;
-use crate::scope::Scopes;
+use crate::scope::{compound_assign, Rule, Scopes, Walker};
 
 /// Rejects a source that lends its items for writing.
 pub fn check_source(source: &Expr, errors: &mut Errors) {
@@ -73,28 +74,23 @@ pub fn check_body(
     reductions: &HashSet<String>,
     errors: &mut Errors,
 ) {
-    let mut effects = Effects {
-        scopes: Scopes::default(),
-        reductions,
-        errors,
-    };
-    effects.scopes.push();
-    for pat in bound {
-        effects.scopes.bind_pattern(pat, true);
-    }
-    body(&mut effects);
+    let acts = Acts { reductions, errors };
+    body(&mut Walker::new(acts, bound));
 }
 
-pub struct Effects<'a> {
-    scopes: Scopes,
+/// The walk of a distributed task body for its effects on outer variables.
+pub type Effects<'a> = Walker<Acts<'a>>;
+
+/// The rule of effects on outer variables.
+pub struct Acts<'a> {
     reductions: &'a HashSet<String>,
     errors: &'a mut Errors,
 }
 
-impl Effects<'_> {
+impl Acts<'_> {
     /// The outer variable at the root of a method-call chain: `m` in
     /// `m.lock().unwrap().push(x)?`, `self` in `self.hits.fetch_add(1, ..)`.
-    fn acted_on<'e>(&self, expr: &'e Expr) -> Option<(&'e Ident, &'e Ident)> {
+    fn acted_on<'e>(&self, expr: &'e Expr, scopes: &Scopes) -> Option<(&'e Ident, &'e Ident)> {
         let mut method = None;
         let mut expr = expr;
         loop {
@@ -113,7 +109,7 @@ impl Effects<'_> {
                 Expr::Path(path) if path.qself.is_none() => {
                     let root = path.path.get_ident()?;
                     let outer =
-                        !self.scopes.is_bound(root) && !self.reductions.contains(&root.to_string());
+                        !scopes.is_bound(root) && !self.reductions.contains(&root.to_string());
                     return if outer {
                         method.map(|m| (root, m))
                     } else {
@@ -125,23 +121,9 @@ impl Effects<'_> {
         }
     }
 
-    fn check_discarded(&mut self, expr: &Expr) {
-        if let Some((root, method)) = self.acted_on(expr) {
-            self.errors.push(acts_error(expr.span(), root, method));
-        }
-    }
-
-    /// The last expression of a loop body is thrown away too (`for .. { tx.send(x).unwrap() }`).
-    pub fn check_loop_body(&mut self, body: &syn::Block) {
-        if let Some(syn::Stmt::Expr(tail, None)) = body.stmts.last() {
-            self.check_discarded(tail);
-        }
-    }
-
-    fn check_place(&mut self, place: &Expr) {
-        if let Some((root, method)) = self.acted_on(place) {
-            self.errors.push(acts_error(place.span(), root, method));
-        }
+    fn effect(&self, expr: &Expr, scopes: &Scopes) -> Option<syn::Error> {
+        let (root, method) = self.acted_on(expr, scopes)?;
+        Some(acts_error(expr.span(), root, method))
     }
 }
 
@@ -166,95 +148,25 @@ fn shown(expr: &Expr) -> String {
         .replace(" (", "(")
 }
 
-impl<'ast> Visit<'ast> for Effects<'_> {
-    fn visit_block(&mut self, block: &'ast syn::Block) {
-        self.scopes.push();
-        syn::visit::visit_block(self, block);
-        self.scopes.pop();
-    }
-
-    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
-        match stmt {
-            syn::Stmt::Expr(expr, Some(_)) => self.check_discarded(expr),
-            syn::Stmt::Local(local) if matches!(local.pat, Pat::Wild(_)) => {
-                if let Some(init) = &local.init {
-                    self.check_discarded(&init.expr);
-                }
-            }
-            _ => {}
+impl Rule for Acts<'_> {
+    fn discarded(&mut self, expr: &Expr, scopes: &Scopes) {
+        // The expression inside is reported as thrown away too.
+        if matches!(expr, Expr::Paren(_) | Expr::Group(_)) {
+            return;
         }
-        syn::visit::visit_stmt(self, stmt);
-    }
-
-    fn visit_local(&mut self, local: &'ast syn::Local) {
-        if let Some(init) = &local.init {
-            self.visit_expr(&init.expr);
-            if let Some((_, diverge)) = &init.diverge {
-                self.visit_expr(diverge);
-            }
+        if let Some(error) = self.effect(expr, scopes) {
+            self.errors.push(error);
         }
-        self.scopes.bind_pattern(&local.pat, true);
     }
 
-    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        self.scopes.push();
-        for input in &closure.inputs {
-            self.scopes.bind_pattern(input, true);
+    fn expr(&mut self, expr: &Expr, scopes: &Scopes) {
+        let place = match expr {
+            Expr::Assign(assign) => &assign.left,
+            Expr::Binary(binary) if compound_assign(&binary.op).is_some() => &binary.left,
+            _ => return,
+        };
+        if let Some(error) = self.effect(place, scopes) {
+            self.errors.push(error);
         }
-        self.visit_expr(&closure.body);
-        self.scopes.pop();
     }
-
-    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
-        self.scopes.push();
-        self.scopes.bind_pattern(&arm.pat, false);
-        syn::visit::visit_arm(self, arm);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
-        self.visit_expr(&expr.expr);
-        self.scopes.bind_pattern(&expr.pat, false);
-    }
-
-    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
-        self.visit_expr(&expr.expr);
-        self.scopes.push();
-        self.scopes.bind_pattern(&expr.pat, true);
-        self.visit_block(&expr.body);
-        self.check_loop_body(&expr.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
-        syn::visit::visit_expr_while(self, expr);
-        self.check_loop_body(&expr.body);
-    }
-
-    fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
-        self.check_place(&expr.left);
-        syn::visit::visit_expr_assign(self, expr);
-    }
-
-    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
-        use syn::BinOp::*;
-        if matches!(
-            expr.op,
-            AddAssign(_)
-                | SubAssign(_)
-                | MulAssign(_)
-                | DivAssign(_)
-                | RemAssign(_)
-                | BitXorAssign(_)
-                | BitAndAssign(_)
-                | BitOrAssign(_)
-                | ShlAssign(_)
-                | ShrAssign(_)
-        ) {
-            self.check_place(&expr.left);
-        }
-        syn::visit::visit_expr_binary(self, expr);
-    }
-
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }

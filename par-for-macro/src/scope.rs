@@ -5,6 +5,10 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{Expr, Ident, Pat};
 
+mod walk;
+
+pub use walk::{MacroArgs, Rule, Walker};
+
 /// The names visible at one point of a body, innermost scope last.
 #[derive(Default)]
 pub struct Scopes {
@@ -109,4 +113,22 @@ pub fn place_root(place: &Expr) -> Option<&syn::Path> {
         }) => place_root(expr),
         _ => None,
     }
+}
+
+/// The operator of a compound assignment (`+=`, `<<=`, ...), `None` for any other.
+pub fn compound_assign(op: &syn::BinOp) -> Option<&'static str> {
+    use syn::BinOp::*;
+    Some(match op {
+        AddAssign(_) => "+=",
+        SubAssign(_) => "-=",
+        MulAssign(_) => "*=",
+        DivAssign(_) => "/=",
+        RemAssign(_) => "%=",
+        BitXorAssign(_) => "^=",
+        BitAndAssign(_) => "&=",
+        BitOrAssign(_) => "|=",
+        ShlAssign(_) => "<<=",
+        ShrAssign(_) => ">>=",
+        _ => return None,
+    })
 }

@@ -14,24 +14,25 @@
 //! - a method call on `v` or on `P` whose value is not used (`v.push(x);`), `&mut v`
 //!   or `&mut P` as a call's argument, and `write!(v, ..)`.
 //!
-//! Whether the value of a method call is used is decided by syntax: a call that ends a
-//! statement, or ends a block whose value is not used, is an update.
+//! Whether the value of a method call is used is decided by syntax (see `scope::walk`):
+//! a call that ends a statement (`v.m(..);`, `let _ = v.m(..);`), or ends a block whose
+//! value is not used, is an update.
 
 use std::collections::HashSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
-use syn::{Expr, ExprPath, Lit, Pat, Token};
+use syn::{Expr, ExprPath, Lit, Pat};
 
 use crate::attr::{ReduceOp, Reduction};
 use crate::error::Errors;
-use crate::scope::Scopes;
+use crate::scope::{compound_assign, MacroArgs, Rule, Scopes, Walker};
 
 mod forms;
 
 use forms::{
-    compound, compound_allowed, first_operand, how_to_update, not_an_update, op_name, read_message,
-    strip, tokens, update_root, updates_with, used_call_message,
+    compound_allowed, first_operand, how_to_update, named_arg_message, not_an_update, op_name,
+    read_message, strip, tokens, update_root, updates_with, used_call_message,
 };
 
 /// Reports every read of a reduction variable in a loop body that binds `pat`.
@@ -39,39 +40,33 @@ pub fn check_updates(pat: &Pat, body: &syn::Block, reductions: &[Reduction], err
     if reductions.is_empty() {
         return;
     }
-    let mut check = Check {
+    let updates = Updates {
         reductions,
-        scopes: Scopes::default(),
         allowed: HashSet::new(),
         unused_calls: HashSet::new(),
-        unused_blocks: HashSet::new(),
         min_max_ifs: HashSet::new(),
         errors,
     };
-    check.scopes.push();
-    check.scopes.bind_pattern(pat, true);
-    check.unused_blocks.insert(body as *const syn::Block);
-    check.visit_block(body);
+    Walker::new(updates, &[pat]).visit_block(body);
 }
 
-struct Check<'a> {
+/// The rule of reduction variables.
+struct Updates<'a> {
     reductions: &'a [Reduction],
-    scopes: Scopes,
     /// The uses of reduction variables found in update positions.
     allowed: HashSet<*const ExprPath>,
-    /// Method calls and blocks whose value the body does not use.
+    /// Method calls whose value the body does not use.
     unused_calls: HashSet<*const syn::ExprMethodCall>,
-    unused_blocks: HashSet<*const syn::Block>,
     /// The `v = e` of `if e < v { v = e }` under `min` (`>` under `max`).
     min_max_ifs: HashSet<*const syn::ExprAssign>,
     errors: &'a mut Errors,
 }
 
-impl<'a> Check<'a> {
+impl<'a> Updates<'a> {
     /// The reduction that `path` names, unless a binding of the body shadows it.
-    fn reduction(&self, path: &ExprPath) -> Option<&'a Reduction> {
+    fn reduction(&self, path: &ExprPath, scopes: &Scopes) -> Option<&'a Reduction> {
         let ident = path.path.get_ident()?;
-        if path.qself.is_some() || self.scopes.is_bound(ident) {
+        if path.qself.is_some() || scopes.is_bound(ident) {
             return None;
         }
         self.reductions.iter().find(|r| r.var == *ident)
@@ -82,11 +77,11 @@ impl<'a> Check<'a> {
     }
 
     /// `v = RHS` and `P = RHS`.
-    fn check_assign(&mut self, assign: &syn::ExprAssign) {
+    fn check_assign(&mut self, assign: &syn::ExprAssign, scopes: &Scopes) {
         let Some((root, bare)) = update_root(&assign.left) else {
             return;
         };
-        let Some(reduction) = self.reduction(root) else {
+        let Some(reduction) = self.reduction(root, scopes) else {
             return;
         };
         self.allow(root);
@@ -108,7 +103,11 @@ impl<'a> Check<'a> {
             return;
         }
         let operand = first_operand(rhs).and_then(|e| match strip(e) {
-            Expr::Path(path) if self.reduction(path).is_some_and(|r| r.var == reduction.var) => {
+            Expr::Path(path)
+                if self
+                    .reduction(path, scopes)
+                    .is_some_and(|r| r.var == reduction.var) =>
+            {
                 Some(path)
             }
             _ => None,
@@ -126,7 +125,7 @@ impl<'a> Check<'a> {
 
     /// `if e < v { v = e; }` is the update of a `min` reduction (`if e > v` of `max`):
     /// on a worker's partial value it keeps the smallest of that worker's items.
-    fn allow_min_max_if(&mut self, expr: &syn::ExprIf) {
+    fn allow_min_max_if(&mut self, expr: &syn::ExprIf, scopes: &Scopes) {
         let (None, [syn::Stmt::Expr(Expr::Assign(assign), _)]) =
             (&expr.else_branch, expr.then_branch.stmts.as_slice())
         else {
@@ -136,7 +135,7 @@ impl<'a> Check<'a> {
         else {
             return;
         };
-        let Some(reduction) = self.reduction(target) else {
+        let Some(reduction) = self.reduction(target, scopes) else {
             return;
         };
         let ReduceOp::MinMax(m) = &reduction.op else {
@@ -163,12 +162,14 @@ impl<'a> Check<'a> {
     }
 
     /// `v op= e` and `P op= e`.
-    fn check_compound(&mut self, expr: &syn::ExprBinary) {
-        let Some(op) = compound(&expr.op) else { return };
+    fn check_compound(&mut self, expr: &syn::ExprBinary, scopes: &Scopes) {
+        let Some(op) = compound_assign(&expr.op) else {
+            return;
+        };
         let Some((root, bare)) = update_root(&expr.left) else {
             return;
         };
-        let Some(reduction) = self.reduction(root) else {
+        let Some(reduction) = self.reduction(root, scopes) else {
             return;
         };
         self.allow(root);
@@ -187,12 +188,12 @@ impl<'a> Check<'a> {
     }
 
     /// `&mut v` / `&mut P` given to a function or method.
-    fn allow_mut_args<'e>(&mut self, args: impl IntoIterator<Item = &'e Expr>) {
+    fn allow_mut_args<'e>(&mut self, args: impl IntoIterator<Item = &'e Expr>, scopes: &Scopes) {
         for arg in args {
             if let Expr::Reference(reference) = strip(arg) {
                 if reference.mutability.is_some() {
                     if let Some((root, _)) = update_root(&reference.expr) {
-                        if self.reduction(root).is_some() {
+                        if self.reduction(root, scopes).is_some() {
                             self.allow(root);
                         }
                     }
@@ -201,54 +202,33 @@ impl<'a> Check<'a> {
         }
     }
 
-    /// Marks the statements of `block` whose value is not used.
-    fn mark_unused_statements(&mut self, block: &syn::Block) {
-        let unused_block = self.unused_blocks.contains(&(block as *const syn::Block));
-        let last = block.stmts.len().saturating_sub(1);
-        for (i, stmt) in block.stmts.iter().enumerate() {
-            if let syn::Stmt::Expr(expr, semi) = stmt {
-                if semi.is_some() || i != last || unused_block {
-                    self.mark_unused(expr);
-                }
+    /// `v.m(..)` / `P.m(..)`: an update when its value is not used. Decided at the
+    /// outermost call of a chain (`v.iter().sum()`), or by the update the chain is the
+    /// place of (`*v.entry(k).or_default() += 1`).
+    fn check_method_call(&mut self, call: &syn::ExprMethodCall, scopes: &Scopes) {
+        let Some((root, _)) = update_root(&call.receiver) else {
+            return;
+        };
+        let decided = self.allowed.contains(&(root as *const ExprPath));
+        if let Some(reduction) = self.reduction(root, scopes).filter(|_| !decided) {
+            self.allow(root);
+            if !self
+                .unused_calls
+                .contains(&(call as *const syn::ExprMethodCall))
+            {
+                let message = used_call_message(reduction, call);
+                self.errors.push(syn::Error::new_spanned(call, message));
             }
-        }
-    }
-
-    fn mark_unused(&mut self, expr: &Expr) {
-        match strip(expr) {
-            Expr::MethodCall(call) => {
-                self.unused_calls.insert(call as *const syn::ExprMethodCall);
-            }
-            Expr::If(e) => {
-                self.unused_blocks
-                    .insert(&e.then_branch as *const syn::Block);
-                if let Some((_, otherwise)) = &e.else_branch {
-                    self.mark_unused(otherwise);
-                }
-            }
-            Expr::Match(e) => {
-                for arm in &e.arms {
-                    self.mark_unused(&arm.body);
-                }
-            }
-            Expr::Block(e) => {
-                self.unused_blocks.insert(&e.block as *const syn::Block);
-            }
-            Expr::Unsafe(e) => {
-                self.unused_blocks.insert(&e.block as *const syn::Block);
-            }
-            _ => {}
         }
     }
 
     /// `{VAR}` / `{VAR:..}` inside a format string reads VAR.
-    fn check_format_string(&mut self, lit: &syn::LitStr) {
+    fn check_format_string(&mut self, lit: &syn::LitStr, scopes: &Scopes) {
         let text = lit.value();
         for reduction in self.reductions {
             let var = reduction.var.to_string();
             let inline = [format!("{{{var}}}"), format!("{{{var}:")];
-            if inline.iter().any(|p| text.contains(p.as_str()))
-                && !self.scopes.is_bound(&reduction.var)
+            if inline.iter().any(|p| text.contains(p.as_str())) && !scopes.is_bound(&reduction.var)
             {
                 self.errors
                     .push(syn::Error::new(lit.span(), read_message(reduction)));
@@ -257,164 +237,82 @@ impl<'a> Check<'a> {
     }
 }
 
-impl<'ast> Visit<'ast> for Check<'_> {
-    fn visit_block(&mut self, block: &'ast syn::Block) {
-        self.mark_unused_statements(block);
-        self.scopes.push();
-        syn::visit::visit_block(self, block);
-        self.scopes.pop();
+impl Rule for Updates<'_> {
+    fn discarded(&mut self, expr: &Expr, _: &Scopes) {
+        if let Expr::MethodCall(call) = expr {
+            self.unused_calls.insert(call);
+        }
     }
 
-    fn visit_local(&mut self, local: &'ast syn::Local) {
-        if let Some(init) = &local.init {
-            self.visit_expr(&init.expr);
-            if let Some((_, diverge)) = &init.diverge {
-                self.visit_expr(diverge);
+    fn expr(&mut self, expr: &Expr, scopes: &Scopes) {
+        match expr {
+            Expr::Assign(assign) => self.check_assign(assign, scopes),
+            Expr::Binary(binary) => self.check_compound(binary, scopes),
+            Expr::If(expr_if) => self.allow_min_max_if(expr_if, scopes),
+            Expr::MethodCall(call) => {
+                self.check_method_call(call, scopes);
+                self.allow_mut_args(&call.args, scopes);
             }
-        }
-        self.scopes.bind_pattern(&local.pat, true);
-    }
-
-    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        self.scopes.push();
-        for input in &closure.inputs {
-            self.scopes.bind_pattern(input, true);
-        }
-        self.visit_expr(&closure.body);
-        self.scopes.pop();
-    }
-
-    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
-        self.scopes.push();
-        self.scopes.bind_pattern(&arm.pat, false);
-        if let Some((_, guard)) = &arm.guard {
-            self.visit_expr(guard);
-        }
-        self.visit_expr(&arm.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
-        self.allow_min_max_if(expr);
-        self.scopes.push();
-        self.visit_expr(&expr.cond);
-        self.visit_block(&expr.then_branch);
-        self.scopes.pop();
-        if let Some((_, otherwise)) = &expr.else_branch {
-            self.visit_expr(otherwise);
+            Expr::Call(call) => self.allow_mut_args(&call.args, scopes),
+            _ => {}
         }
     }
 
-    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
-        self.unused_blocks.insert(&expr.body as *const syn::Block);
-        self.scopes.push();
-        self.visit_expr(&expr.cond);
-        self.visit_block(&expr.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
-        self.unused_blocks.insert(&expr.body as *const syn::Block);
-        self.visit_block(&expr.body);
-    }
-
-    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
-        self.visit_expr(&expr.expr);
-        self.scopes.bind_pattern(&expr.pat, false);
-    }
-
-    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
-        self.unused_blocks.insert(&expr.body as *const syn::Block);
-        self.visit_expr(&expr.expr);
-        self.scopes.push();
-        self.scopes.bind_pattern(&expr.pat, true);
-        self.visit_block(&expr.body);
-        self.scopes.pop();
-    }
-
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
-
-    fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
-        self.check_assign(expr);
-        syn::visit::visit_expr_assign(self, expr);
-    }
-
-    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
-        self.check_compound(expr);
-        syn::visit::visit_expr_binary(self, expr);
-    }
-
-    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        // Decided at the outermost call of a chain (`v.iter().sum()`), or by the update
-        // the chain is the place of (`*v.entry(k).or_default() += 1`).
-        if let Some((root, _)) = update_root(&call.receiver) {
-            let decided = self.allowed.contains(&(root as *const ExprPath));
-            if let Some(reduction) = self.reduction(root).filter(|_| !decided) {
-                self.allow(root);
-                if !self
-                    .unused_calls
-                    .contains(&(call as *const syn::ExprMethodCall))
-                {
-                    let message = used_call_message(reduction, call);
-                    self.errors.push(syn::Error::new_spanned(call, message));
-                }
-            }
-        }
-        self.allow_mut_args(&call.args);
-        syn::visit::visit_expr_method_call(self, call);
-    }
-
-    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        self.allow_mut_args(&call.args);
-        syn::visit::visit_expr_call(self, call);
-    }
-
-    fn visit_expr_path(&mut self, path: &'ast ExprPath) {
+    fn free(&mut self, path: &ExprPath, scopes: &Scopes) {
         if self.allowed.contains(&(path as *const ExprPath)) {
             return;
         }
-        if let Some(reduction) = self.reduction(path) {
+        if let Some(reduction) = self.reduction(path, scopes) {
             let message = read_message(reduction);
             self.errors.push(syn::Error::new_spanned(path, message));
         }
     }
 
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let parser = syn::punctuated::Punctuated::<Expr, Token![,]>::parse_terminated;
-        let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
-            self.check_macro_tokens(mac.tokens.clone());
+    fn named_arg(&mut self, arg: &syn::ExprAssign, scopes: &Scopes) {
+        // The body's `v` becomes `(*v)`, which would make `v = x` an assignment.
+        if let Expr::Path(name) = &*arg.left {
+            if let Some(reduction) = self.reduction(name, scopes) {
+                let message = named_arg_message(reduction);
+                self.errors.push(syn::Error::new_spanned(name, message));
+            }
+        }
+    }
+
+    fn macro_call(&mut self, mac: &syn::Macro, args: Option<&MacroArgs>, scopes: &Scopes) {
+        let Some(args) = args else {
+            self.check_macro_tokens(mac.tokens.clone(), scopes);
             return;
         };
-        let writes = mac.path.is_ident("write") || mac.path.is_ident("writeln");
-        for (i, arg) in args.iter().enumerate() {
-            if let (0, true, Expr::Path(path)) = (i, writes, strip(arg)) {
-                if self.reduction(path).is_some() {
-                    continue;
+        if mac.path.is_ident("write") || mac.path.is_ident("writeln") {
+            // The first argument is the destination written to.
+            match args.first().map(strip) {
+                Some(Expr::Path(path)) if self.reduction(path, scopes).is_some() => {
+                    self.allow(path)
                 }
+                Some(destination) => self.allow_mut_args([destination], scopes),
+                None => {}
             }
-            if i == 0 && writes {
-                self.allow_mut_args([arg]);
-            }
+        }
+        for arg in args {
             if let Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(lit), ..
             }) = arg
             {
-                self.check_format_string(lit);
+                self.check_format_string(lit, scopes);
             }
-            self.visit_expr(arg);
         }
     }
 }
 
-impl Check<'_> {
+impl Updates<'_> {
     /// A macro whose arguments are not expressions (`vec![total; 3]`): any mention of a
     /// reduction variable in it (not a field name after `.`) is taken as a read.
-    fn check_macro_tokens(&mut self, tokens: TokenStream) {
+    fn check_macro_tokens(&mut self, tokens: TokenStream, scopes: &Scopes) {
         let mut after_dot = false;
         for token in tokens {
             match &token {
-                TokenTree::Group(group) => self.check_macro_tokens(group.stream()),
-                TokenTree::Ident(ident) if !after_dot && !self.scopes.is_bound(ident) => {
+                TokenTree::Group(group) => self.check_macro_tokens(group.stream(), scopes),
+                TokenTree::Ident(ident) if !after_dot && !scopes.is_bound(ident) => {
                     if let Some(reduction) = self.reductions.iter().find(|r| r.var == *ident) {
                         self.errors
                             .push(syn::Error::new(ident.span(), read_message(reduction)));

@@ -12,12 +12,10 @@
 use std::collections::HashSet;
 
 use quote::ToTokens;
-use syn::punctuated::Punctuated;
-use syn::visit::Visit;
-use syn::{Expr, Ident, Pat, Token};
+use syn::{Expr, ExprPath, Ident, Pat};
 
 use crate::error::Errors;
-use crate::scope::{has_ref_mut, place_root, starts_upper, Scopes};
+use crate::scope::{compound_assign, has_ref_mut, place_root, starts_upper, Rule, Scopes, Walker};
 
 /// What a body reads from outside, for the `Sync` checks at the use sites.
 pub struct FreeVars {
@@ -65,21 +63,18 @@ fn check(
     task: Task,
     errors: &mut Errors,
 ) -> FreeVars {
-    let mut checker = Checker {
-        scopes: Scopes::default(),
+    let writes = Writes {
         reductions,
         task,
         errors,
         reads: Vec::new(),
         seen: HashSet::new(),
+        callees: HashSet::new(),
     };
-    checker.scopes.push();
-    for pat in bound {
-        checker.scopes.bind_pattern(pat, true);
-    }
+    let mut checker = Walker::new(writes, bound);
     body(&mut checker);
     FreeVars {
-        reads: checker.reads,
+        reads: checker.into_rule().reads,
     }
 }
 
@@ -90,13 +85,18 @@ enum Task {
     Closure,
 }
 
-pub struct Checker<'a> {
-    scopes: Scopes,
+/// The walk of a task body for its writes to shared state.
+pub type Checker<'a> = Walker<Writes<'a>>;
+
+/// The rule of writes, and the free variables read.
+pub struct Writes<'a> {
     reductions: &'a HashSet<String>,
     task: Task,
     errors: &'a mut Errors,
     reads: Vec<Ident>,
     seen: HashSet<String>,
+    /// The callees `f` of calls `f(..)`: usually function items, not captured variables.
+    callees: HashSet<*const ExprPath>,
 }
 
 #[derive(Clone, Copy)]
@@ -108,14 +108,14 @@ enum Write {
     BorrowMut,
 }
 
-impl Checker<'_> {
-    fn check_write(&mut self, place: &Expr, write: Write) {
+impl Writes<'_> {
+    fn check_write(&mut self, place: &Expr, write: Write, scopes: &Scopes) {
         let Some(root) = place_root(place) else {
             return;
         };
         let name = root.segments.last().map(|s| s.ident.clone());
         let Some(name) = name else { return };
-        let local = root.segments.len() == 1 && self.scopes.is_bound(&name);
+        let local = root.segments.len() == 1 && scopes.is_bound(&name);
         if local || (root.segments.len() == 1 && self.reductions.contains(&name.to_string())) {
             return;
         }
@@ -131,21 +131,18 @@ impl Checker<'_> {
     }
 
     fn record_read(&mut self, ident: &Ident) {
-        if starts_upper(ident) || self.scopes.is_bound(ident) {
-            return;
-        }
-        if self.seen.insert(ident.to_string()) {
+        if !starts_upper(ident) && self.seen.insert(ident.to_string()) {
             self.reads.push(ident.clone());
         }
     }
 
-    fn check_ref_mut_match(&mut self, pat: &Pat, scrutinee: &Expr) {
+    fn check_ref_mut_match(&mut self, pat: &Pat, scrutinee: &Expr, scopes: &Scopes) {
         if let Some(binding) = has_ref_mut(pat) {
             if let Some(root) = place_root(scrutinee) {
                 let free = root.segments.len() > 1
                     || root
                         .get_ident()
-                        .is_some_and(|ident| !self.scopes.is_bound(ident));
+                        .is_some_and(|ident| !scopes.is_bound(ident));
                 if free {
                     let name = root.to_token_stream().to_string();
                     self.errors.push(syn::Error::new_spanned(
@@ -158,15 +155,6 @@ impl Checker<'_> {
                         ),
                     ));
                 }
-            }
-        }
-    }
-
-    fn visit_macro_args(&mut self, mac: &syn::Macro) {
-        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
-        if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
-            for arg in &args {
-                self.visit_expr(arg);
             }
         }
     }
@@ -292,146 +280,40 @@ fn reducible(op: &str) -> bool {
     matches!(op, "+=" | "*=" | "&=" | "|=" | "^=")
 }
 
-fn compound_op(op: &syn::BinOp) -> Option<&'static str> {
-    use syn::BinOp::*;
-    Some(match op {
-        AddAssign(_) => "+=",
-        SubAssign(_) => "-=",
-        MulAssign(_) => "*=",
-        DivAssign(_) => "/=",
-        RemAssign(_) => "%=",
-        BitXorAssign(_) => "^=",
-        BitAndAssign(_) => "&=",
-        BitOrAssign(_) => "|=",
-        ShlAssign(_) => "<<=",
-        ShrAssign(_) => ">>=",
-        _ => return None,
-    })
-}
-
-impl<'ast> Visit<'ast> for Checker<'_> {
-    fn visit_block(&mut self, block: &'ast syn::Block) {
-        self.scopes.push();
-        syn::visit::visit_block(self, block);
-        self.scopes.pop();
-    }
-
-    fn visit_local(&mut self, local: &'ast syn::Local) {
-        if let Some(init) = &local.init {
-            self.visit_expr(&init.expr);
-            if let Some((_, diverge)) = &init.diverge {
-                self.visit_expr(diverge);
+impl Rule for Writes<'_> {
+    fn expr(&mut self, expr: &Expr, scopes: &Scopes) {
+        match expr {
+            Expr::Assign(assign) => self.check_write(&assign.left, assignment(assign), scopes),
+            Expr::Binary(binary) => {
+                if let Some(op) = compound_assign(&binary.op) {
+                    self.check_write(&binary.left, Write::Compound(op), scopes);
+                }
             }
-            self.check_ref_mut_match(&local.pat, &init.expr);
-        }
-        self.scopes.bind_pattern(&local.pat, true);
-    }
-
-    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
-        self.scopes.push();
-        for input in &closure.inputs {
-            self.scopes.bind_pattern(input, true);
-        }
-        self.visit_expr(&closure.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
-        self.visit_expr(&expr.expr);
-        for arm in &expr.arms {
-            self.check_ref_mut_match(&arm.pat, &expr.expr);
-            self.visit_arm(arm);
+            Expr::Reference(reference) if reference.mutability.is_some() => {
+                self.check_write(&reference.expr, Write::BorrowMut, scopes);
+            }
+            Expr::RawAddr(raw) if matches!(raw.mutability, syn::PointerMutability::Mut(_)) => {
+                self.check_write(&raw.expr, Write::BorrowMut, scopes);
+            }
+            Expr::Call(call) => {
+                if let Expr::Path(callee) = &*call.func {
+                    self.callees.insert(callee);
+                }
+            }
+            _ => {}
         }
     }
 
-    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
-        self.scopes.push();
-        self.scopes.bind_pattern(&arm.pat, false);
-        if let Some((_, guard)) = &arm.guard {
-            self.visit_expr(guard);
+    fn free(&mut self, path: &ExprPath, _: &Scopes) {
+        if self.callees.contains(&(path as *const ExprPath)) {
+            return;
         }
-        self.visit_expr(&arm.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
-        self.scopes.push();
-        self.visit_expr(&expr.cond);
-        self.visit_block(&expr.then_branch);
-        self.scopes.pop();
-        if let Some((_, otherwise)) = &expr.else_branch {
-            self.visit_expr(otherwise);
-        }
-    }
-
-    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
-        self.scopes.push();
-        self.visit_expr(&expr.cond);
-        self.visit_block(&expr.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
-        self.visit_expr(&expr.expr);
-        self.check_ref_mut_match(&expr.pat, &expr.expr);
-        self.scopes.bind_pattern(&expr.pat, false);
-    }
-
-    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
-        self.visit_expr(&expr.expr);
-        self.scopes.push();
-        self.scopes.bind_pattern(&expr.pat, true);
-        self.visit_block(&expr.body);
-        self.scopes.pop();
-    }
-
-    fn visit_item(&mut self, _: &'ast syn::Item) {
-        // A nested item cannot capture the loop's variables.
-    }
-
-    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
-        if let Some(ident) = expr.path.get_ident() {
+        if let Some(ident) = path.path.get_ident() {
             self.record_read(ident);
         }
     }
 
-    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        // A callee `f(..)` is usually a function item, not a captured variable.
-        if !matches!(&*call.func, Expr::Path(path) if path.path.get_ident().is_some()) {
-            self.visit_expr(&call.func);
-        }
-        for arg in &call.args {
-            self.visit_expr(arg);
-        }
-    }
-
-    fn visit_expr_assign(&mut self, expr: &'ast syn::ExprAssign) {
-        self.check_write(&expr.left, assignment(expr));
-        syn::visit::visit_expr_assign(self, expr);
-    }
-
-    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
-        if let Some(op) = compound_op(&expr.op) {
-            self.check_write(&expr.left, Write::Compound(op));
-        }
-        syn::visit::visit_expr_binary(self, expr);
-    }
-
-    fn visit_expr_reference(&mut self, expr: &'ast syn::ExprReference) {
-        if expr.mutability.is_some() {
-            self.check_write(&expr.expr, Write::BorrowMut);
-        }
-        syn::visit::visit_expr_reference(self, expr);
-    }
-
-    fn visit_expr_raw_addr(&mut self, expr: &'ast syn::ExprRawAddr) {
-        if matches!(expr.mutability, syn::PointerMutability::Mut(_)) {
-            self.check_write(&expr.expr, Write::BorrowMut);
-        }
-        syn::visit::visit_expr_raw_addr(self, expr);
-    }
-
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        self.visit_macro_args(mac);
+    fn matched(&mut self, pat: &Pat, scrutinee: &Expr, scopes: &Scopes) {
+        self.check_ref_mut_match(pat, scrutinee, scopes);
     }
 }

@@ -101,10 +101,7 @@ fn check_loop_effects(options: &Options, for_loop: &ExprForLoop, errors: &mut Er
     check_source(&for_loop.expr, errors);
     check_body(
         &[&for_loop.pat],
-        &|effects| {
-            effects.visit_block(&for_loop.body);
-            effects.check_loop_body(&for_loop.body);
-        },
+        &|effects| effects.visit_block(&for_loop.body),
         &reductions,
         errors,
     );

@@ -3,6 +3,7 @@
 use syn::{Expr, ExprPath};
 
 use crate::attr::{ReduceOp, Reduction};
+use crate::scope::compound_assign;
 
 /// The place's root variable, and whether the place is the bare variable.
 pub fn update_root(place: &Expr) -> Option<(&ExprPath, bool)> {
@@ -44,7 +45,7 @@ pub fn tokens(expr: &Expr) -> String {
 /// The accumulator operand of `a op e`, `a.m(e)` or `f(a, e)`.
 pub fn first_operand(rhs: &Expr) -> Option<&Expr> {
     match strip(rhs) {
-        Expr::Binary(e) if compound(&e.op).is_none() => Some(&e.left),
+        Expr::Binary(e) if compound_assign(&e.op).is_none() => Some(&e.left),
         Expr::MethodCall(e) => Some(&e.receiver),
         Expr::Call(e) => e.args.first(),
         _ => None,
@@ -103,23 +104,6 @@ pub fn compound_allowed(op: &ReduceOp, compound: &str) -> bool {
     }
 }
 
-pub fn compound(op: &syn::BinOp) -> Option<&'static str> {
-    use syn::BinOp::*;
-    Some(match op {
-        AddAssign(_) => "+=",
-        SubAssign(_) => "-=",
-        MulAssign(_) => "*=",
-        DivAssign(_) => "/=",
-        RemAssign(_) => "%=",
-        BitXorAssign(_) => "^=",
-        BitAndAssign(_) => "&=",
-        BitOrAssign(_) => "|=",
-        ShlAssign(_) => "<<=",
-        ShrAssign(_) => ">>=",
-        _ => return None,
-    })
-}
-
 pub fn op_name(op: &ReduceOp) -> String {
     match op {
         ReduceOp::Operator(op) => tokens(&syn::parse_quote!(a #op b))
@@ -166,6 +150,16 @@ pub fn read_message(reduction: &Reduction) -> String {
          never read\nhelp: {}; compute what depends on `{v}` after the loop, or collect the \
          per-item values (`#[par_for] let v: Vec<_> = items.iter().map(..).collect();`)",
         how_to_update(reduction)
+    )
+}
+
+pub fn named_arg_message(reduction: &Reduction) -> String {
+    let v = &reduction.var;
+    format!(
+        "`{v} = ..` names an argument of this macro, but `{v}` is a reduction variable of \
+         this #[par_for] loop: inside the body every `{v}` stands for a worker's partial \
+         value, so the argument would become an assignment to it\nhelp: give the argument \
+         another name (`{v}_arg = ..`, and `{{{v}_arg}}` in the format string)"
     )
 }
 
