@@ -6,13 +6,13 @@ use syn::{Expr, ExprForLoop, Stmt};
 use crate::attr::Options;
 
 /// A statement marked `#[par_for]` / `#[par_for(...)]`, with its options parsed.
-pub struct Marked {
+pub(crate) struct Marked {
     pub options: Options,
     pub form: Form,
 }
 
 /// The shape of a marked statement, before any rule is checked.
-pub enum Form {
+pub(crate) enum Form {
     /// `for PAT in EXPR { BODY }`: Form 1, or Form 3 with `stream`.
     Loop(ExprForLoop),
     /// `let PAT = PIPELINE;`, `PLACE = PIPELINE;` or `PIPELINE;`: Form 2 when
@@ -24,7 +24,7 @@ pub enum Form {
 
 impl Form {
     /// Classifies the statement the marking attribute was taken from.
-    pub fn of(stmt: Stmt) -> Form {
+    pub(crate) fn of(stmt: Stmt) -> Form {
         match stmt {
             Stmt::Expr(Expr::ForLoop(for_loop), _) => Form::Loop(for_loop),
             stmt if pipeline_expr(&stmt).is_some() => Form::Pipeline(stmt),
@@ -34,7 +34,7 @@ impl Form {
 }
 
 /// The pipeline of a statement that may hold one.
-pub fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
+pub(crate) fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
     match stmt {
         Stmt::Local(syn::Local {
             init: Some(init), ..
@@ -46,7 +46,7 @@ pub fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
 }
 
 /// Replaces the pipeline of a statement that holds one.
-pub fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
+pub(crate) fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
     match stmt {
         Stmt::Local(syn::Local {
             init: Some(init), ..

@@ -12,7 +12,7 @@ use crate::error::Errors;
 
 /// Everything written between the parentheses of a marking `#[par_for(...)]`.
 #[derive(Default)]
-pub struct Options {
+pub(crate) struct Options {
     pub threads: Option<Expr>,
     pub min_len: Option<Expr>,
     pub parallel_if: Option<Expr>,
@@ -28,13 +28,13 @@ pub struct Options {
 }
 
 /// `progress` or `progress = "label"`.
-pub struct Progress {
+pub(crate) struct Progress {
     pub label: Option<LitStr>,
     pub span: Span,
 }
 
 /// One `VAR: OP` or `VAR: OP = IDENTITY` of `reduce(...)`.
-pub struct Reduction {
+pub(crate) struct Reduction {
     pub var: Ident,
     pub op: ReduceOp,
     /// The value each worker's copy starts from, when the type has no identity that
@@ -43,7 +43,7 @@ pub struct Reduction {
 }
 
 /// The combining operation of a reduction.
-pub enum ReduceOp {
+pub(crate) enum ReduceOp {
     /// `+ * & | ^`: the binary operator.
     Operator(syn::BinOp),
     /// `min` or `max`.
@@ -56,7 +56,7 @@ impl Options {
     /// Parses the tokens inside `#[par_for(...)]`. An option that is unknown, given
     /// twice or with a bad literal is reported in `errors` and left out; `None` when the
     /// tokens are not a list of options at all.
-    pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Self> {
+    pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Self> {
         let items = syn::parse::Parser::parse2(
             Punctuated::<OptionItem, Token![,]>::parse_terminated,
             tokens,
@@ -69,7 +69,7 @@ impl Options {
         Some(options)
     }
 
-    pub fn is_stream(&self) -> bool {
+    pub(crate) fn is_stream(&self) -> bool {
         self.stream.is_some()
     }
 

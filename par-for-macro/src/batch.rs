@@ -14,7 +14,7 @@ use syn::Ident;
 use crate::pipeline::{adapter_entry, consumer_entry, local, to_indexed, Args, Chain, Step};
 
 /// The statements, run on the pool, that consume the batches of `items`.
-pub fn expand(chain: &Chain, items: &Ident) -> TokenStream {
+pub(crate) fn expand(chain: &Chain, items: &Ident) -> TokenStream {
     let iter = local("iter");
     let cursor = local("cursor");
     let mode = local("mode");

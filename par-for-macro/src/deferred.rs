@@ -24,7 +24,7 @@ use crate::valid::check_task;
 
 /// `Deferred::new(move || VALUE)`, with the outer variables of VALUE (those of `outer`
 /// that VALUE reads) borrowed rather than moved.
-pub fn deferred(value: &Expr, outer: &[Ident], span: Span) -> TokenStream {
+pub(crate) fn deferred(value: &Expr, outer: &[Ident], span: Span) -> TokenStream {
     let mut ignored = Errors::default();
     let free = check_task(
         &[],

@@ -24,13 +24,13 @@ use crate::pipeline::Step;
 use crate::source::parallel_source;
 
 /// The expansion of a loop marked `distribute`.
-pub fn distributed_loop(plan: &LoopPlan, schedule: &Schedule) -> TokenStream {
+pub(crate) fn distributed_loop(plan: &LoopPlan, schedule: &Schedule) -> TokenStream {
     let local = expand::parallel_loop(plan);
     split_loop(plan, &split(schedule), local)
 }
 
 /// The expansion of a pipeline marked `distribute`, cut after its first `cut` adapters.
-pub fn distributed_pipeline(
+pub(crate) fn distributed_pipeline(
     plan: &PipelinePlan,
     schedule: &Schedule,
     cut: usize,

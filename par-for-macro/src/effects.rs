@@ -27,7 +27,7 @@ use crate::error::Errors;
 use crate::scope::{compound_assign, Rule, Scopes, Walker};
 
 /// Rejects a source that lends its items for writing.
-pub fn check_source(source: &Expr, errors: &mut Errors) {
+pub(crate) fn check_source(source: &Expr, errors: &mut Errors) {
     struct Lends<'a> {
         errors: &'a mut Errors,
     }
@@ -68,7 +68,7 @@ fn lends_error(span: Span, what: &str, lent: &Expr) -> syn::Error {
 
 /// Rejects the effects of a distributed task body on outer variables. `bound` are the
 /// names the task binds (loop pattern, closure parameters); `reductions` may be updated.
-pub fn check_body(
+pub(crate) fn check_body(
     bound: &[&Pat],
     body: &dyn Fn(&mut Effects),
     reductions: &HashSet<String>,
@@ -79,10 +79,10 @@ pub fn check_body(
 }
 
 /// The walk of a distributed task body for its effects on outer variables.
-pub type Effects<'a> = Walker<Acts<'a>>;
+pub(crate) type Effects<'a> = Walker<Acts<'a>>;
 
 /// The rule of effects on outer variables.
-pub struct Acts<'a> {
+pub(crate) struct Acts<'a> {
     reductions: &'a HashSet<String>,
     errors: &'a mut Errors,
 }

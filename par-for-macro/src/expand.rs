@@ -19,7 +19,7 @@ mod reducing;
 pub(crate) use reducing::{combine, identity};
 
 /// The code that replaces one checked marked statement.
-pub fn plan(plan: Plan) -> TokenStream {
+pub(crate) fn plan(plan: Plan) -> TokenStream {
     match plan {
         Plan::Loop(plan) => parallel_loop(&plan),
         Plan::Pipeline(plan) => pipeline(&plan),

@@ -15,7 +15,7 @@ use crate::deferred::deferred;
 
 /// Where the rewritten body runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A parallel iteration on the pool: leaves with `Flow`, returns deferred.
     Worker,
     /// The consumer of a stream, on the calling thread: leaves with `ControlFlow`.
@@ -24,13 +24,13 @@ pub enum Target {
 
 /// Which jumps out of the loop a body makes.
 #[derive(Default, Clone, Copy)]
-pub struct Jumps {
+pub(crate) struct Jumps {
     pub breaks: bool,
     pub returns: bool,
 }
 
 /// A jump out of the task that a parallel iteration cannot make.
-pub enum Escape {
+pub(crate) enum Escape {
     /// `break 'outer` / `continue 'outer` to a loop around the marked one.
     OuterLabel {
         keyword: &'static str,
@@ -45,7 +45,11 @@ pub enum Escape {
 
 /// The jumps of `body` (the body of the loop labelled `label`) run as `target`, and the
 /// escapes among them, in the order they are written.
-pub fn scan(body: &syn::Block, label: Option<&Lifetime>, target: Target) -> (Jumps, Vec<Escape>) {
+pub(crate) fn scan(
+    body: &syn::Block,
+    label: Option<&Lifetime>,
+    target: Target,
+) -> (Jumps, Vec<Escape>) {
     let mut walker = JumpWalker::new(label, target, &[], Pass::Scan);
     walker.visit_block_mut(&mut body.clone());
     (walker.jumps, walker.escapes)
@@ -57,7 +61,7 @@ pub fn scan(body: &syn::Block, label: Option<&Lifetime>, target: Target) -> (Jum
 ///
 /// `outer` are the variables declared outside the loop that the body reads: a worker's
 /// deferred `return` value reads them without moving them (see `crate::deferred`).
-pub fn rewrite(
+pub(crate) fn rewrite(
     body: &mut syn::Block,
     label: Option<&Lifetime>,
     target: Target,

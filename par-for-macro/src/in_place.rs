@@ -17,7 +17,7 @@ use crate::scope::Scopes;
 
 /// Rewrites `body` (of a loop that binds `pat`) for the reduction variables `vars`;
 /// `identity(i)` is the expression that makes a fresh copy of `vars[i]`.
-pub fn rewrite(
+pub(crate) fn rewrite(
     pat: &Pat,
     body: &mut syn::Block,
     vars: &[&Ident],

@@ -15,7 +15,7 @@ use crate::error::Errors;
 use crate::expand;
 
 /// Expands the enabling attribute: `args` are its own (empty) arguments.
-pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     if !args.is_empty() {
         errors.push(syn::Error::new(

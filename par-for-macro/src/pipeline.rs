@@ -13,7 +13,7 @@ use syn::{AngleBracketedGenericArguments, Expr, Ident, Token};
 use crate::source::parallel_source;
 
 /// A pipeline: the source, its adapters from the source outwards, and its consumer.
-pub struct Chain {
+pub(crate) struct Chain {
     pub source: Expr,
     pub adapters: Vec<Step>,
     pub consumer: Step,
@@ -24,7 +24,7 @@ pub struct Chain {
 
 /// One step down an expression, towards the consumer's call.
 #[derive(Clone, Copy)]
-pub enum Down {
+pub(crate) enum Down {
     Receiver,
     Try,
     Field,
@@ -35,7 +35,7 @@ pub enum Down {
 }
 
 /// One method call of the chain.
-pub struct Step {
+pub(crate) struct Step {
     pub method: Ident,
     pub turbofish: Option<AngleBracketedGenericArguments>,
     pub args: Punctuated<Expr, Token![,]>,
@@ -99,7 +99,7 @@ pub(crate) const CONSUMERS: &[(&str, Trait, &str)] = &[
 
 impl Chain {
     /// Every closure of the pipeline: its task functions.
-    pub fn closures(&self) -> impl Iterator<Item = &syn::ExprClosure> {
+    pub(crate) fn closures(&self) -> impl Iterator<Item = &syn::ExprClosure> {
         self.adapters
             .iter()
             .chain(std::iter::once(&self.consumer))
@@ -112,7 +112,7 @@ impl Chain {
 
     /// The consumer's call within the marked expression, which the expansion replaces;
     /// what is outside it stays as written.
-    pub fn consumer_in<'e>(&self, expr: &'e mut Expr) -> &'e mut Expr {
+    pub(crate) fn consumer_in<'e>(&self, expr: &'e mut Expr) -> &'e mut Expr {
         let mut node = expr;
         for down in &self.path {
             node = match (down, strip_parens_mut(node)) {
@@ -141,7 +141,7 @@ impl Chain {
 
     /// The expression that runs the pipeline with the runtime options in `options`: over
     /// a source rayon splits, as rayon's chain; over any other, in batches.
-    pub fn expand(&self, options: &Ident) -> TokenStream {
+    pub(crate) fn expand(&self, options: &Ident) -> TokenStream {
         let iter = local("iter");
         let mode = local("mode");
         let source = parallel_source(&self.source);

@@ -7,24 +7,24 @@ use syn::{Expr, Ident, Pat};
 
 mod walk;
 
-pub use walk::{MacroArgs, Rule, Walker};
+pub(crate) use walk::{MacroArgs, Rule, Walker};
 
 /// The names visible at one point of a body, innermost scope last.
 #[derive(Default)]
-pub struct Scopes {
+pub(crate) struct Scopes {
     stack: Vec<HashSet<String>>,
 }
 
 impl Scopes {
-    pub fn push(&mut self) {
+    pub(crate) fn push(&mut self) {
         self.stack.push(HashSet::new());
     }
 
-    pub fn pop(&mut self) {
+    pub(crate) fn pop(&mut self) {
         self.stack.pop();
     }
 
-    pub fn bind(&mut self, name: &Ident) {
+    pub(crate) fn bind(&mut self, name: &Ident) {
         if self.stack.is_empty() {
             self.push();
         }
@@ -33,7 +33,7 @@ impl Scopes {
         }
     }
 
-    pub fn is_bound(&self, name: &Ident) -> bool {
+    pub(crate) fn is_bound(&self, name: &Ident) -> bool {
         let name = name.to_string();
         self.stack.iter().any(|scope| scope.contains(&name))
     }
@@ -41,7 +41,7 @@ impl Scopes {
     /// Binds every name that `pat` introduces. `irrefutable` patterns (`let`, closure
     /// parameters) bind every identifier; elsewhere an identifier that starts with an
     /// upper-case letter is a constant, unit struct or variant (`None`), not a binding.
-    pub fn bind_pattern(&mut self, pat: &Pat, irrefutable: bool) {
+    pub(crate) fn bind_pattern(&mut self, pat: &Pat, irrefutable: bool) {
         for ident in pattern_bindings(pat, irrefutable) {
             self.bind(&ident);
         }
@@ -49,7 +49,7 @@ impl Scopes {
 }
 
 /// The identifiers a pattern binds.
-pub fn pattern_bindings(pat: &Pat, irrefutable: bool) -> Vec<Ident> {
+pub(crate) fn pattern_bindings(pat: &Pat, irrefutable: bool) -> Vec<Ident> {
     struct Collect {
         irrefutable: bool,
         found: Vec<Ident>,
@@ -74,7 +74,7 @@ pub fn pattern_bindings(pat: &Pat, irrefutable: bool) -> Vec<Ident> {
 }
 
 /// Whether a pattern takes a `ref mut` binding (a `&mut` borrow of what it matches).
-pub fn has_ref_mut(pat: &Pat) -> Option<&syn::PatIdent> {
+pub(crate) fn has_ref_mut(pat: &Pat) -> Option<&syn::PatIdent> {
     struct Find<'a>(Option<&'a syn::PatIdent>);
     impl<'ast> Visit<'ast> for Find<'ast> {
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
@@ -89,7 +89,7 @@ pub fn has_ref_mut(pat: &Pat) -> Option<&syn::PatIdent> {
     find.0
 }
 
-pub fn starts_upper(ident: &Ident) -> bool {
+pub(crate) fn starts_upper(ident: &Ident) -> bool {
     ident
         .to_string()
         .trim_start_matches("r#")
@@ -99,7 +99,7 @@ pub fn starts_upper(ident: &Ident) -> bool {
 /// The variable (or static) at the root of a place expression: `total` in
 /// `total.count[i]`, `p` in `*p`. `None` for places rooted in a call or a temporary
 /// (`*m.lock().unwrap()`), whose writes go through `&self` methods the compiler checks.
-pub fn place_root(place: &Expr) -> Option<&syn::Path> {
+pub(crate) fn place_root(place: &Expr) -> Option<&syn::Path> {
     match place {
         Expr::Path(path) if path.qself.is_none() => Some(&path.path),
         Expr::Field(field) => place_root(&field.base),
@@ -116,7 +116,7 @@ pub fn place_root(place: &Expr) -> Option<&syn::Path> {
 }
 
 /// The operator of a compound assignment (`+=`, `<<=`, ...), `None` for any other.
-pub fn compound_assign(op: &syn::BinOp) -> Option<&'static str> {
+pub(crate) fn compound_assign(op: &syn::BinOp) -> Option<&'static str> {
     use syn::BinOp::*;
     Some(match op {
         AddAssign(_) => "+=",

@@ -16,7 +16,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprClosure, ExprMethodCall, Ident};
 
 /// The tokens of an expression evaluating to a `Native` or `Bridge` source.
-pub fn parallel_source(expr: &Expr) -> TokenStream {
+pub(crate) fn parallel_source(expr: &Expr) -> TokenStream {
     let dispatch = translate(expr);
     quote! {
         {
@@ -30,7 +30,7 @@ pub fn parallel_source(expr: &Expr) -> TokenStream {
 }
 
 /// An expression telling whether the source of `expr` is split natively (for tests).
-pub fn is_native(expr: &Expr) -> TokenStream {
+pub(crate) fn is_native(expr: &Expr) -> TokenStream {
     let source = parallel_source(expr);
     quote! {
         {
@@ -84,7 +84,7 @@ fn translate(expr: &Expr) -> TokenStream {
 
 /// The closures `translate` hands to the source's adapters (`map(f)`), which run on the
 /// pool like the body: they are checked by the same rules.
-pub fn source_closures(expr: &Expr) -> Vec<&ExprClosure> {
+pub(crate) fn source_closures(expr: &Expr) -> Vec<&ExprClosure> {
     let mut closures = Vec::new();
     collect_closures(expr, &mut closures);
     closures
@@ -141,7 +141,7 @@ fn probe(
 }
 
 /// The expression inside any parentheses, for use as a function argument.
-pub fn strip_parens(expr: &Expr) -> &Expr {
+pub(crate) fn strip_parens(expr: &Expr) -> &Expr {
     match expr {
         Expr::Paren(p) => strip_parens(&p.expr),
         Expr::Group(g) => strip_parens(&g.expr),

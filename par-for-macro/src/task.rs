@@ -12,7 +12,7 @@ use crate::valid::FreeVars;
 /// One `assert_shared(&var)` per free variable, spanned at its first use in the body,
 /// so that a capture that is not `Sync` is reported there, naming par-for.
 /// The error names the variable through a type the check declares with its name.
-pub fn shared_reads(free: &FreeVars) -> TokenStream {
+pub(crate) fn shared_reads(free: &FreeVars) -> TokenStream {
     free.reads
         .iter()
         .map(|var| {
@@ -33,7 +33,7 @@ pub fn shared_reads(free: &FreeVars) -> TokenStream {
 /// A task closure `|PAT| BODY` as `|ARG| { let PAT = ITEM_TYPE.pass(ARG); BODY }`, so
 /// that its kind is inferred from its body (see the runtime's `task` module). Any other
 /// task (a function's path) is kept.
-pub fn typed_task(task: &Expr, item_type: &Ident) -> TokenStream {
+pub(crate) fn typed_task(task: &Expr, item_type: &Ident) -> TokenStream {
     let Expr::Closure(closure) = task else {
         return quote!(#task);
     };

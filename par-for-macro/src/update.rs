@@ -36,7 +36,12 @@ use forms::{
 };
 
 /// Reports every read of a reduction variable in a loop body that binds `pat`.
-pub fn check_updates(pat: &Pat, body: &syn::Block, reductions: &[Reduction], errors: &mut Errors) {
+pub(crate) fn check_updates(
+    pat: &Pat,
+    body: &syn::Block,
+    reductions: &[Reduction],
+    errors: &mut Errors,
+) {
     if reductions.is_empty() {
         return;
     }

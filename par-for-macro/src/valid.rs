@@ -18,14 +18,14 @@ use crate::error::Errors;
 use crate::scope::{compound_assign, has_ref_mut, place_root, starts_upper, Rule, Scopes, Walker};
 
 /// What a body reads from outside, for the `Sync` checks at the use sites.
-pub struct FreeVars {
+pub(crate) struct FreeVars {
     /// The first use of each free variable, in order of appearance.
     pub reads: Vec<Ident>,
 }
 
 impl FreeVars {
     /// The reads of both, each variable once.
-    pub fn and(mut self, other: FreeVars) -> FreeVars {
+    pub(crate) fn and(mut self, other: FreeVars) -> FreeVars {
         for read in other.reads {
             if !self.reads.contains(&read) {
                 self.reads.push(read);
@@ -37,7 +37,7 @@ impl FreeVars {
 
 /// Checks a task body. `bound` are the names the task binds before its body (the loop
 /// pattern, closure parameters); `reductions` the variables `reduce(...)` declares.
-pub fn check_task(
+pub(crate) fn check_task(
     bound: &[&Pat],
     body: &dyn Fn(&mut Checker),
     reductions: &HashSet<String>,
@@ -48,7 +48,7 @@ pub fn check_task(
 
 /// Checks the closure of a pipeline stage or a streaming loop's task, whose results the
 /// consumer combines (a `reduce(..)` option does not apply to them).
-pub fn check_closure_task(
+pub(crate) fn check_closure_task(
     bound: &[&Pat],
     body: &dyn Fn(&mut Checker),
     errors: &mut Errors,
@@ -86,10 +86,10 @@ enum Task {
 }
 
 /// The walk of a task body for its writes to shared state.
-pub type Checker<'a> = Walker<Writes<'a>>;
+pub(crate) type Checker<'a> = Walker<Writes<'a>>;
 
 /// The rule of writes, and the free variables read.
-pub struct Writes<'a> {
+pub(crate) struct Writes<'a> {
     reductions: &'a HashSet<String>,
     task: Task,
     errors: &'a mut Errors,

@@ -28,7 +28,7 @@ const SEQUENTIAL: &[(&str, &str)] = &[
 /// consumer after the source and its adapters; what comes after it (`.is_some()`,
 /// `.unwrap_or(0)`, `.len()`, `?`) is serial code on its result, so `Option::map`
 /// after `find` is not the adapter `map`.
-pub fn parse(expr: &Expr) -> syn::Result<Chain> {
+pub(super) fn parse(expr: &Expr) -> syn::Result<Chain> {
     let mut candidates = Vec::new();
     operands(expr, &mut Vec::new(), &mut candidates);
     let mut first_error: Option<(bool, syn::Error)> = None;

@@ -17,7 +17,7 @@ use crate::error::Errors;
 use crate::pipeline::{Chain, Step};
 
 /// How the source is dealt to the ranks: `schedule = ...`.
-pub enum Schedule {
+pub(crate) enum Schedule {
     /// One contiguous block per rank (the default).
     Blocks,
     /// Smaller blocks dealt round-robin.
@@ -28,7 +28,7 @@ pub enum Schedule {
 
 /// A distributed pipeline's consumer: what each rank computes on its pieces and how the
 /// pieces' results are folded.
-pub enum Gather {
+pub(crate) enum Gather {
     /// `collect`: the pieces' items, concatenated in order.
     Collect,
     /// `sum`, `product`: the parts' totals, with the consumer's turbofish.
@@ -47,7 +47,7 @@ pub enum Gather {
 }
 
 /// Checks a statement marked `distribute`.
-pub fn check(options: Options, form: Form, errors: &mut Errors) -> syn::Result<Plan> {
+pub(super) fn check(options: Options, form: Form, errors: &mut Errors) -> syn::Result<Plan> {
     match form {
         Form::Loop(for_loop) if options.is_stream() => {
             let (source, task) = stream_parts(&for_loop)?;

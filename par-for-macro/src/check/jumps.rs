@@ -8,7 +8,7 @@ use crate::flow::{self, Escape, Jumps, Target};
 
 /// The jumps out of `body` (of the loop labelled `label`, run as `target`), reporting
 /// those the runtime cannot honour.
-pub fn check(
+pub(super) fn check(
     body: &syn::Block,
     label: Option<&Lifetime>,
     target: Target,

@@ -31,11 +31,11 @@ mod options;
 #[cfg(test)]
 mod tests;
 
-pub use distribute::{Gather, Schedule};
-pub use options::check_options;
+pub(crate) use distribute::{Gather, Schedule};
+pub(crate) use options::check_options;
 
 /// A marked statement that passed every check: what to generate.
-pub enum Plan {
+pub(crate) enum Plan {
     /// Form 1, a parallel `for` loop.
     Loop(LoopPlan),
     /// Form 2, a collecting pipeline.
@@ -56,7 +56,7 @@ pub enum Plan {
 }
 
 /// `#[par_for] for PAT in EXPR { BODY }`.
-pub struct LoopPlan {
+pub(crate) struct LoopPlan {
     pub options: Options,
     pub for_loop: ExprForLoop,
     /// The outer variables the body and the source's closures read.
@@ -65,7 +65,7 @@ pub struct LoopPlan {
 }
 
 /// `#[par_for] let PAT = PIPELINE;` (or `PLACE = PIPELINE;`, `PIPELINE;`).
-pub struct PipelinePlan {
+pub(crate) struct PipelinePlan {
     pub options: Options,
     pub stmt: Stmt,
     pub chain: Chain,
@@ -74,7 +74,7 @@ pub struct PipelinePlan {
 }
 
 /// `#[par_for(stream)] for PAT in SOURCE.map(TASK) { CONSUMER }`.
-pub struct StreamPlan {
+pub(crate) struct StreamPlan {
     pub options: Options,
     pub for_loop: ExprForLoop,
     pub source: Expr,
@@ -85,7 +85,7 @@ pub struct StreamPlan {
 }
 
 /// Checks a marked statement whose options passed [`check_options`].
-pub fn check(marked: Marked) -> syn::Result<Plan> {
+pub(crate) fn check(marked: Marked) -> syn::Result<Plan> {
     let Marked { options, form } = marked;
     let mut errors = Errors::default();
     let plan = match form {

@@ -7,7 +7,7 @@ use crate::error::Errors;
 
 /// Options that need another: `unordered` and `window` need `stream`, `schedule` needs
 /// `distribute`.
-pub fn check_options(options: &Options) -> syn::Result<()> {
+pub(crate) fn check_options(options: &Options) -> syn::Result<()> {
     let mut errors = Errors::default();
     if let (Some(span), None) = (options.unordered, options.stream) {
         errors.push(syn::Error::new(
@@ -32,7 +32,7 @@ pub fn check_options(options: &Options) -> syn::Result<()> {
 }
 
 /// Options a streaming loop does not have.
-pub fn reject_for_stream(options: &Options, errors: &mut Errors) {
+pub(super) fn reject_for_stream(options: &Options, errors: &mut Errors) {
     if let Some(first) = options.reduce.first() {
         errors.push(syn::Error::new_spanned(
             &first.var,
@@ -51,7 +51,7 @@ pub fn reject_for_stream(options: &Options, errors: &mut Errors) {
 }
 
 /// Options that a pipeline does not have.
-pub fn reject_for_pipeline(options: &Options, errors: &mut Errors) {
+pub(super) fn reject_for_pipeline(options: &Options, errors: &mut Errors) {
     if let Some(first) = options.reduce.first() {
         errors.push(syn::Error::new_spanned(
             &first.var,
@@ -75,7 +75,7 @@ pub fn reject_for_pipeline(options: &Options, errors: &mut Errors) {
 }
 
 /// `distribute` on a streaming loop, whose body runs on this process.
-pub fn reject_distributed_stream(options: &Options, errors: &mut Errors) {
+pub(super) fn reject_distributed_stream(options: &Options, errors: &mut Errors) {
     if let Some(span) = options.distribute {
         errors.push(syn::Error::new(
             span,

@@ -25,12 +25,12 @@ use syn::{Block, Expr, ExprPath, Macro, Pat, Stmt, Token};
 use super::Scopes;
 
 /// The arguments of a macro call, when they parse as expressions.
-pub type MacroArgs = Punctuated<Expr, Token![,]>;
+pub(crate) type MacroArgs = Punctuated<Expr, Token![,]>;
 
 /// A check on a body, called back by [`Walker`]. Each method has a default that does
 /// nothing, so a rule implements only the nodes it looks at. A rule may keep the
 /// addresses of the nodes it is shown: they stay unique until the walk ends.
-pub trait Rule {
+pub(crate) trait Rule {
     /// An expression whose value is thrown away, before [`Rule::expr`] sees it. The
     /// inner expression of a thrown-away `(..)` is thrown away too.
     fn discarded(&mut self, _expr: &Expr, _scopes: &Scopes) {}
@@ -58,7 +58,7 @@ pub trait Rule {
 /// Walks a body for a [`Rule`]. A walk that starts at a block (`visit_block`) walks a
 /// loop body, whose value is thrown away; one that starts at an expression
 /// (`visit_expr`: a closure's body, a value) walks a value that is used.
-pub struct Walker<R> {
+pub(crate) struct Walker<R> {
     rule: R,
     scopes: Scopes,
     /// How many blocks and expressions the walk is inside.
@@ -74,7 +74,7 @@ pub struct Walker<R> {
 impl<R: Rule> Walker<R> {
     /// A walker for `rule` in which the patterns `bound` are bound (a loop's pattern,
     /// a closure's parameters).
-    pub fn new(rule: R, bound: &[&Pat]) -> Self {
+    pub(crate) fn new(rule: R, bound: &[&Pat]) -> Self {
         let mut walker = Walker {
             rule,
             scopes: Scopes::default(),
@@ -90,7 +90,7 @@ impl<R: Rule> Walker<R> {
         walker
     }
 
-    pub fn into_rule(self) -> R {
+    pub(crate) fn into_rule(self) -> R {
         self.rule
     }
 

@@ -6,7 +6,7 @@ use crate::attr::{ReduceOp, Reduction};
 use crate::scope::compound_assign;
 
 /// The place's root variable, and whether the place is the bare variable.
-pub fn update_root(place: &Expr) -> Option<(&ExprPath, bool)> {
+pub(super) fn update_root(place: &Expr) -> Option<(&ExprPath, bool)> {
     let mut expr = strip(place);
     let mut bare = true;
     loop {
@@ -28,7 +28,7 @@ pub fn update_root(place: &Expr) -> Option<(&ExprPath, bool)> {
     }
 }
 
-pub fn strip(mut expr: &Expr) -> &Expr {
+pub(super) fn strip(mut expr: &Expr) -> &Expr {
     loop {
         expr = match expr {
             Expr::Paren(e) => &e.expr,
@@ -38,12 +38,12 @@ pub fn strip(mut expr: &Expr) -> &Expr {
     }
 }
 
-pub fn tokens(expr: &Expr) -> String {
+pub(super) fn tokens(expr: &Expr) -> String {
     quote::ToTokens::to_token_stream(strip(expr)).to_string()
 }
 
 /// The accumulator operand of `a op e`, `a.m(e)` or `f(a, e)`.
-pub fn first_operand(rhs: &Expr) -> Option<&Expr> {
+pub(super) fn first_operand(rhs: &Expr) -> Option<&Expr> {
     match strip(rhs) {
         Expr::Binary(e) if compound_assign(&e.op).is_none() => Some(&e.left),
         Expr::MethodCall(e) => Some(&e.receiver),
@@ -53,7 +53,7 @@ pub fn first_operand(rhs: &Expr) -> Option<&Expr> {
 }
 
 /// Whether `v = RHS` (with `v` first in RHS) updates a reduction by `op`.
-pub fn updates_with(op: &ReduceOp, rhs: &Expr) -> bool {
+pub(super) fn updates_with(op: &ReduceOp, rhs: &Expr) -> bool {
     let name = match strip(rhs) {
         Expr::Binary(e) => return binary_allowed(op, &e.op),
         Expr::MethodCall(e) => e.method.to_string(),
@@ -79,7 +79,7 @@ pub fn updates_with(op: &ReduceOp, rhs: &Expr) -> bool {
     allowed.contains(&name.as_str())
 }
 
-pub fn binary_allowed(op: &ReduceOp, binary: &syn::BinOp) -> bool {
+pub(super) fn binary_allowed(op: &ReduceOp, binary: &syn::BinOp) -> bool {
     use syn::BinOp::*;
     matches!(
         (op, binary),
@@ -92,7 +92,7 @@ pub fn binary_allowed(op: &ReduceOp, binary: &syn::BinOp) -> bool {
     )
 }
 
-pub fn compound_allowed(op: &ReduceOp, compound: &str) -> bool {
+pub(super) fn compound_allowed(op: &ReduceOp, compound: &str) -> bool {
     match op {
         ReduceOp::Function(_) => true,
         ReduceOp::MinMax(_) => false,
@@ -104,7 +104,7 @@ pub fn compound_allowed(op: &ReduceOp, compound: &str) -> bool {
     }
 }
 
-pub fn op_name(op: &ReduceOp) -> String {
+pub(super) fn op_name(op: &ReduceOp) -> String {
     match op {
         ReduceOp::Operator(op) => tokens(&syn::parse_quote!(a #op b))
             .trim_start_matches("a ")
@@ -118,7 +118,7 @@ pub fn op_name(op: &ReduceOp) -> String {
 }
 
 /// The updates a reduction allows, as the help of an error.
-pub fn how_to_update(reduction: &Reduction) -> String {
+pub(super) fn how_to_update(reduction: &Reduction) -> String {
     let v = &reduction.var;
     match &reduction.op {
         ReduceOp::Operator(syn::BinOp::Add(_)) => {
@@ -142,7 +142,7 @@ pub fn how_to_update(reduction: &Reduction) -> String {
     }
 }
 
-pub fn read_message(reduction: &Reduction) -> String {
+pub(super) fn read_message(reduction: &Reduction) -> String {
     let v = &reduction.var;
     format!(
         "`{v}` is a reduction variable of this #[par_for] loop: each worker holds a partial \
@@ -153,7 +153,7 @@ pub fn read_message(reduction: &Reduction) -> String {
     )
 }
 
-pub fn named_arg_message(reduction: &Reduction) -> String {
+pub(super) fn named_arg_message(reduction: &Reduction) -> String {
     let v = &reduction.var;
     format!(
         "`{v} = ..` names an argument of this macro, but `{v}` is a reduction variable of \
@@ -163,7 +163,7 @@ pub fn named_arg_message(reduction: &Reduction) -> String {
     )
 }
 
-pub fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCall) -> String {
+pub(super) fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCall) -> String {
     let v = &reduction.var;
     let method = &call.method;
     format!(
@@ -175,7 +175,7 @@ pub fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCall) -> S
     )
 }
 
-pub fn not_an_update(reduction: &Reduction, rhs: &Expr) -> String {
+pub(super) fn not_an_update(reduction: &Reduction, rhs: &Expr) -> String {
     let v = &reduction.var;
     format!(
         "`{v} = {}` does not update the `{}` reduction `{v}`: each worker holds a partial value \
