@@ -187,13 +187,14 @@
 //! `all`, a `take(n)`, a `collect` into `Result` that meets an error) stops after the
 //! batch that decided it, even on an endless source, and memory holds two batches
 //! whatever the source's length. The next batch is read while one runs, so an owned
-//! source may be read one batch further than serially; a borrowed one (`it.by_ref()`,
-//! `&mut it`), which its owner reads on after the pipeline, is read exactly as far as
-//! serially, one item at a time. Positions (`enumerate`, `skip`, `take`, `step_by`,
-//! `zip`, `position`) count across batches as the serial pipeline counts them. Batches
-//! start at a few items per thread and double, so an early match costs little more
-//! work than serially. (`chain` and `rev` need what comes before them whole: a serial
-//! source before them is read whole first.)
+//! source may be read up to two batches further than serially (the rest of the batch
+//! that decided and the one read meanwhile; `docs/rules.md` says when that shows); a
+//! borrowed one (`it.by_ref()`, `&mut it`), which its owner reads on after the
+//! pipeline, is read exactly as far as serially, one item at a time. Positions
+//! (`enumerate`, `skip`, `take`, `step_by`, `zip`, `position`) count across batches as
+//! the serial pipeline counts them. Batches start at a few items per thread and double,
+//! so an early match costs little more work than serially. (`chain` and `rev` need what
+//! comes before them whole: a serial source before them is read whole first.)
 //!
 //! ```
 //! use par_for::par_for;

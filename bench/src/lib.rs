@@ -24,6 +24,7 @@ pub fn work(x: u64, rounds: u32) -> u64 {
     std::hint::black_box(h)
 }
 
+/// How many rounds of [`work`] take one microsecond on this machine, measured now.
 pub fn calibrate_rounds_per_microsecond() -> u32 {
     let rounds = 10_000;
     let start = Instant::now();
@@ -47,18 +48,21 @@ pub fn uneven_cost(i: u64) -> u32 {
 
 // ---- uniform and uneven: a loop writing one result per item ----
 
+/// The uniform and uneven workloads, serially: `out[i] = work(input[i], cost(input[i]))`.
 pub fn loop_serial(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 + Sync)) {
     for (o, &x) in out.iter_mut().zip(input) {
         *o = work(x, cost(x));
     }
 }
 
+/// [`loop_serial`] with rayon: `par_iter_mut().zip(par_iter())`.
 pub fn loop_rayon(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 + Sync)) {
     out.par_iter_mut()
         .zip(input.par_iter())
         .for_each(|(o, &x)| *o = work(x, cost(x)));
 }
 
+/// [`loop_serial`] as written, under `#[par_for]`.
 #[par_for]
 pub fn loop_par_for(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64) -> u32 + Sync)) {
     #[par_for]
@@ -78,14 +82,17 @@ pub fn loop_par_for_progress(input: &[u64], out: &mut [u64], cost: &(dyn Fn(u64)
 
 // ---- collect: an ordered map-collect ----
 
+/// The collect workload, serially: `work(x, rounds)` of each item, collected in order.
 pub fn collect_serial(input: &[u64], rounds: u32) -> Vec<u64> {
     input.iter().map(|&x| work(x, rounds)).collect()
 }
 
+/// [`collect_serial`] with rayon: `par_iter().map(..).collect()`.
 pub fn collect_rayon(input: &[u64], rounds: u32) -> Vec<u64> {
     input.par_iter().map(|&x| work(x, rounds)).collect()
 }
 
+/// [`collect_serial`] as written, a `#[par_for]` Form 2 pipeline.
 #[par_for]
 pub fn collect_par_for(input: &[u64], rounds: u32) -> Vec<u64> {
     #[par_for]
@@ -95,18 +102,22 @@ pub fn collect_par_for(input: &[u64], rounds: u32) -> Vec<u64> {
 
 // ---- tiny: a few nanoseconds per item, collected ----
 
+/// A few nanoseconds of work: one multiply, one shift, one xor.
 pub fn tiny(x: &u64) -> u64 {
     x.wrapping_mul(0x9E3779B97F4A7C15) ^ (x >> 7)
 }
 
+/// The tiny workload, serially: [`tiny`] of each item, collected in order.
 pub fn tiny_serial(input: &[u64]) -> Vec<u64> {
     input.iter().map(tiny).collect()
 }
 
+/// [`tiny_serial`] with rayon: `par_iter().map(tiny).collect()`.
 pub fn tiny_rayon(input: &[u64]) -> Vec<u64> {
     input.par_iter().map(tiny).collect()
 }
 
+/// [`tiny_serial`] as written, a `#[par_for]` Form 2 pipeline.
 #[par_for]
 pub fn tiny_par_for(input: &[u64]) -> Vec<u64> {
     #[par_for]
@@ -116,6 +127,7 @@ pub fn tiny_par_for(input: &[u64]) -> Vec<u64> {
 
 // ---- sum: an integer reduction over trivial items ----
 
+/// The sum workload, serially: the wrapping sum of `i ^ (i >> 3)` over `0..n`.
 pub fn sum_serial(n: u64) -> u64 {
     let mut total = 0u64;
     for i in 0..n {
@@ -124,6 +136,7 @@ pub fn sum_serial(n: u64) -> u64 {
     total
 }
 
+/// [`sum_serial`] with rayon: `into_par_iter().map(..).reduce(..)`.
 pub fn sum_rayon(n: u64) -> u64 {
     (0..n)
         .into_par_iter()
@@ -131,6 +144,7 @@ pub fn sum_rayon(n: u64) -> u64 {
         .reduce(|| 0, u64::wrapping_add)
 }
 
+/// [`sum_serial`] as written, with `reduce(total: u64::wrapping_add)`.
 #[par_for]
 pub fn sum_par_for(n: u64) -> u64 {
     let mut total = 0u64;
@@ -143,6 +157,7 @@ pub fn sum_par_for(n: u64) -> u64 {
 
 // ---- small: 10^3 items of ~50 ns, summed, called again and again ----
 
+/// The small workload, serially: the wrapping sum of [`work`] of each item (1000 items).
 pub fn small_serial(input: &[u64], rounds: u32) -> u64 {
     input
         .iter()
@@ -150,6 +165,7 @@ pub fn small_serial(input: &[u64], rounds: u32) -> u64 {
         .fold(0, u64::wrapping_add)
 }
 
+/// [`small_serial`] with rayon: `par_iter().map(..).reduce(..)`.
 pub fn small_rayon(input: &[u64], rounds: u32) -> u64 {
     input
         .par_iter()
@@ -157,6 +173,7 @@ pub fn small_rayon(input: &[u64], rounds: u32) -> u64 {
         .reduce(|| 0, u64::wrapping_add)
 }
 
+/// [`small_serial`] as written, with `reduce(total: u64::wrapping_add)`.
 #[par_for]
 pub fn small_par_for(input: &[u64], rounds: u32) -> u64 {
     let mut total = 0u64;
@@ -183,12 +200,14 @@ pub fn medium_par_for(input: &[u64], rounds: u32) -> u64 {
 
 // ---- stream: lazily generated items, results consumed in order ----
 
+/// The stream workload, serially: the wrapping sum of [`work`] over `0..n`, made lazily.
 pub fn stream_serial(n: usize, rounds: u32) -> u64 {
     (0..n as u64)
         .map(|x| work(x, rounds))
         .fold(0, u64::wrapping_add)
 }
 
+/// [`stream_serial`] with rayon: `par_bridge()` over the lazy range.
 pub fn stream_rayon(n: usize, rounds: u32) -> u64 {
     (0..n as u64)
         .par_bridge()
@@ -196,6 +215,7 @@ pub fn stream_rayon(n: usize, rounds: u32) -> u64 {
         .reduce(|| 0, u64::wrapping_add)
 }
 
+/// [`stream_serial`] as a `#[par_for(stream)]` loop over the lazily mapped range.
 #[par_for]
 pub fn stream_par_for(n: usize, rounds: u32) -> u64 {
     let mut total = 0u64;

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 /// A byte histogram: 2 KB of counters.
 #[derive(Clone)]
 pub struct Hist {
+    /// The count of each byte value.
     pub c: [u64; 256],
 }
 
@@ -19,6 +20,7 @@ impl Default for Hist {
     }
 }
 
+/// Adds `b`'s counts to `a`'s: the merge of `reduce(h: merge_hist)`.
 pub fn merge_hist(mut a: Hist, b: Hist) -> Hist {
     for (x, y) in a.c.iter_mut().zip(b.c.iter()) {
         *x += y;
@@ -26,6 +28,7 @@ pub fn merge_hist(mut a: Hist, b: Hist) -> Hist {
     a
 }
 
+/// The histogram of `data`, the serial loop.
 pub fn hist_serial(data: &[u8]) -> Hist {
     let mut h = Hist::default();
     for &b in data {
@@ -34,6 +37,7 @@ pub fn hist_serial(data: &[u8]) -> Hist {
     h
 }
 
+/// [`hist_serial`] with rayon's by-value `fold`, then `reduce`.
 pub fn hist_rayon_fold(data: &[u8]) -> Hist {
     data.par_iter()
         .fold(Hist::default, |mut h, &b| {
@@ -43,12 +47,14 @@ pub fn hist_rayon_fold(data: &[u8]) -> Hist {
         .reduce(Hist::default, merge_hist)
 }
 
+/// [`hist_serial`] by hand with rayon: one serial histogram per 64 KiB chunk, merged.
 pub fn hist_rayon_chunks(data: &[u8]) -> Hist {
     data.par_chunks(1 << 16)
         .map(hist_serial)
         .reduce(Hist::default, merge_hist)
 }
 
+/// [`hist_serial`] as written, with `reduce(h: merge_hist)`.
 #[par_for]
 pub fn hist_par_for(data: &[u8]) -> Hist {
     let mut h = Hist::default();
@@ -74,13 +80,16 @@ pub fn bytes(n: usize) -> Vec<u8> {
 
 // ---- k-means: the update step, nearest of 8 centroids then per-cluster sums ----
 
+/// The number of clusters.
 pub const K: usize = 8;
 
+/// A point of the plane, `(x, y)`.
 pub type Point = (f64, f64);
 
 /// Per cluster: sum of x, sum of y, number of points.
 pub type Sums = [(f64, f64, u64); K];
 
+/// Adds `b`'s per-cluster sums to `a`'s: the merge of `reduce(sums: merge_sums)`.
 pub fn merge_sums(mut a: Sums, b: Sums) -> Sums {
     for (x, y) in a.iter_mut().zip(b.iter()) {
         x.0 += y.0;
@@ -90,6 +99,7 @@ pub fn merge_sums(mut a: Sums, b: Sums) -> Sums {
     a
 }
 
+/// The index of the centroid nearest to `p` (the first of equals).
 pub fn nearest(p: (f64, f64), centroids: &[(f64, f64); K]) -> usize {
     let mut best = 0;
     let mut best_d = f64::INFINITY;
@@ -103,6 +113,7 @@ pub fn nearest(p: (f64, f64), centroids: &[(f64, f64); K]) -> usize {
     best
 }
 
+/// One k-means update step: per cluster, the sums of its points; the serial loop.
 pub fn kmeans_serial(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -> Sums {
     let mut sums = [(0.0, 0.0, 0); K];
     for &p in points {
@@ -114,6 +125,7 @@ pub fn kmeans_serial(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -> Sums
     sums
 }
 
+/// [`kmeans_serial`] with rayon's by-value `fold`, then `reduce`.
 pub fn kmeans_rayon_fold(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -> Sums {
     points
         .par_iter()
@@ -130,6 +142,7 @@ pub fn kmeans_rayon_fold(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -> 
         .reduce(|| [(0.0, 0.0, 0); K], merge_sums)
 }
 
+/// [`kmeans_serial`] by hand with rayon: one serial step per chunk of 4096 points, merged.
 pub fn kmeans_rayon_chunks(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -> Sums {
     points
         .par_chunks(1 << 12)
@@ -137,6 +150,7 @@ pub fn kmeans_rayon_chunks(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -
         .reduce(|| [(0.0, 0.0, 0); K], merge_sums)
 }
 
+/// [`kmeans_serial`] as written, with `reduce(sums: merge_sums)`.
 #[par_for]
 pub fn kmeans_par_for(points: &[(f64, f64)], centroids: &[(f64, f64); K]) -> Sums {
     let mut sums: Sums = [(0.0, 0.0, 0); K];
@@ -165,6 +179,7 @@ pub fn points(n: usize) -> (Vec<Point>, [Point; K]) {
 
 // ---- scalar: `reduce(total: +)` over a range ----
 
+/// The scalar workload, serially: the sum of `i ^ (i >> 3)` over `0..n`.
 pub fn total_serial(n: u64) -> u64 {
     let mut total = 0u64;
     for i in 0..n {
@@ -173,10 +188,12 @@ pub fn total_serial(n: u64) -> u64 {
     total
 }
 
+/// [`total_serial`] with rayon: `into_par_iter().map(..).sum()`.
 pub fn total_rayon(n: u64) -> u64 {
     (0..n).into_par_iter().map(|i| i ^ (i >> 3)).sum()
 }
 
+/// [`total_serial`] as written, with `reduce(total: +)`.
 #[par_for]
 pub fn total_par_for(n: u64) -> u64 {
     let mut total = 0u64;

@@ -19,15 +19,18 @@ pub fn mix(i: u64, rounds: u32) -> u64 {
     x
 }
 
+/// The workload as a serial `map(..).sum()`.
 pub fn serial(n: u64, rounds: u32) -> u64 {
     (0..n).map(|i| mix(i, rounds) >> 24).sum()
 }
 
+/// The workload with rayon: `into_par_iter().map(..).sum()`.
 pub fn rayon(n: u64, rounds: u32) -> u64 {
     use rayon::prelude::*;
     (0..n).into_par_iter().map(|i| mix(i, rounds) >> 24).sum()
 }
 
+/// The workload on a paralight pool (fixed or work-stealing, as `pool` was built).
 pub fn paralight(pool: &mut paralight::threads::ThreadPool, n: u64, rounds: u32) -> u64 {
     use paralight::prelude::*;
     (0..n as usize)
@@ -50,6 +53,7 @@ pub fn chili(pool: &chili::ThreadPool, n: u64, rounds: u32) -> u64 {
     sum(&mut pool.scope(), 0, n, rounds)
 }
 
+/// The workload as a Form 1 loop with `reduce(total: +)`, at the "small" site.
 #[par_for]
 pub fn loop_small(n: u64, rounds: u32) -> u64 {
     let mut total = 0u64;
@@ -60,6 +64,7 @@ pub fn loop_small(n: u64, rounds: u32) -> u64 {
     total
 }
 
+/// The workload as a Form 1 loop with `reduce(total: +)`, at the "medium" site.
 #[par_for]
 pub fn loop_medium(n: u64, rounds: u32) -> u64 {
     let mut total = 0u64;
@@ -70,6 +75,7 @@ pub fn loop_medium(n: u64, rounds: u32) -> u64 {
     total
 }
 
+/// The workload as a Form 2 `.sum()`, at the "small" site.
 #[par_for]
 pub fn pipeline_small(n: u64, rounds: u32) -> u64 {
     #[par_for]
@@ -77,6 +83,7 @@ pub fn pipeline_small(n: u64, rounds: u32) -> u64 {
     total
 }
 
+/// The workload as a Form 2 `.sum()`, at the "medium" site.
 #[par_for]
 pub fn pipeline_medium(n: u64, rounds: u32) -> u64 {
     #[par_for]

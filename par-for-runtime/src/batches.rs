@@ -5,12 +5,18 @@
 //!
 //! So a consumer that stops early (`find`, `position`, `any`, `all`, a `take(n)`, a
 //! `collect` into `Result` that meets an error) stops reading after the batch that
-//! decided it (and the one read meanwhile), even on an endless source; a borrowed
-//! source is read one item at a time, exactly as far as serially (see `Items`); memory holds two batches, whatever the
-//! length of the source; and positions (`enumerate`, `skip`, `take`, `step_by`, `zip`,
-//! `position`) carry on from one batch to the next through a [`Cursor`], as the serial
-//! pipeline counts them. Batches start small, so that a search that ends early does
-//! little more work than the serial one, and double up to [`MAX_BATCH`].
+//! decided it (and the one read meanwhile, then dropped without running), even on an
+//! endless source; a borrowed source is read one item at a time, exactly as far as
+//! serially (see `Items`); memory holds two batches, whatever the length of the source;
+//! and positions (`enumerate`, `skip`, `take`, `step_by`, `zip`, `position`) carry on
+//! from one batch to the next through a [`Cursor`], as the serial pipeline counts them.
+//! Batches start small, so that a search that ends early does little more work than
+//! the serial one, and double up to [`MAX_BATCH`].
+//!
+//! An owned source is not read exactly as far as serially: whether item `k + 1` is
+//! read depends on the pipeline's verdict on item `k`, so exact reading would run the
+//! items one after another (`docs/rules.md` has the measurement and the way out, a
+//! borrowed source).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 

@@ -17,7 +17,7 @@ where
     F: Sync + Send,
     F: OnlyReadsOuterVariables<S::Item>, // changes an outer variable? collect values, `reduce(..)`, or a Mutex
 {
-    let body = |item| body.call(item);
+    let body = move |item| body.call(item);
     match progress_bar(options, &source) {
         None => pool::install(options.threads, || {
             source.drive_for_each(options.run(), body)
@@ -44,7 +44,7 @@ where
     F: Sync + Send,
     F: OnlyReadsOuterVariables<S::Item, Flow<'a, R>>, // changes an outer variable? collect values, `reduce(..)`, or a Mutex
 {
-    let body = |item| body.call(item);
+    let body = move |item| body.call(item);
     let bar = progress_bar(options, &source);
     let first = pool::install(options.threads, || {
         source.drive_find_first(options.run(), |item| {
