@@ -1,5 +1,6 @@
 //! Small loops called again and again, OpenMP's home ground (issue 9): the median time
-//! per call of serial code, hand-written rayon, paralight (fixed and work-stealing
+//! per call of serial code, OpenMP C (`parallel for`, static schedule; "n/a" where the
+//! bench was built without a C compiler with OpenMP, see `build.rs`), hand-written rayon, paralight (fixed and work-stealing
 //! pools), chili, and `#[par_for]` Form 1 (loop + `reduce(total: +)`) and Form 2
 //! (`.map(..).sum()` pipeline), as speed-ups over serial, in the same process.
 //!
@@ -92,6 +93,7 @@ fn measure(variants: &mut [Variant<'_>], pause: Duration, plan: &Plan) -> Vec<Du
 
 fn child(threads: usize, quick: bool) {
     assert_eq!(par_for::current_threads(), threads);
+    let omp = par_for_bench::omp::set_threads(threads);
     let plan = if quick {
         Plan {
             blocks: 2,
@@ -137,6 +139,10 @@ fn child(threads: usize, quick: bool) {
         let rounds = rounds_for(target);
         let mut variants: Vec<Variant<'_>> = vec![
             ("serial", Box::new(move || small::serial(ITEMS, rounds))),
+            (
+                "OpenMP static",
+                Box::new(move || par_for_bench::omp::small(ITEMS, rounds).unwrap_or(0)),
+            ),
             ("rayon", Box::new(move || small::rayon(ITEMS, rounds))),
             (
                 "paralight fixed",
@@ -156,6 +162,9 @@ fn child(threads: usize, quick: bool) {
                 Box::new(move || par_for_pipeline(ITEMS, rounds)),
             ),
         ];
+        if !omp {
+            drop(variants.remove(1));
+        }
         let expected = small::serial(ITEMS, rounds);
         for (name, run) in &mut variants {
             assert_eq!(run(), expected, "{name} differs from serial");
@@ -163,10 +172,13 @@ fn child(threads: usize, quick: bool) {
         for pause in [0, 300, 1000].map(Duration::from_micros) {
             let medians = measure(&mut variants, pause, &plan);
             let serial = medians[0].as_secs_f64();
-            let ratios: Vec<String> = medians[1..]
+            let mut ratios: Vec<String> = medians[1..]
                 .iter()
                 .map(|t| format!("{:.2}x", serial / t.as_secs_f64()))
                 .collect();
+            if !omp {
+                ratios.insert(0, "n/a".to_string());
+            }
             println!(
                 "| {threads} | {workload} | {} | {:.1} | {} |",
                 if pause.is_zero() {
@@ -230,8 +242,8 @@ fn main() {
             "quiet machine"
         }
     );
-    println!("| threads | workload | pause | serial µs | rayon | paralight fixed | paralight stealing | chili | par_for loop | par_for pipeline |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| threads | workload | pause | serial µs | OpenMP static | rayon | paralight fixed | paralight stealing | chili | par_for loop | par_for pipeline |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for threads in counts {
         par_for_bench::run_child(threads, quick);
     }
