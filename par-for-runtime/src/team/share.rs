@@ -62,7 +62,8 @@ impl Seats {
         let mut cut_off = 0;
         for (seat, share) in self.shares.iter().enumerate() {
             let front = pieces.len();
-            let end = len * (seat + 1) / threads;
+            // `len * (seat + 1) / threads`, without overflow.
+            let end = len / threads * (seat + 1) + len % threads * (seat + 1) / threads;
             let mut left = end - cut_off;
             while left > 0 {
                 let mut take = (left / 2).max(smallest).min(left);
