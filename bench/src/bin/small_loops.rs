@@ -14,6 +14,7 @@
 //! cargo run --release -p par-for-bench --bin small_loops            # 1, 2, .. CPUs threads
 //! cargo run --release -p par-for-bench --bin small_loops -- --quick # seconds (CI)
 //! cargo run --release -p par-for-bench --bin small_loops -- --busy  # with a busy process beside
+//! cargo run --release -p par-for-bench --bin small_loops -- --mean  # means, not medians
 //! PAR_FOR_WAIT=passive cargo run --release -p par-for-bench --bin small_loops
 //! cargo run --release -p par-for-bench --bin small_loops -- --threads 2 # one count only
 //! ```
@@ -41,6 +42,18 @@ struct Plan {
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort_unstable();
     times[times.len() / 2]
+}
+
+/// The mean: what a program calling the loop again and again waits in all, outliers
+/// included (`--mean`; the median shows the usual call).
+fn mean(times: Vec<Duration>) -> Duration {
+    times.iter().sum::<Duration>() / times.len() as u32
+}
+
+/// Whether the table shows means rather than medians (`--mean`, passed on to the
+/// children as `SMALL_LOOPS_MEAN`).
+fn by_mean() -> bool {
+    std::env::var_os("SMALL_LOOPS_MEAN").is_some()
 }
 
 /// Serial work on the calling thread for `pause`.
@@ -72,7 +85,7 @@ fn rounds_for(target: Duration) -> u32 {
 
 type Variant<'a> = (&'static str, Box<dyn FnMut() -> u64 + 'a>);
 
-/// The median time per call of each variant, calls preceded by `pause`.
+/// The median (or mean) time per call of each variant, calls preceded by `pause`.
 fn measure(variants: &mut [Variant<'_>], pause: Duration, plan: &Plan) -> Vec<Duration> {
     let mut times = vec![Vec::new(); variants.len()];
     // One block each first, not counted: every pool started, every loop site warm.
@@ -88,7 +101,8 @@ fn measure(variants: &mut [Variant<'_>], pause: Duration, plan: &Plan) -> Vec<Du
             }
         }
     }
-    times.into_iter().map(median).collect()
+    let summary = if by_mean() { mean } else { median };
+    times.into_iter().map(summary).collect()
 }
 
 fn child(threads: usize, quick: bool) {
@@ -222,6 +236,9 @@ fn main() {
     }
     let exe = std::env::current_exe().expect("own path");
     let busy = args.iter().any(|a| a == "--busy");
+    if args.iter().any(|a| a == "--mean") {
+        std::env::set_var("SMALL_LOOPS_MEAN", "1");
+    }
     let mut burner: Option<Child> = busy.then(|| {
         Command::new(&exe)
             .arg("--burn")
@@ -234,13 +251,14 @@ fn main() {
         counts = vec![args[pos + 1].parse().expect("--threads N")];
     }
     println!(
-        "logical CPUs: {cpus}; {ITEMS} items; PAR_FOR_WAIT={}; {}; medians per call, speed-up over serial",
+        "logical CPUs: {cpus}; {ITEMS} items; PAR_FOR_WAIT={}; {}; {} per call, speed-up over serial",
         std::env::var("PAR_FOR_WAIT").unwrap_or_default(),
         if busy {
             "a busy process beside (oversubscribed)"
         } else {
             "quiet machine"
-        }
+        },
+        if by_mean() { "means" } else { "medians" }
     );
     println!("| threads | workload | pause | serial µs | OpenMP static | rayon | paralight fixed | paralight stealing | chili | par_for loop | par_for pipeline |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
