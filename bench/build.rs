@@ -10,6 +10,10 @@ const SOURCE: &str = "c/omp_small.c";
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(par_for_bench_omp)");
     println!("cargo:rerun-if-changed={SOURCE}");
+    // The probe asks `cc` for no metadata: say which variables choose the compiler.
+    for var in ["CC", "CFLAGS", "TARGET_CC", "TARGET_CFLAGS"] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
     if !openmp_links() {
         println!("cargo:warning=no C compiler with OpenMP found: the OpenMP column reads n/a");
         return;
