@@ -3,6 +3,7 @@
 //!
 //! This crate is not published: it measures par-for, as `rayon-demo` measures rayon.
 
+pub mod omp;
 pub mod small;
 
 use std::time::Instant;

@@ -402,8 +402,8 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
         items.into_par_iter().find_map_first(self.0)
     }
 
-    /// Chunks end in order of claim, so every chunk before the first that finds
-    /// something has run to its end.
+    /// No chunk before the first that finds something is skipped, so each has run to
+    /// its end, and the first `Some` in chunk order is the first in item order.
     fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> Option<R> {
         items
             .run(

@@ -25,6 +25,7 @@ pub(crate) enum Way {
 /// item, in picoseconds (trivial bodies take a fraction of a nanosecond). The generated
 /// code keeps one in a `static` per annotated loop.
 ///
+/// - On a pool of one thread, every run is serial.
 /// - The first run of a site goes to the pool.
 /// - A loop that takes long in parallel (2 ms or more) stays on the pool,
 ///   for rayon's balance of uneven work; it is never run serially.
@@ -104,6 +105,10 @@ impl Site {
     /// How to run a loop of `len` items on a pool of `threads`; `team` says whether
     /// the team may run it (from outside the pool).
     pub(crate) fn choose(&self, len: usize, threads: usize, team: bool) -> Way {
+        if threads <= 1 {
+            // One thread gains nothing in parallel, and pays for waking it.
+            return Way::Serial;
+        }
         let estimate = |slot: &AtomicU64| match slot.load(Ordering::Relaxed) {
             UNKNOWN => None,
             per_item => Some(per_item as f64 * len as f64),
@@ -238,6 +243,18 @@ mod tests {
     #[test]
     fn an_unknown_site_goes_to_the_pool() {
         assert_eq!(Site::new().choose(1000, 4, true), Way::Pool);
+    }
+
+    #[test]
+    fn a_pool_of_one_thread_always_runs_serially() {
+        let site = Site::new();
+        assert_eq!(site.choose(1000, 1, false), Way::Serial);
+        // Even a loop long enough for the pool, and one slower serially than on the pool.
+        site.learn(Way::Pool, Duration::from_millis(10), 1000);
+        site.learn(Way::Serial, Duration::from_millis(20), 1000);
+        assert!(ways(&site, 2 * FIRST_STREAK_AFTER, 1000, 1)
+            .iter()
+            .all(|&way| way == Way::Serial));
     }
 
     #[test]

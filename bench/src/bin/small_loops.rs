@@ -1,5 +1,6 @@
 //! Small loops called again and again, OpenMP's home ground (issue 9): the median time
-//! per call of serial code, hand-written rayon, paralight (fixed and work-stealing
+//! per call of serial code, OpenMP C (`parallel for`, static schedule; "n/a" where the
+//! bench was built without a C compiler with OpenMP, see `build.rs`), hand-written rayon, paralight (fixed and work-stealing
 //! pools), chili, and `#[par_for]` Form 1 (loop + `reduce(total: +)`) and Form 2
 //! (`.map(..).sum()` pipeline), as speed-ups over serial, in the same process.
 //!
@@ -13,6 +14,7 @@
 //! cargo run --release -p par-for-bench --bin small_loops            # 1, 2, .. CPUs threads
 //! cargo run --release -p par-for-bench --bin small_loops -- --quick # seconds (CI)
 //! cargo run --release -p par-for-bench --bin small_loops -- --busy  # with a busy process beside
+//! cargo run --release -p par-for-bench --bin small_loops -- --mean  # means, not medians
 //! PAR_FOR_WAIT=passive cargo run --release -p par-for-bench --bin small_loops
 //! cargo run --release -p par-for-bench --bin small_loops -- --threads 2 # one count only
 //! ```
@@ -40,6 +42,18 @@ struct Plan {
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort_unstable();
     times[times.len() / 2]
+}
+
+/// The mean: what a program calling the loop again and again waits in all, outliers
+/// included (`--mean`; the median shows the usual call).
+fn mean(times: Vec<Duration>) -> Duration {
+    times.iter().sum::<Duration>() / times.len() as u32
+}
+
+/// Whether the table shows means rather than medians (`--mean`, passed on to the
+/// children as `SMALL_LOOPS_MEAN`).
+fn by_mean() -> bool {
+    std::env::var_os("SMALL_LOOPS_MEAN").is_some()
 }
 
 /// Serial work on the calling thread for `pause`.
@@ -71,7 +85,7 @@ fn rounds_for(target: Duration) -> u32 {
 
 type Variant<'a> = (&'static str, Box<dyn FnMut() -> u64 + 'a>);
 
-/// The median time per call of each variant, calls preceded by `pause`.
+/// The median (or mean) time per call of each variant, calls preceded by `pause`.
 fn measure(variants: &mut [Variant<'_>], pause: Duration, plan: &Plan) -> Vec<Duration> {
     let mut times = vec![Vec::new(); variants.len()];
     // One block each first, not counted: every pool started, every loop site warm.
@@ -87,11 +101,13 @@ fn measure(variants: &mut [Variant<'_>], pause: Duration, plan: &Plan) -> Vec<Du
             }
         }
     }
-    times.into_iter().map(median).collect()
+    let summary = if by_mean() { mean } else { median };
+    times.into_iter().map(summary).collect()
 }
 
 fn child(threads: usize, quick: bool) {
     assert_eq!(par_for::current_threads(), threads);
+    let omp = par_for_bench::omp::set_threads(threads);
     let plan = if quick {
         Plan {
             blocks: 2,
@@ -137,6 +153,10 @@ fn child(threads: usize, quick: bool) {
         let rounds = rounds_for(target);
         let mut variants: Vec<Variant<'_>> = vec![
             ("serial", Box::new(move || small::serial(ITEMS, rounds))),
+            (
+                "OpenMP static",
+                Box::new(move || par_for_bench::omp::small(ITEMS, rounds).unwrap_or(0)),
+            ),
             ("rayon", Box::new(move || small::rayon(ITEMS, rounds))),
             (
                 "paralight fixed",
@@ -156,6 +176,9 @@ fn child(threads: usize, quick: bool) {
                 Box::new(move || par_for_pipeline(ITEMS, rounds)),
             ),
         ];
+        if !omp {
+            drop(variants.remove(1));
+        }
         let expected = small::serial(ITEMS, rounds);
         for (name, run) in &mut variants {
             assert_eq!(run(), expected, "{name} differs from serial");
@@ -163,10 +186,13 @@ fn child(threads: usize, quick: bool) {
         for pause in [0, 300, 1000].map(Duration::from_micros) {
             let medians = measure(&mut variants, pause, &plan);
             let serial = medians[0].as_secs_f64();
-            let ratios: Vec<String> = medians[1..]
+            let mut ratios: Vec<String> = medians[1..]
                 .iter()
                 .map(|t| format!("{:.2}x", serial / t.as_secs_f64()))
                 .collect();
+            if !omp {
+                ratios.insert(0, "n/a".to_string());
+            }
             println!(
                 "| {threads} | {workload} | {} | {:.1} | {} |",
                 if pause.is_zero() {
@@ -210,6 +236,9 @@ fn main() {
     }
     let exe = std::env::current_exe().expect("own path");
     let busy = args.iter().any(|a| a == "--busy");
+    if args.iter().any(|a| a == "--mean") {
+        std::env::set_var("SMALL_LOOPS_MEAN", "1");
+    }
     let mut burner: Option<Child> = busy.then(|| {
         Command::new(&exe)
             .arg("--burn")
@@ -222,16 +251,17 @@ fn main() {
         counts = vec![args[pos + 1].parse().expect("--threads N")];
     }
     println!(
-        "logical CPUs: {cpus}; {ITEMS} items; PAR_FOR_WAIT={}; {}; medians per call, speed-up over serial",
+        "logical CPUs: {cpus}; {ITEMS} items; PAR_FOR_WAIT={}; {}; {} per call, speed-up over serial",
         std::env::var("PAR_FOR_WAIT").unwrap_or_default(),
         if busy {
             "a busy process beside (oversubscribed)"
         } else {
             "quiet machine"
-        }
+        },
+        if by_mean() { "means" } else { "medians" }
     );
-    println!("| threads | workload | pause | serial µs | rayon | paralight fixed | paralight stealing | chili | par_for loop | par_for pipeline |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| threads | workload | pause | serial µs | OpenMP static | rayon | paralight fixed | paralight stealing | chili | par_for loop | par_for pipeline |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for threads in counts {
         par_for_bench::run_child(threads, quick);
     }

@@ -6,9 +6,9 @@
 //! 16 to 50 µs each way, as much as a small loop takes. The team's workers instead spin
 //! for a bounded time after each loop (see [`wait`] and `PAR_FOR_WAIT`), so the next
 //! loop starts at once, and the calling thread works too and finds the end of the loop
-//! by spinning on one counter. The items are cut in order into chunks that get shorter
-//! (OpenMP's guided schedule), claimed with one atomic counter, so a worker that comes
-//! late takes fewer and the threads end close together.
+//! by spinning on one counter. Each thread first runs a static share of the items
+//! (OpenMP's static schedule), then steals what is left of the others' (see [`share`]),
+//! so a worker that comes late takes less and the threads end close together.
 //!
 //! There is one team, as large as the default pool, made at the first loop that wants
 //! it, and one loop at a time uses it: the thread that owns it for the loop. Every
@@ -16,6 +16,7 @@
 //! on rayon's workers) runs its other way, so nothing waits for the team.
 
 mod job;
+mod share;
 #[cfg(test)]
 mod tests;
 mod wait;
@@ -26,15 +27,14 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use rayon::iter::plumbing::Producer;
 
 use self::job::{Board, Owned};
+use self::share::{Line, Seats};
 use self::wait::{Policy, Waiting};
 pub(crate) use crate::indexed::FUSE_BLOCK;
-
-/// The shortest chunk is this many times shorter than a thread's share of the loop.
-const SMALLEST_SHARE: usize = 32;
 
 struct Team {
     board: Board,
     waiting: Waiting,
+    seats: Seats,
     workers: usize,
 }
 
@@ -69,6 +69,7 @@ impl Team {
         let team: &'static Team = Box::leak(Box::new(Team {
             board: Board::new(),
             waiting: Waiting::new(workers, Policy::from_env()),
+            seats: Seats::new(workers + 1),
             workers,
         }));
         for me in 0..workers {
@@ -117,7 +118,7 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
         }
     }
 
-    /// Cuts the items, in order, into a few chunks per thread, and runs
+    /// Cuts the items, in order, into a few chunks per thread (see [`share`]), and runs
     /// `chunk(items, len, panicked)` on each, on whichever thread of the team claims it
     /// first, the calling thread included. Returns the chunks' results in order; `None`
     /// for the chunks after the first whose result `stops` (which are not started once
@@ -130,77 +131,61 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
         C: Fn(Pr, usize, &AtomicBool) -> R + Sync,
         S: Fn(&R) -> bool + Sync,
     {
-        let threads = self.owner.team.workers + 1;
-        let chunks = cut(self.producer, self.len, threads, self.min_len);
-        let count = chunks.len();
-        let results: Vec<Line<Mutex<Option<R>>>> =
-            (0..count).map(|_| Line(Mutex::new(None))).collect();
-        // Relaxed throughout: each chunk is claimed once by the counter's atomicity, and
-        // what the chunks write is in mutexes the owner reads after the job's end.
-        // Each on a cache line of its own: every thread writes `next`, and reads the
-        // others at each claim.
-        let next = Line(AtomicUsize::new(0));
+        let Owner { team, owned } = self.owner;
+        let chunks = team
+            .seats
+            .deal(self.producer, self.len, self.min_len, |items, len| {
+                Line(Mutex::new(Chunk::<Pr, R>::Items(items, len)))
+            });
+        // Relaxed: each chunk is claimed once by the atomicity of the claims, and what
+        // the chunks write is in mutexes the owner reads after the job's end. Each on a
+        // cache line of its own, away from the seats that every thread writes.
         let stop_after = Line(AtomicUsize::new(usize::MAX));
         let panicked = Line(AtomicBool::new(false));
-        let claim_and_run = || loop {
-            let index = next.0.fetch_add(1, Ordering::Relaxed);
-            if index >= count
-                || index > stop_after.0.load(Ordering::Relaxed)
-                || panicked.0.load(Ordering::Relaxed)
-            {
-                return;
+        let claim_and_run = || {
+            for index in team.seats.claims(team.seats.arrive()) {
+                if panicked.0.load(Ordering::Relaxed) {
+                    return;
+                }
+                if index > stop_after.0.load(Ordering::Relaxed) {
+                    continue;
+                }
+                let Chunk::Items(items, len) =
+                    std::mem::replace(&mut *lock(&chunks[index].0), Chunk::Running)
+                else {
+                    unreachable!("par_for: a chunk is claimed once")
+                };
+                let raise_on_unwind = RaiseOnUnwind(&panicked.0);
+                let result = chunk(items, len, &panicked.0);
+                std::mem::forget(raise_on_unwind);
+                if stops(&result) {
+                    stop_after.0.fetch_min(index, Ordering::Relaxed);
+                }
+                *lock(&chunks[index].0) = Chunk::Done(result);
             }
-            let (items, len) = lock(&chunks[index].0)
-                .take()
-                .expect("par_for: a chunk is claimed once");
-            let raise_on_unwind = RaiseOnUnwind(&panicked.0);
-            let result = chunk(items, len, &panicked.0);
-            std::mem::forget(raise_on_unwind);
-            if stops(&result) {
-                stop_after.0.fetch_min(index, Ordering::Relaxed);
-            }
-            *lock(&results[index].0) = Some(result);
         };
-        let Owner { team, owned } = self.owner;
         team.waiting.loop_starts();
         owned.run(&claim_and_run, || team.waiting.wake_one());
         team.waiting.loop_ends();
-        results
+        chunks
             .into_iter()
-            .map(|slot| slot.0.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .map(
+                |chunk| match chunk.0.into_inner().unwrap_or_else(PoisonError::into_inner) {
+                    Chunk::Done(result) => Some(result),
+                    Chunk::Items(..) | Chunk::Running => None,
+                },
+            )
             .collect()
     }
 }
 
-/// `producer`'s `len` items as chunks, in order, each a `1 / (2 * threads)` share of
-/// the items left (OpenMP's guided schedule), down to a `1 / (32 * threads)` share of
-/// all of them: a thread that starts late still finds work, and the last chunks are
-/// short, so the threads end close together.
-fn cut<Pr: Producer>(producer: Pr, len: usize, threads: usize, min_len: usize) -> Vec<Chunk<Pr>> {
-    let smallest = (len / (threads * SMALLEST_SHARE)).max(min_len).max(1);
-    let mut chunks = Vec::new();
-    let mut rest = producer;
-    let mut left = len;
-    loop {
-        let take = left.div_ceil(2 * threads).max(smallest);
-        if take >= left {
-            chunks.push(Line(Mutex::new(Some((rest, left)))));
-            return chunks;
-        }
-        let (head, tail) = rest.split_at(take);
-        chunks.push(Line(Mutex::new(Some((head, take)))));
-        rest = tail;
-        left -= take;
-    }
+/// A chunk of a loop's items: its items and their number until a thread claims it, then
+/// its result.
+enum Chunk<Pr, R> {
+    Items(Pr, usize),
+    Running,
+    Done(R),
 }
-
-/// A chunk of a loop's items and their number, until a thread claims it.
-type Chunk<Pr> = Line<Mutex<Option<(Pr, usize)>>>;
-
-/// A value alone on its cache line (two lines: some CPUs fetch lines in pairs), so
-/// that threads writing different values do not slow each other down.
-#[repr(align(128))]
-struct Line<T>(T);
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)

@@ -121,7 +121,8 @@ fn a_panic_reaches_the_caller_with_its_payload_and_stops_new_chunks() {
         let payload = result.expect_err("the panic is re-raised");
         assert_eq!(payload.downcast_ref::<String>().unwrap(), "item 3");
         // The chunks running when item 3 panicked end their block, no more.
-        assert!(started.into_inner() < 1000 / 2);
+        let started = started.into_inner();
+        assert!(started < 1000 / 2, "{started} started");
     }
     // And the team still works.
     assert_eq!(

@@ -9,8 +9,11 @@
 //! - `passive`: sleep at once;
 //! - `active`: spin until the next loop, at most [`ACTIVE_SPIN`] after the last one.
 //!
-//! After [`YIELD_AFTER`] of spinning a waiting worker yields its CPU between two looks,
-//! so that on a busy machine the threads with work run first.
+//! A spinning worker yields its CPU between two looks once it has seen the OS run
+//! something else on it (a gap of [`PREEMPTED`] between two looks): on a busy machine
+//! the threads with work run first, while on a quiet one the worker never leaves its
+//! CPU and sees the next loop at once (a yield there can hand the CPU to any other
+//! process for a whole time slice).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -25,8 +28,8 @@ pub(crate) const MAX_SPIN: Duration = Duration::from_millis(2);
 pub(crate) const ACTIVE_SPIN: Duration = Duration::from_secs(1);
 /// How many of the last pauses between loops the spin time is fitted to.
 const PAUSES_KEPT: usize = 4;
-/// How long a waiting worker spins before it starts yielding between looks.
-const YIELD_AFTER: Duration = Duration::from_micros(20);
+/// A gap this long between two looks of a spinning worker means that it was preempted.
+const PREEMPTED: Duration = Duration::from_micros(50);
 
 /// What the waiting workers do between loops.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +148,7 @@ impl Waiting {
     pub(super) fn wait(&self, me: usize, seen: u32, epoch: impl Fn() -> u32) -> u32 {
         let spin = Duration::from_nanos(self.spin.load(Ordering::Relaxed));
         let start = Instant::now();
+        let (mut last_look, mut preempted) = (start, false);
         let mut looks = 0u32;
         loop {
             let now = epoch();
@@ -153,11 +157,13 @@ impl Waiting {
             }
             looks = looks.wrapping_add(1);
             if looks % 16 == 0 {
-                let waited = start.elapsed();
-                if waited >= spin {
+                let time = Instant::now();
+                if time - start >= spin {
                     break;
                 }
-                if waited >= YIELD_AFTER {
+                preempted |= time - last_look >= PREEMPTED;
+                last_look = time;
+                if preempted {
                     thread::yield_now();
                 }
             }
