@@ -37,7 +37,8 @@
 //! included, so nested streams cannot deadlock even on two threads.
 //!
 //! The module's parts: `iter` is the [`Stream`] iterator and its functions, `pulling`
-//! its engine and `chunk` the size of its pulls; `for_each` is the loop form, whose
+//! its engine (what its threads share, and the runners), `deliver` its calling thread's
+//! side and `chunk` the size of its pulls; `for_each` is the loop form, whose
 //! calling thread's side is `window` (what is in flight, reordering, batching), `shared`
 //! the state it shares with the runners (queue, results, stop mark; its memory-ordering
 //! note), and `feed` the handle that joins the two.
@@ -50,6 +51,7 @@ use rayon::ThreadPool;
 use crate::pool;
 
 mod chunk;
+mod deliver;
 mod feed;
 mod for_each;
 mod iter;
