@@ -128,7 +128,11 @@ fn main() {
         .iter()
         .position(|arg| arg == "--task")
         .and_then(|at| args.get(at + 1))
-        .map(|micros| micros.parse().expect("--task takes a number of microseconds"));
+        .map(|micros| {
+            micros
+                .parse()
+                .expect("--task takes a number of microseconds")
+        });
     rayon::ThreadPoolBuilder::new()
         .num_threads(THREADS)
         .build_global()
