@@ -162,7 +162,7 @@ fn main() {
         for ((_, name), run) in runs.iter().zip(&measured) {
             assert_eq!(run.sum, bridge.sum, "every run computes the same sum");
             println!(
-                "{:>10}  {:<28} {:>8.1} MiB {:>7.3} s {:>11.3e} {:>13.2}x",
+                "{:>10}  {:<28} {:>8.2} MiB {:>7.3} s {:>11.3e} {:>13.2}x",
                 n,
                 name,
                 run.peak_kib as f64 / 1024.0,

@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --release -p par-for-bench --bin streams            # about a minute
 //! cargo run --release -p par-for-bench --bin streams -- --quick  # a few seconds
+//! cargo run --release -p par-for-bench --bin streams -- --task 0.6  # one task size
 //! ```
 //!
 //! Each row runs the same source, task and sum four ways: serially; with rayon's
@@ -120,7 +121,18 @@ fn time(
 }
 
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|arg| arg == "--quick");
+    // `--task MICROS`: only the rows of that task size.
+    let only: Option<f64> = args
+        .iter()
+        .position(|arg| arg == "--task")
+        .and_then(|at| args.get(at + 1))
+        .map(|micros| {
+            micros
+                .parse()
+                .expect("--task takes a number of microseconds")
+        });
     rayon::ThreadPoolBuilder::new()
         .num_threads(THREADS)
         .build_global()
@@ -141,6 +153,9 @@ fn main() {
     );
     println!("|---|---|---|---|---|---|---|---|");
     for micros in [0.2, 0.6, 2.0] {
+        if only.is_some_and(|only| only != micros) {
+            continue;
+        }
         let rounds = ((per_microsecond as f64 * micros).round() as u32).max(1);
         // About 0.2 s of serial work a row (0.02 s with --quick).
         let n = ((if quick { 2e4 } else { 2e5 }) / micros) as u64;

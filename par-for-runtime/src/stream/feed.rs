@@ -13,6 +13,11 @@ pub(super) trait Feed<T> {
     /// starting runners as needed; how many it pulled (fewer once the source is
     /// exhausted).
     fn launch(&mut self, first: usize, max: usize) -> usize;
+    /// Pulls up to `max` items from the source one at a time and runs the task on each
+    /// at once, on the calling thread, with the results of items `first..` into `into`;
+    /// how many it pulled (fewer once the source is exhausted or the task panicked).
+    /// An item is then made, used and dropped on one thread.
+    fn run_here(&mut self, first: usize, max: usize, into: &mut Vec<Done<T>>) -> usize;
     /// The shared state of the stream.
     fn exchange(&self) -> &dyn Exchange<T>;
 }
@@ -29,6 +34,11 @@ pub(super) trait Exchange<T> {
     fn help(&self, cheap: bool, into: &mut Vec<Done<T>>) -> bool;
     /// How many items are queued and not started (a hint, read without the lock).
     fn queued(&self) -> usize;
+    /// Whether finished results wait to be taken (a hint, read without the lock).
+    fn has_done(&self) -> bool;
+    /// Lets at most `max` runners work at once (those beyond it end at their next look
+    /// at the queue).
+    fn limit_runners(&self, max: usize);
     /// Skips every item of index `>= index` not started yet.
     fn stop_from(&self, index: usize);
     /// Stops the stream: skips everything not started, drops what is queued or done.
@@ -56,6 +66,23 @@ where
         shared.pull(&mut self.items, first, max, &mut self.batch, || {
             scope.spawn_fifo(move |_| shared.runner());
         })
+    }
+
+    fn run_here(&mut self, first: usize, max: usize, into: &mut Vec<Done<T>>) -> usize {
+        let mut pulled = 0;
+        while pulled < max {
+            let Some(item) = self.items.next() else {
+                break;
+            };
+            let outcome = self.shared.run(item);
+            let panicked = outcome.is_err();
+            into.push((first + pulled, outcome));
+            pulled += 1;
+            if panicked {
+                break;
+            }
+        }
+        pulled
     }
 
     fn exchange(&self) -> &dyn Exchange<T> {

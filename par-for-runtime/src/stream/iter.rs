@@ -4,7 +4,7 @@
 use std::fmt;
 use std::iter::FusedIterator;
 
-use super::pulling::Pulling;
+use super::deliver::Pulling;
 use super::Plan;
 
 /// Streams `task` over `source` on the pool and yields the results **in input order**,

@@ -15,10 +15,15 @@
 //! - **The loop form** [`stream_for_each`] (`#[par_for(stream)]` expands to its twin [`stream_loop`]) keeps
 //!   the source on the calling thread, as the spec asks and as a source that is not
 //!   `Send` (an `Rc`, a non-`Send` reader) requires. The calling thread pulls items
-//!   into a queue (`feed`, `shared`), runner jobs of a scope take them a share at a
-//!   time, and while no result is ready the calling thread runs queued tasks itself
-//!   when they are cheap. Its default window grows from 64 to 1024 items per thread
-//!   while tasks take under 5 µs, so that items and results move in large batches.
+//!   into a queue (`feed`, `shared`) and runner jobs of a scope take them a share at a
+//!   time. Once tasks are known to be cheap (under 50 µs), the runners are one fewer
+//!   than the pool's threads and their queue holds about 50 µs of work each; the
+//!   calling thread keeps the rest of the window for itself, pulling a few items at a
+//!   time and running each as soon as it is pulled, so that those items are made, used
+//!   and dropped on one thread (with glibc's allocator, a block freed by a thread other
+//!   than the one that made it costs a lock on the maker's arena). Its default window
+//!   grows from 64 to 1024 items per thread while tasks take under 5 µs, so that items
+//!   and results move in large batches.
 //!
 //! Waking a sleeping thread costs microseconds, more than a cheap task: runners that
 //! find nothing to do wait a few microseconds before they end, and the calling thread
@@ -37,7 +42,8 @@
 //! included, so nested streams cannot deadlock even on two threads.
 //!
 //! The module's parts: `iter` is the [`Stream`] iterator and its functions, `pulling`
-//! its engine and `chunk` the size of its pulls; `for_each` is the loop form, whose
+//! its engine (what its threads share, and the runners), `deliver` its calling thread's
+//! side and `chunk` the size of its pulls; `for_each` is the loop form, whose
 //! calling thread's side is `window` (what is in flight, reordering, batching), `shared`
 //! the state it shares with the runners (queue, results, stop mark; its memory-ordering
 //! note), and `feed` the handle that joins the two.
@@ -50,6 +56,7 @@ use rayon::ThreadPool;
 use crate::pool;
 
 mod chunk;
+mod deliver;
 mod feed;
 mod for_each;
 mod iter;

@@ -72,6 +72,9 @@ pub(super) struct Inner<T, X> {
     pub(super) queued: VecDeque<(usize, X)>,
     /// Runner jobs started and not ended.
     pub(super) runners: usize,
+    /// How many runners may work at once: one per pool thread, one fewer while the
+    /// calling thread runs tasks too.
+    pub(super) runners_allowed: usize,
     /// Finished and not taken by the calling thread, in completion order.
     pub(super) done: Vec<Done<T>>,
     /// What the calling thread waits for, while it sleeps.
@@ -90,6 +93,7 @@ impl<F, T, X> Shared<F, T, X> {
             inner: Mutex::new(Inner {
                 queued: VecDeque::new(),
                 runners: 0,
+                runners_allowed: max_runners,
                 done: Vec::new(),
                 waiting: None,
             }),
@@ -172,7 +176,10 @@ impl<F, T, X> Shared<F, T, X> {
         let count = batch.len();
         inner.queued.extend((first..).zip(batch.drain(..)));
         self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
-        let start = (self.max_runners - inner.runners).min(count);
+        let start = inner
+            .runners_allowed
+            .saturating_sub(inner.runners)
+            .min(count);
         inner.runners += start;
         start
     }
@@ -189,7 +196,7 @@ impl<F, T, X> Shared<F, T, X> {
         // One item first: a costly task is then never taken in a chunk.
         let mut cheap = false;
         loop {
-            let notify = {
+            let (notify, end) = {
                 let mut inner = self.lock();
                 let notify = self.file(&mut inner, &mut finished);
                 let take = if cheap {
@@ -197,20 +204,24 @@ impl<F, T, X> Shared<F, T, X> {
                 } else {
                     inner.queued.len().min(1)
                 };
-                next.extend(inner.queued.drain(..take));
-                self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
-                if next.is_empty() && lingered {
+                let surplus = inner.runners > inner.runners_allowed;
+                if !surplus {
+                    next.extend(inner.queued.drain(..take));
+                    self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
+                }
+                let end = surplus || (next.is_empty() && lingered);
+                if end {
                     inner.runners -= 1;
                 }
-                notify
+                (notify, end)
             };
             if notify {
                 self.wake.notify_one();
             }
+            if end {
+                return;
+            }
             if next.is_empty() {
-                if lingered {
-                    return;
-                }
                 // The calling thread may be about to queue more: wait a moment for it
                 // rather than end, and be started again at the cost of a wake-up.
                 lingered = true;
@@ -240,6 +251,14 @@ impl<F, T, X> Shared<F, T, X> {
             .min(queued)
     }
 
+    /// Runs the task on one item; the payload of its panic if it panics.
+    pub(super) fn run(&self, item: X) -> std::thread::Result<T>
+    where
+        F: Fn(X) -> T,
+    {
+        panic::catch_unwind(AssertUnwindSafe(|| (self.task)(item)))
+    }
+
     /// Runs the items of `chunk` in order into `finished`, skipping those stopped. After
     /// a panic the rest of the chunk is dropped: those items come after it, and nothing
     /// after a panicking item is needed.
@@ -253,7 +272,7 @@ impl<F, T, X> Shared<F, T, X> {
                 quietly(move || drop(item));
                 continue;
             }
-            let outcome = panic::catch_unwind(AssertUnwindSafe(|| (self.task)(item)));
+            let outcome = self.run(item);
             if index >= self.stop.load(Ordering::Relaxed) {
                 // Stopped meanwhile: nobody will take it, drop it here.
                 quietly(move || drop(outcome));
@@ -323,6 +342,14 @@ where
 
     fn queued(&self) -> usize {
         self.queued_len.load(Ordering::Relaxed)
+    }
+
+    fn has_done(&self) -> bool {
+        self.done_len.load(Ordering::Relaxed) > 0
+    }
+
+    fn limit_runners(&self, max: usize) {
+        self.lock().runners_allowed = max.clamp(1, self.max_runners);
     }
 
     fn take(&self, want: Want, patience: Option<Duration>, into: &mut Vec<Done<T>>) {

@@ -8,13 +8,14 @@ use super::chunk::Chunk;
 use super::feed::{Exchange, Feed};
 use super::shared::{Shared, Want};
 use super::window::Window;
-use super::Plan;
+use super::{Done, Plan};
 
 /// A feed whose "runners" are run by hand, on this thread.
 struct ByHand {
     shared: Shared<fn(u32) -> u32, u32, u32>,
     len: u32,
     launched: Vec<usize>,
+    ran_here: Vec<usize>,
 }
 
 impl Feed<u32> for ByHand {
@@ -27,6 +28,15 @@ impl Feed<u32> for ByHand {
         pulled
     }
 
+    fn run_here(&mut self, first: usize, max: usize, into: &mut Vec<Done<u32>>) -> usize {
+        let items: Vec<u32> = (first as u32..self.len).take(max).collect();
+        self.ran_here.extend(first..first + items.len());
+        for (index, item) in (first..).zip(&items) {
+            into.push((index, Ok((self.shared.task)(*item))));
+        }
+        items.len()
+    }
+
     fn exchange(&self) -> &dyn Exchange<u32> {
         &self.shared
     }
@@ -35,9 +45,10 @@ impl Feed<u32> for ByHand {
 impl ByHand {
     fn new(len: u32) -> ByHand {
         ByHand {
-            shared: Shared::new(|x| x * 10, usize::MAX),
+            shared: Shared::new(|x| x * 10, 2),
             len,
             launched: Vec::new(),
+            ran_here: Vec::new(),
         }
     }
 
@@ -158,4 +169,34 @@ fn chunks_grow_while_quick_and_fall_to_one_when_slow() {
     chunk.adapt(quick, quick);
     chunk.adapt(quick, Duration::from_millis(1));
     assert_eq!(chunk.size, 1, "a costly task: one item at a time");
+}
+
+#[test]
+fn once_tasks_are_cheap_the_caller_runs_some_and_the_order_holds() {
+    let mut feed = ByHand::new(2_000);
+    let mut window = Window::new(&plan(64, true));
+    // A first batch, run by a runner (by hand), which measures a task.
+    assert_eq!(feed.launch(0, 10), 10);
+    window.pulled = 10;
+    window.slots.extend((0..10).map(|_| None));
+    feed.shared.runner();
+    assert!(feed.shared.task_time().is_some(), "a task was measured");
+    // From now on the runners (never run again) are one fewer than the threads, and
+    // the calling thread runs items itself: those it pulls, or the queue's when the
+    // window is full.
+    let got: Vec<u32> = std::iter::from_fn(|| window.next(&mut feed)).collect();
+    assert_eq!(got, (0..2_000).map(|x| x * 10).collect::<Vec<_>>());
+    assert!(!feed.ran_here.is_empty(), "the calling thread ran no task");
+    let mut every: Vec<usize> = feed
+        .launched
+        .iter()
+        .chain(&feed.ran_here)
+        .copied()
+        .collect();
+    every.sort_unstable();
+    assert_eq!(
+        every,
+        (0..2_000).collect::<Vec<_>>(),
+        "each item pulled once"
+    );
 }

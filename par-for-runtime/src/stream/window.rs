@@ -20,6 +20,11 @@ pub(super) const CHEAP_TASK: Duration = Duration::from_micros(50);
 const VERY_CHEAP_TASK: Duration = Duration::from_micros(5);
 /// A wait shorter than this means results come fast enough to take them in batches.
 const FAST_WAIT: Duration = Duration::from_micros(200);
+/// While the calling thread runs cheap tasks too, the runners' queue holds about this
+/// much work per runner...
+const QUEUE_AHEAD: Duration = Duration::from_micros(50);
+/// ...and the calling thread runs tasks for about this long between two looks at it.
+const SPELL: Duration = Duration::from_micros(4);
 
 /// The calling thread's side of a stream: how many items are in flight, the results
 /// taken from the runners and not yet delivered, and how patient to be.
@@ -40,6 +45,12 @@ pub(super) struct Window<T> {
     ready: VecDeque<std::thread::Result<T>>,
     /// Scratch space for taking results.
     taken: Vec<Done<T>>,
+    /// The runners' share: one runner per pool thread but one, while the calling
+    /// thread runs tasks too.
+    runners: usize,
+    /// Whether the calling thread runs cheap tasks alongside the runners (and so
+    /// holds the runners to one fewer than the pool's threads).
+    sharing: bool,
     /// How many results to wait for at once: 1 while results come slowly, up to half
     /// the window while they come fast.
     batch: usize,
@@ -58,6 +69,8 @@ impl<T> Window<T> {
             slots: VecDeque::with_capacity(if plan.ordered { plan.window } else { 0 }),
             ready: VecDeque::new(),
             taken: Vec::new(),
+            runners: plan.threads.saturating_sub(1).max(1),
+            sharing: false,
             batch: 1,
             source_done: false,
             over: false,
@@ -83,32 +96,99 @@ impl<T> Window<T> {
             if let Some(outcome) = next {
                 return Some(self.deliver(feed, outcome));
             }
-            if self.pulled == self.delivered {
+            if self.source_done && self.pulled == self.delivered {
                 self.over = true;
                 return None;
             }
-            if !self.help(feed.exchange()) {
-                self.take(feed.exchange());
+            // Results are taken in batches: while the window is at most half full,
+            // the calling thread runs tasks rather than take the few that are done.
+            let half_full = 2 * (self.pulled - self.delivered) >= self.capacity;
+            if !half_full && self.run_here(feed) {
+                continue;
             }
+            if feed.exchange().has_done() {
+                self.take_done(feed.exchange());
+                continue;
+            }
+            if self.run_here(feed) || self.help(feed.exchange()) {
+                continue;
+            }
+            self.take(feed.exchange());
         }
     }
 
-    /// Pulls items while the window has room: a quarter of the window at a time, or
-    /// whatever fits when the queue has run dry.
+    /// Pulls items for the runners while the window has room: a quarter of the window
+    /// at a time, or whatever fits when the queue has run dry. While the calling thread
+    /// runs cheap tasks too, only enough to keep the runners' queue about
+    /// [`QUEUE_AHEAD`] of work long, leaving the rest of the window to the calling
+    /// thread.
     fn refill(&mut self, feed: &mut dyn Feed<T>) {
+        self.grow(feed.exchange().task_time());
         let room = self.capacity - (self.pulled - self.delivered);
         if self.source_done || room == 0 {
             return;
         }
-        if room < self.capacity.div_ceil(4) && feed.exchange().queued() > 0 {
-            return;
-        }
-        let pulled = feed.launch(self.pulled, room);
+        let queued = feed.exchange().queued();
+        let wanted = match self.share(feed.exchange()) {
+            Some(task_time) => {
+                let ahead = self.runners * per_time(QUEUE_AHEAD, task_time).clamp(4, 256);
+                // At most half the window, the other half being the calling thread's.
+                let full = ahead.min(self.capacity / 2).max(1);
+                if queued >= full.div_ceil(2) {
+                    return;
+                }
+                (full - queued).min(room)
+            }
+            None if room < self.capacity.div_ceil(4) && queued > 0 => return,
+            None => room,
+        };
+        let pulled = feed.launch(self.pulled, wanted);
+        self.note_pulled(pulled);
+        self.source_done = pulled < wanted;
+    }
+
+    /// Counts `pulled` more items in flight, with a slot each when ordered.
+    fn note_pulled(&mut self, pulled: usize) {
         self.pulled += pulled;
         if self.ordered {
             self.slots.extend((0..pulled).map(|_| None));
         }
-        self.source_done = pulled < room;
+    }
+
+    /// How long a task takes, when tasks are cheap enough for the calling thread to run
+    /// them too; switches the runners to their share (one fewer than the pool's
+    /// threads, so that every thread has a core) or back to one per thread.
+    fn share(&mut self, exchange: &dyn Exchange<T>) -> Option<Duration> {
+        let task_time = exchange.task_time().filter(|&time| time < CHEAP_TASK);
+        self.grow(task_time);
+        if task_time.is_some() != self.sharing {
+            self.sharing = task_time.is_some();
+            exchange.limit_runners(if self.sharing {
+                self.runners
+            } else {
+                usize::MAX
+            });
+        }
+        task_time
+    }
+
+    /// Pulls a few items and runs them on the calling thread, each as soon as it is
+    /// pulled, when tasks are cheap and the window has room: a per-item allocation in
+    /// the source is then freed by the thread that made it. False when it ran none.
+    fn run_here(&mut self, feed: &mut dyn Feed<T>) -> bool {
+        let room = self.capacity - (self.pulled - self.delivered);
+        if self.source_done || room == 0 {
+            return false;
+        }
+        let Some(task_time) = self.share(feed.exchange()) else {
+            return false;
+        };
+        let wanted = per_time(SPELL, task_time).clamp(1, 16).min(room);
+        let pulled = feed.run_here(self.pulled, wanted, &mut self.taken);
+        self.note_pulled(pulled);
+        self.source_done = pulled < wanted;
+        self.file(feed.exchange());
+        pulled > 0
     }
 
     /// Runs queued items on the calling thread, oldest first, rather than wait for
@@ -125,14 +205,20 @@ impl<T> Window<T> {
         true
     }
 
+    /// Files the results the runners have finished, without waiting.
+    fn take_done(&mut self, exchange: &dyn Exchange<T>) {
+        let any = Want {
+            count: 1,
+            front: usize::MAX,
+        };
+        // There are results: this does not wait.
+        exchange.take(any, None, &mut self.taken);
+        self.file(exchange);
+    }
+
     /// Waits for finished results and files them.
     fn take(&mut self, exchange: &dyn Exchange<T>) {
-        let very_cheap = exchange
-            .task_time()
-            .is_some_and(|task_time| task_time < VERY_CHEAP_TASK);
-        if very_cheap && self.capacity < self.grow_to {
-            self.capacity = (self.capacity * 2).min(self.grow_to);
-        }
+        self.grow(exchange.task_time());
         let batched = self.batch > 1;
         let want = Want {
             count: if batched || !self.ordered {
@@ -156,6 +242,14 @@ impl<T> Window<T> {
             1
         };
         self.file(exchange);
+    }
+
+    /// Doubles the window, up to `grow_to`, when tasks are very cheap and it is full.
+    fn grow(&mut self, task_time: Option<Duration>) {
+        let full = self.pulled - self.delivered == self.capacity;
+        if full && task_time.is_some_and(|time| time < VERY_CHEAP_TASK) {
+            self.capacity = (self.capacity * 2).min(self.grow_to);
+        }
     }
 
     /// Files the results in `taken`, into their slots or in completion order.
@@ -186,4 +280,10 @@ impl<T> Window<T> {
             }
         }
     }
+}
+
+/// How many tasks of `task_time` fit in `span`.
+fn per_time(span: Duration, task_time: Duration) -> usize {
+    let count = span.as_nanos() / task_time.as_nanos().max(1);
+    usize::try_from(count).unwrap_or(usize::MAX)
 }
