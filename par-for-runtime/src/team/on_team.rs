@@ -70,7 +70,10 @@ impl<I: IndexedParallelIterator> ParallelIterator for OnTeam<I> {
     type Item = I::Item;
 
     fn drive_unindexed<C: UnindexedConsumer<I::Item>>(self, consumer: C) -> C::Result {
-        self.feed(consumer)
+        match self.plan {
+            Some(plan) => feed(self.base, plan, consumer),
+            None => self.base.drive_unindexed(consumer),
+        }
     }
 
     fn opt_len(&self) -> Option<usize> {
@@ -80,7 +83,10 @@ impl<I: IndexedParallelIterator> ParallelIterator for OnTeam<I> {
 
 impl<I: IndexedParallelIterator> IndexedParallelIterator for OnTeam<I> {
     fn drive<C: Consumer<I::Item>>(self, consumer: C) -> C::Result {
-        self.feed(consumer)
+        match self.plan {
+            Some(plan) => feed(self.base, plan, consumer),
+            None => self.base.drive(consumer),
+        }
     }
 
     fn len(&self) -> usize {
@@ -92,29 +98,27 @@ impl<I: IndexedParallelIterator> IndexedParallelIterator for OnTeam<I> {
     }
 }
 
-impl<I: IndexedParallelIterator> OnTeam<I> {
-    /// Runs `consumer` over the stage: on the team if the run was sent there and the
-    /// team is free, else unsplit on this thread; as the stage would otherwise.
-    fn feed<C: Consumer<I::Item>>(self, consumer: C) -> C::Result {
-        let Some(plan) = self.plan else {
-            return self.base.drive(consumer);
-        };
-        let owner = if may_use(plan.threads) {
-            own(plan.threads)
-        } else {
-            None
-        };
-        let len = self.base.len();
-        match owner {
-            Some(owner) => self.base.with_producer(Feed {
-                consumer,
-                len,
-                plan,
-                owner,
-            }),
-            // An outer loop, or another thread's, has the team.
-            None => self.base.with_producer(Unsplit(consumer)),
-        }
+/// Runs `consumer` over `stage`: on the team if it is free, else unsplit on this thread.
+fn feed<I, C>(stage: I, plan: TeamPlan, consumer: C) -> C::Result
+where
+    I: IndexedParallelIterator,
+    C: Consumer<I::Item>,
+{
+    let owner = if may_use(plan.threads) {
+        own(plan.threads)
+    } else {
+        None
+    };
+    let len = stage.len();
+    match owner {
+        Some(owner) => stage.with_producer(Feed {
+            consumer,
+            len,
+            plan,
+            owner,
+        }),
+        // An outer loop, or another thread's, has the team.
+        None => stage.with_producer(Unsplit(consumer)),
     }
 }
 
