@@ -2,8 +2,8 @@
 //! marked expression and taken apart into its source, its adapters and its consumer,
 //! each mapped onto rayon's faithful equivalent. The expansion has two arms, chosen by
 //! the source's type at run time: a source rayon splits runs rayon's chain (on the
-//! calling thread when the pipeline's site knows it is small), any other runs in
-//! batches (`batch.rs`).
+//! calling thread or the team when the pipeline's site knows it is small), any other
+//! runs in batches (`batch.rs`).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
