@@ -165,6 +165,7 @@ type Adapted = (
     Vec<u32>,
     Vec<u32>,
     Vec<u32>,
+    Vec<u32>,
 );
 
 #[par_for]
@@ -191,7 +192,14 @@ fn adapters(v: &[u32], w: &[u32]) -> Adapted {
         .filter_map(|&x| x.checked_sub(500))
         .map(|x| x + 1)
         .collect();
-    (kept, dot, at, stepped, flat, mapped)
+    #[par_for]
+    let chained: Vec<u32> = v
+        .iter()
+        .copied()
+        .filter(|x| x % 2 == 0)
+        .chain(w.iter().copied())
+        .collect();
+    (kept, dot, at, stepped, flat, mapped, chained)
 }
 
 fn adapters_serial(v: &[u32], w: &[u32]) -> Adapted {
@@ -211,7 +219,13 @@ fn adapters_serial(v: &[u32], w: &[u32]) -> Adapted {
         .filter_map(|&x| x.checked_sub(500))
         .map(|x| x + 1)
         .collect();
-    (kept, dot, at, stepped, flat, mapped)
+    let chained: Vec<u32> = v
+        .iter()
+        .copied()
+        .filter(|x| x % 2 == 0)
+        .chain(w.iter().copied())
+        .collect();
+    (kept, dot, at, stepped, flat, mapped, chained)
 }
 
 #[test]
@@ -242,6 +256,35 @@ fn names(n: usize) -> HashSet<Option<String>> {
         })
         .collect();
     names
+}
+
+/// The names of the threads that ran the items on a pool of `threads`.
+#[par_for]
+fn names_on(threads: usize, n: usize) -> HashSet<Option<String>> {
+    #[par_for(threads = threads)]
+    let names: HashSet<Option<String>> = (0..n)
+        .map(|_| {
+            spin(Duration::from_micros(10));
+            thread::current().name().map(str::to_owned)
+        })
+        .collect();
+    names
+}
+
+#[test]
+fn a_pipeline_with_threads_n_runs_on_its_pool_not_the_team() {
+    for threads in [2, 3] {
+        for _ in 0..CALLS {
+            let names = names_on(threads, 40);
+            assert!(
+                !names
+                    .iter()
+                    .flatten()
+                    .any(|name| name.starts_with("par-for-team-")),
+                "threads = {threads}: {names:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -256,7 +256,9 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
         };
         let len = iter.len();
         let threads = pool::threads_for(options.threads);
-        let mut way = site.choose(len, threads, team::may_use(threads));
+        // `threads = N` asks for a pool of N threads, where a Form 1 loop runs too.
+        let team = options.threads.is_none() && team::may_use(threads);
+        let mut way = site.choose(len, threads, team);
         let start = Instant::now();
         let output = match way {
             Way::Serial => pipeline(iter.with_min_len(usize::MAX), Mode::serial()),
