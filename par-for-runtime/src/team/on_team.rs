@@ -157,6 +157,8 @@ impl<T, C: Consumer<T>> ProducerCallback<T> for Feed<C> {
         } = self;
         let (pieces, reducers) = cut(producer, consumer, len, plan);
         fold_on_team(&mut owner, plan.threads, &pieces);
+        // Free for a pipeline in the reducers' code (`reduce`'s closure) or after.
+        drop(owner);
         RUNS_HERE.with(|runs| runs.set(runs.get() + 1));
         let results = pieces.into_iter().map(Piece::into_result);
         reduce_in_order(results, reducers)
