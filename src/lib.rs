@@ -326,9 +326,10 @@
 //! Entering rayon's pool from outside costs tens of microseconds (waking the workers,
 //! waiting for them), as much as a small loop takes. So small loops over a source of
 //! known length (ranges, slices, `Vec`s, their `zip`/`enumerate`/...) called from
-//! outside the pool run on a *team*, as OpenMP's `parallel for` does: threads of
-//! par-for's own, as many as the default pool has, with the calling thread, whose
-//! workers stay ready for a short time after each loop. Each annotated loop remembers
+//! outside the pool, Form 1 loops and Form 2 pipelines alike, run on a *team*, as
+//! OpenMP's `parallel for` does: threads of par-for's own, as many as the default pool
+//! has, with the calling thread, whose workers stay ready for a short time after each
+//! loop. Each annotated loop remembers
 //! how long it took serially, on the team and on the pool, and takes the fastest way:
 //! small loops serially or on the team, long ones (2 ms or more) on rayon's work
 //! stealing, which balances uneven work. Now and then a small loop tries the other way

@@ -2,8 +2,8 @@
 //! the marked expression (its source, its adapters and its consumer), each mapped onto
 //! rayon's faithful equivalent. The expansion has two arms, chosen by
 //! the source's type at run time: a source rayon splits runs rayon's chain (on the
-//! calling thread when the pipeline's site knows it is small), any other runs in
-//! batches (`batch.rs`).
+//! calling thread or the team when the pipeline's site knows it is small), any other
+//! runs in batches (`batch.rs`).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -176,8 +176,12 @@ impl Chain {
 
     /// The statements that turn the first stage in `iter` into the pipeline, and the
     /// final consumer call, as rayon's chain.
+    ///
+    /// The first stage, and each made by an adapter that needs positions or by `chain`,
+    /// may run on the team (see the runtime's `OnTeam`): those adapters reach the items
+    /// of the stage below through its producer, not its consumer.
     fn split(&self, iter: &Ident, mode: &Ident) -> TokenStream {
-        let mut steps = TokenStream::new();
+        let mut steps = on_team(iter, mode);
         for adapter in &self.adapters {
             let (_, kind, rayon, args) = adapter_entry(&adapter.method);
             if let Trait::Indexed = kind {
@@ -185,12 +189,19 @@ impl Chain {
             }
             let call = adapter.call(iter, kind, rayon, args, mode);
             steps.extend(quote!(let #iter = #call;));
+            if matches!(kind, Trait::Indexed) || adapter.method == "chain" {
+                steps.extend(on_team(iter, mode));
+            }
         }
         let (_, kind, rayon) = consumer_entry(&self.consumer.method);
         if let Trait::Indexed = kind {
             steps.extend(to_indexed(iter, mode));
         }
-        let consume = if self.consumer.method == "collect" {
+        let consume = if self.consumer.method == "position" {
+            let span = self.consumer.method.span();
+            let args = &self.consumer.args;
+            quote_spanned!(span=> ::par_for::__private::position(#iter, #mode, #args))
+        } else if self.consumer.method == "collect" {
             let target = self.consumer.turbofish.as_ref().map(|t| {
                 let args = &t.args;
                 quote!(::<#args, _>)
@@ -275,6 +286,17 @@ impl Step {
             }
         });
         quote_spanned!(span=> #path::#method #turbofish(#iter #(, #args)*))
+    }
+}
+
+/// Lets the stage in `iter` run on the team if it is indexed (see the runtime's
+/// `TeamStage`).
+fn on_team(iter: &Ident, mode: &Ident) -> TokenStream {
+    quote! {
+        let #iter = {
+            use ::par_for::__private::dispatch::{ViaAsIs as _, ViaTeam as _};
+            (&&::par_for::__private::TeamStage::new(#iter, #mode)).__par_for_on_team()
+        };
     }
 }
 

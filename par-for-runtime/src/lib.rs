@@ -45,9 +45,10 @@ pub mod __private {
     pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;
     pub use crate::pipeline::{
-        collect, install, run_split, side, whole, Check, IntoPipeline, IntoWhole, Items, Mode,
-        Pipeline, SplitSource, ToIndexed,
+        collect, install, position, run_split, side, whole, Check, IntoPipeline, IntoWhole, Items,
+        Mode, Pipeline, SplitSource, TeamStage, ToIndexed,
     };
+    pub use crate::team::on_team::OnTeam;
 
     /// Form 2 over a source rayon cannot split, run in batches.
     pub mod batch {
@@ -81,7 +82,9 @@ pub mod __private {
     /// The traits whose methods the generated code calls; imported as `_`.
     pub mod dispatch {
         pub use crate::capture::{ViaCopy, ViaRef};
-        pub use crate::pipeline::{ViaBorrowed, ViaCollect, ViaIndexed, ViaOwned};
+        pub use crate::pipeline::{
+            ViaAsIs, ViaBorrowed, ViaCollect, ViaIndexed, ViaOwned, ViaTeam,
+        };
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;
         pub use crate::source::{Receiver, ViaBridge, ViaIndexedRayon, ViaRayon, ViaRecover};

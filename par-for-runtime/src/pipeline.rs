@@ -3,10 +3,12 @@
 //!
 //! A source rayon can split ([`Native`], [`Unindexed`]) runs the pipeline once, with
 //! [`run_split`]; over an indexed one the pipeline's [`Site`](crate::way::Site) picks
-//! the calling thread or the pool, so a small pipeline called again and again is never
-//! much slower than the serial one. Any other source ([`Bridge`]) is read and run in
-//! batches ([`crate::batches`]), so that short-circuiting consumers stop as serially
-//! and memory stays bounded, even over an endless source.
+//! the calling thread, the team ([`crate::team`], through [`OnTeam`] stages) or the
+//! pool, as for a Form 1 loop, so a small pipeline called again and again is never
+//! much slower than the serial one, and runs close to `serial / threads` when the team
+//! is faster. Any other source ([`Bridge`]) is read and run in batches
+//! ([`crate::batches`]), so that short-circuiting consumers stop as serially and
+//! memory stays bounded, even over an endless source.
 
 use std::cell::Cell;
 use std::time::Instant;
@@ -16,6 +18,8 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, MinLen, Paralle
 use crate::options::Options;
 use crate::pool;
 use crate::source::{Bridge, Native, Unindexed};
+use crate::team;
+use crate::team::on_team::{self, OnTeam, TeamPlan};
 use crate::way::Way;
 
 /// The two ways a pipeline's source runs: split by rayon, or read in batches.
@@ -181,16 +185,36 @@ pub fn side<S: IntoWhole>(source: S) -> <S::Whole as SplitSource>::Iter {
 }
 
 /// How the stages of one run of a pipeline are split: `min_len` items per task at
-/// least, `usize::MAX` when the run is serial on the calling thread.
+/// least, `usize::MAX` when the run is serial on the calling thread or on the team;
+/// and, in a run on the team, how [`OnTeam`] stages use it.
 #[derive(Clone, Copy, Debug)]
 pub struct Mode {
     min_len: usize,
+    team: Option<TeamPlan>,
 }
 
 impl Mode {
     /// A run on the pool at rayon's own granularity.
     pub fn parallel() -> Mode {
-        Mode { min_len: 1 }
+        Mode {
+            min_len: 1,
+            team: None,
+        }
+    }
+
+    fn serial() -> Mode {
+        Mode {
+            min_len: usize::MAX,
+            team: None,
+        }
+    }
+
+    /// A run on the team: stages no [`OnTeam`] runs stay unsplit on the calling thread.
+    fn team(plan: TeamPlan) -> Mode {
+        Mode {
+            min_len: usize::MAX,
+            team: Some(plan),
+        }
     }
 }
 
@@ -207,9 +231,11 @@ pub trait SplitSource: Send + Sized {
     fn into_iter(self) -> Self::Iter;
 }
 
-/// Over an indexed source the site chooses: a pipeline it knows to be small runs on
-/// the calling thread, unsplit (every stage's `min_len` is `usize::MAX`, so rayon's
-/// consumers fold it in one piece, without the pool), and gives the same result.
+/// Over an indexed source the site chooses, as for a Form 1 loop: a pipeline it knows
+/// to be small runs on the calling thread, unsplit (every stage's `min_len` is
+/// `usize::MAX`, so rayon's consumers fold it in one piece, without the pool), or on
+/// the team, whose [`OnTeam`] stages feed rayon's consumers in order; each way gives
+/// the same result.
 impl<P: IndexedParallelIterator> SplitSource for Native<P> {
     type Iter = MinLen<P>;
 
@@ -221,6 +247,7 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
         let iter = self.0;
         let on_pool = Mode {
             min_len: options.min_len.unwrap_or(1),
+            team: None,
         };
         let Some(site) = options.site else {
             return pool::install(options.threads, move || {
@@ -228,18 +255,27 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
             });
         };
         let len = iter.len();
-        // The team runs producers' chunks, not rayon's consumers: a pipeline chooses
-        // between the calling thread and the pool.
-        let way = site.choose(len, pool::threads_for(options.threads), false);
+        let threads = pool::threads_for(options.threads);
+        // `threads = N` asks for a pool of N threads, where a Form 1 loop runs too.
+        let team = options.threads.is_none() && team::may_use(threads);
+        let mut way = site.choose(len, threads, team);
         let start = Instant::now();
         let output = match way {
-            Way::Serial => {
-                let serial = Mode {
-                    min_len: usize::MAX,
+            Way::Serial => pipeline(iter.with_min_len(usize::MAX), Mode::serial()),
+            Way::Team => {
+                let before = on_team::runs_here();
+                let plan = TeamPlan {
+                    threads,
+                    min_len: options.min_len.unwrap_or(1),
                 };
-                pipeline(iter.with_min_len(serial.min_len), serial)
+                let output = pipeline(iter.with_min_len(usize::MAX), Mode::team(plan));
+                // Another loop had the team (an outer one, or another thread's).
+                if on_team::runs_here() == before {
+                    way = Way::Serial;
+                }
+                output
             }
-            Way::Team | Way::Pool => pool::install(options.threads, move || {
+            Way::Pool => pool::install(options.threads, move || {
                 pipeline(iter.with_min_len(on_pool.min_len), on_pool)
             }),
         };
@@ -355,4 +391,68 @@ impl<P: ParallelIterator> ViaCollect for ToIndexed<P> {
             .into_par_iter()
             .with_min_len(mode.min_len)
     }
+}
+
+/// A pipeline stage that may run on the team: the first stage, and each made by an
+/// adapter that needs positions (whose items only the stage's producer reaches).
+///
+/// Dispatch by type: an indexed stage becomes an [`OnTeam`] stage (itself indexed,
+/// and the stage unchanged outside a run on the team); any other passes through, its
+/// consumer driving the stage below it.
+pub struct TeamStage<P>(Cell<Option<(P, Mode)>>);
+
+impl<P> TeamStage<P> {
+    /// Wraps a stage of a run split as `mode` says.
+    pub fn new(iter: P, mode: Mode) -> Self {
+        TeamStage(Cell::new(Some((iter, mode))))
+    }
+
+    fn take(&self) -> (P, Mode) {
+        self.0
+            .take()
+            .expect("par_for: a pipeline stage is used exactly once")
+    }
+}
+
+/// Dispatch level 1: an indexed stage, run on the team in a run sent there.
+pub trait ViaTeam {
+    /// The stage.
+    type Iter;
+    /// Gives it up.
+    fn __par_for_on_team(&self) -> Self::Iter;
+}
+
+impl<P: IndexedParallelIterator> ViaTeam for &TeamStage<P> {
+    type Iter = OnTeam<P>;
+    fn __par_for_on_team(&self) -> OnTeam<P> {
+        let (iter, mode) = self.take();
+        OnTeam::new(iter, mode.team)
+    }
+}
+
+/// Dispatch level 2: any other stage, as it is.
+pub trait ViaAsIs {
+    /// The stage.
+    type Iter;
+    /// Gives it up.
+    fn __par_for_on_team(&self) -> Self::Iter;
+}
+
+impl<P: ParallelIterator> ViaAsIs for TeamStage<P> {
+    type Iter = P;
+    fn __par_for_on_team(&self) -> P {
+        self.take().0
+    }
+}
+
+/// `position(predicate)`: rayon's `position_first`, with the stage whose items it
+/// numbers on the team in a run sent there.
+pub fn position<P, F>(iter: P, mode: Mode, predicate: F) -> Option<usize>
+where
+    P: IndexedParallelIterator,
+    F: Fn(P::Item) -> bool + Sync + Send,
+{
+    let numbered = OnTeam::new(iter.map(predicate).enumerate(), mode.team);
+    let (index, _) = numbered.find_first(|&(_, found)| found)?;
+    Some(index)
 }

@@ -16,6 +16,7 @@
 //! on rayon's workers) runs its other way, so nothing waits for the team.
 
 mod job;
+pub(crate) mod on_team;
 mod share;
 #[cfg(test)]
 mod tests;

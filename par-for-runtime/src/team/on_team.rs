@@ -1,0 +1,333 @@
+//! Form 2 pipelines on the team: rayon's consumers fed by the team's threads.
+//!
+//! A pipeline is rayon's chain of adapters over an indexed stage, driven by a consumer
+//! (`sum`, `collect`, `find_first`, ...). [`OnTeam`] wraps such a stage: when a
+//! consumer drives it in a run the pipeline's site sent to the team, it cuts the items
+//! *and the consumer* in order into pieces on the calling thread (as rayon's `bridge`
+//! does, with `Producer::split_at` and `Consumer::split_at`), lets the calling thread
+//! and the team's workers fold the pieces in claim order, and reduces the pieces'
+//! results in order with the reducers the cuts gave. Every consumer thus keeps its
+//! serial result (the first error of a `Result` collect, `find_first`, ties of
+//! `min_by_key`) and its short-circuit: a piece whose consumer is `full()` is not
+//! folded, as in `bridge`.
+//!
+//! Adapters that need the producer of the stage below (`enumerate`, `zip`, `skip`,
+//! `rev`, ...) reach it through [`OnTeam`]'s `with_producer`, which lends the stage's
+//! own producer: the generated code wraps the stage after each of them again, so the
+//! outermost wrapper is the one a consumer drives. A stage no wrapper reaches runs
+//! unsplit on the calling thread (the run's `min_len` is `usize::MAX`), never on a
+//! pool that was not asked for.
+
+use std::cell::Cell;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use rayon::iter::plumbing::{
+    Consumer, Folder, Producer, ProducerCallback, Reducer, UnindexedConsumer,
+};
+use rayon::iter::{IndexedParallelIterator, ParallelIterator};
+
+use super::{blocks, may_use, own, Owner, TeamItems};
+
+/// The shortest piece is this many times shorter than a thread's share of the items.
+const SMALLEST_SHARE: usize = 32;
+
+/// How a run the site sent to the team uses it: on a pool of `threads`, pieces of
+/// `min_len` items at least.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TeamPlan {
+    pub(crate) threads: usize,
+    pub(crate) min_len: usize,
+}
+
+thread_local! {
+    /// How many stages this thread has run on the team (see [`runs_here`]).
+    static RUNS_HERE: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many stages the calling thread has run on the team so far: a run sent to the
+/// team that did not raise it found the team owned by another loop, and ran serially.
+pub(crate) fn runs_here() -> u64 {
+    RUNS_HERE.with(Cell::get)
+}
+
+/// A pipeline stage that runs on the team when a consumer drives it in a run sent
+/// there, and is the stage as it is otherwise.
+#[derive(Debug)]
+pub struct OnTeam<I> {
+    base: I,
+    plan: Option<TeamPlan>,
+}
+
+impl<I> OnTeam<I> {
+    pub(crate) fn new(base: I, plan: Option<TeamPlan>) -> Self {
+        OnTeam { base, plan }
+    }
+}
+
+impl<I: IndexedParallelIterator> ParallelIterator for OnTeam<I> {
+    type Item = I::Item;
+
+    fn drive_unindexed<C: UnindexedConsumer<I::Item>>(self, consumer: C) -> C::Result {
+        match self.plan {
+            Some(plan) => feed(self.base, plan, consumer),
+            None => self.base.drive_unindexed(consumer),
+        }
+    }
+
+    fn opt_len(&self) -> Option<usize> {
+        Some(self.base.len())
+    }
+}
+
+impl<I: IndexedParallelIterator> IndexedParallelIterator for OnTeam<I> {
+    fn drive<C: Consumer<I::Item>>(self, consumer: C) -> C::Result {
+        match self.plan {
+            Some(plan) => feed(self.base, plan, consumer),
+            None => self.base.drive(consumer),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.base.len()
+    }
+
+    fn with_producer<CB: ProducerCallback<I::Item>>(self, callback: CB) -> CB::Output {
+        self.base.with_producer(callback)
+    }
+}
+
+/// Runs `consumer` over `stage`: on the team if it is free, else unsplit on this thread.
+fn feed<I, C>(stage: I, plan: TeamPlan, consumer: C) -> C::Result
+where
+    I: IndexedParallelIterator,
+    C: Consumer<I::Item>,
+{
+    let owner = if may_use(plan.threads) {
+        own(plan.threads)
+    } else {
+        None
+    };
+    let len = stage.len();
+    match owner {
+        Some(owner) => stage.with_producer(Feed {
+            consumer,
+            len,
+            plan,
+            owner,
+        }),
+        // An outer loop, or another thread's, has the team.
+        None => stage.with_producer(Unsplit(consumer)),
+    }
+}
+
+/// Folds the whole producer into the consumer on this thread.
+struct Unsplit<C>(C);
+
+impl<T, C: Consumer<T>> ProducerCallback<T> for Unsplit<C> {
+    type Output = C::Result;
+
+    fn callback<Pr: Producer<Item = T>>(self, producer: Pr) -> C::Result {
+        let consumer = self.0;
+        if consumer.full() {
+            return consumer.into_folder().complete();
+        }
+        producer.fold_with(consumer.into_folder()).complete()
+    }
+}
+
+/// Feeds the producer of `len` items to the consumer on the team.
+struct Feed<C> {
+    consumer: C,
+    len: usize,
+    plan: TeamPlan,
+    owner: Owner,
+}
+
+impl<T, C: Consumer<T>> ProducerCallback<T> for Feed<C> {
+    type Output = C::Result;
+
+    fn callback<Pr: Producer<Item = T>>(self, producer: Pr) -> C::Result {
+        let Feed {
+            consumer,
+            len,
+            plan,
+            mut owner,
+        } = self;
+        let (pieces, reducers) = cut(producer, consumer, len, plan);
+        fold_on_team(&mut owner, plan.threads, &pieces);
+        // Free for a pipeline in the reducers' code (`reduce`'s closure) or after.
+        drop(owner);
+        RUNS_HERE.with(|runs| runs.set(runs.get() + 1));
+        let results = pieces.into_iter().map(Piece::into_result);
+        reduce_in_order(results, reducers)
+    }
+}
+
+/// Items and the consumer of their results, until a thread claims them; then the
+/// result.
+enum Slot<Pr: Producer, C: Consumer<Pr::Item>> {
+    Waiting {
+        producer: Pr,
+        consumer: C,
+        len: usize,
+    },
+    Claimed,
+    Done(C::Result),
+}
+
+struct Piece<Pr: Producer, C: Consumer<Pr::Item>>(Mutex<Slot<Pr, C>>);
+
+impl<Pr: Producer, C: Consumer<Pr::Item>> Piece<Pr, C> {
+    fn new(producer: Pr, consumer: C, len: usize) -> Self {
+        Piece(Mutex::new(Slot::Waiting {
+            producer,
+            consumer,
+            len,
+        }))
+    }
+
+    /// Folds the piece if no thread has claimed it yet.
+    fn claim_and_fold(&self, panicked: &AtomicBool) {
+        let waiting = std::mem::replace(&mut *self.lock(), Slot::Claimed);
+        let Slot::Waiting {
+            producer,
+            consumer,
+            len,
+        } = waiting
+        else {
+            return;
+        };
+        let result = fold(producer, consumer, len, panicked);
+        *self.lock() = Slot::Done(result);
+    }
+
+    /// The piece's result; folded here if no thread did (a team that started fewer
+    /// turns than asked).
+    fn into_result(self) -> C::Result {
+        match self.0.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            Slot::Done(result) => result,
+            Slot::Waiting {
+                producer,
+                consumer,
+                len,
+            } => fold(producer, consumer, len, &AtomicBool::new(false)),
+            Slot::Claimed => unreachable!("par_for: a claimed piece ends done or unwinding"),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slot<Pr, C>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The items and the consumer cut, in order, into pieces that get shorter (the team's
+/// guided schedule: each a `1 / (2 * threads)` share of what is left, down to a
+/// `1 / (32 * threads)` share of all), with the reducer of each cut: the reducer at
+/// `k` joins piece `k` with everything after it.
+fn cut<Pr, C>(
+    producer: Pr,
+    consumer: C,
+    len: usize,
+    plan: TeamPlan,
+) -> (Vec<Piece<Pr, C>>, Vec<C::Reducer>)
+where
+    Pr: Producer,
+    C: Consumer<Pr::Item>,
+{
+    let threads = plan.threads.max(1);
+    let smallest = (len / (threads * SMALLEST_SHARE)).max(plan.min_len).max(1);
+    let (mut pieces, mut reducers) = (Vec::new(), Vec::new());
+    let (mut producer, mut consumer, mut left) = (producer, consumer, len);
+    loop {
+        let take = left.div_ceil(2 * threads).max(smallest);
+        if take >= left {
+            pieces.push(Piece::new(producer, consumer, left));
+            return (pieces, reducers);
+        }
+        let (head, tail) = producer.split_at(take);
+        let (first, rest, reducer) = consumer.split_at(take);
+        pieces.push(Piece::new(head, first, take));
+        reducers.push(reducer);
+        (producer, consumer, left) = (tail, rest, left - take);
+    }
+}
+
+/// The calling thread and the team's workers claim the pieces in order, each folding
+/// what it claims, until none is left. The team re-raises a panic of any piece here,
+/// once every started piece has ended.
+fn fold_on_team<Pr, C>(owner: &mut Owner, threads: usize, pieces: &[Piece<Pr, C>])
+where
+    Pr: Producer,
+    C: Consumer<Pr::Item>,
+{
+    // Relaxed: each piece is claimed once by the counter's atomicity, and its result is
+    // in its mutex, which the owner reads after the team's job has ended.
+    let next = AtomicUsize::new(0);
+    let claim_and_fold = |_turn: Turns, _len: usize, panicked: &AtomicBool| loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        if index >= pieces.len() || panicked.load(Ordering::Relaxed) {
+            return;
+        }
+        pieces[index].claim_and_fold(panicked);
+    };
+    // One turn per thread; every turn claims pieces until none is left.
+    TeamItems::new(owner, Turns(0..threads), threads, None).run(claim_and_fold, |()| false);
+}
+
+/// A piece's items folded into its consumer, in blocks between looks at the panic
+/// flag; not at all if the consumer is full already (something before it was found).
+fn fold<Pr, C>(producer: Pr, consumer: C, len: usize, panicked: &AtomicBool) -> C::Result
+where
+    Pr: Producer,
+    C: Consumer<Pr::Item>,
+{
+    if consumer.full() {
+        return consumer.into_folder().complete();
+    }
+    let mut folder = consumer.into_folder();
+    for block in blocks(producer, len, panicked) {
+        folder = block.fold_with(folder);
+        if folder.full() {
+            break;
+        }
+    }
+    folder.complete()
+}
+
+/// The pieces' results joined as rayon's `bridge` joins the two sides of each cut:
+/// the last two first, then each earlier piece with all after it.
+fn reduce_in_order<T, Re: Reducer<T>>(
+    results: impl DoubleEndedIterator<Item = T>,
+    reducers: Vec<Re>,
+) -> T {
+    let mut results = results.rev();
+    let mut joined = results
+        .next()
+        .expect("par_for: a stage is cut into one piece at least");
+    for (result, reducer) in results.zip(reducers.into_iter().rev()) {
+        joined = reducer.reduce(result, joined);
+    }
+    joined
+}
+
+/// The turns of the team's threads, as a producer for [`TeamItems::run`].
+struct Turns(Range<usize>);
+
+impl Producer for Turns {
+    type Item = usize;
+    type IntoIter = Range<usize>;
+
+    fn into_iter(self) -> Range<usize> {
+        self.0
+    }
+
+    fn split_at(self, index: usize) -> (Self, Self) {
+        let middle = self.0.start + index;
+        (Turns(self.0.start..middle), Turns(middle..self.0.end))
+    }
+}
+
+#[cfg(test)]
+mod tests;
