@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 /// A number in `[0, 1)` drawn from `seed` by a few xorshift steps: random-looking, the
 /// same on every run, and no dependency.
-pub fn random(seed: u64) -> f64 {
+pub(crate) fn random(seed: u64) -> f64 {
     let mut x = seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     for _ in 0..3 {
         x ^= x << 13;
@@ -29,7 +29,7 @@ pub fn random(seed: u64) -> f64 {
 /// Keeps one core busy for `duration`: CPU work, where the tutorial sleeps, so that
 /// running tasks side by side really needs more cores. Returns a value computed by the
 /// loop, so that the compiler cannot drop the work.
-pub fn busy_for(duration: Duration) -> u64 {
+pub(crate) fn busy_for(duration: Duration) -> u64 {
     let start = Instant::now();
     let mut h = 1u64;
     while start.elapsed() < duration {
@@ -43,14 +43,14 @@ pub fn busy_for(duration: Duration) -> u64 {
 }
 
 /// The task: draw a value in `[0, 1)`, work for that fraction of `unit`, return it.
-pub fn task(arg: u64, unit: Duration) -> f64 {
+pub(crate) fn task(arg: u64, unit: Duration) -> f64 {
     let value = random(arg);
     busy_for(unit.mul_f64(value));
     value
 }
 
 /// The longest a task may work: 20 ms when the command line has `--quick`, else `full`.
-pub fn unit_from_args(full: Duration) -> Duration {
+pub(crate) fn unit_from_args(full: Duration) -> Duration {
     let quick = std::env::args().any(|arg| arg == "--quick");
     if quick {
         Duration::from_millis(20)

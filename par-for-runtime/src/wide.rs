@@ -125,7 +125,7 @@ macro_rules! wide {
 struct WideProducer<T>(Range<T>);
 
 /// `Range<T>` with the exact length rayon's producers need.
-pub struct WideIter<T>(Range<T>);
+pub(crate) struct WideIter<T>(Range<T>);
 
 wide!(u64, i64);
 

@@ -36,10 +36,12 @@ mod word_count;
 pub struct SplitMix(u64);
 
 impl SplitMix {
+    /// The generator whose sequence `seed` starts.
     pub fn new(seed: u64) -> Self {
         SplitMix(seed)
     }
 
+    /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -53,6 +55,7 @@ impl SplitMix {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    /// A number in `0..n` (with the small bias of a modulo).
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
     }

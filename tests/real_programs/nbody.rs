@@ -14,7 +14,7 @@ use par_for::par_for;
 use super::SplitMix;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Body {
+pub(crate) struct Body {
     pos: [f64; 3],
     vel: [f64; 3],
     mass: f64,

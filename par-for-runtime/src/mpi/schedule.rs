@@ -3,7 +3,7 @@
 
 /// How the items of a distributed loop are dealt to the ranks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Schedule {
+pub(super) enum Schedule {
     /// One contiguous block per rank, of equal sizes (the default).
     Blocks,
     /// Block-cyclic with chunks sized to give each rank about [`CYCLIC_ROUNDS`] of them.
@@ -13,7 +13,7 @@ pub enum Schedule {
 }
 
 /// How many chunks each rank gets under `schedule = cyclic`.
-pub const CYCLIC_ROUNDS: usize = 8;
+pub(super) const CYCLIC_ROUNDS: usize = 8;
 
 /// A contiguous run of items: `start..start + len` of the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
