@@ -122,6 +122,12 @@ impl Site {
             (_, None, None) => return Way::Pool,
         };
         let (large, small) = (picos(TEAM_BELOW), picos(EXPLORE_BELOW));
+        let team_on_trial = team && self.team_runs.load(Ordering::Relaxed) < TEAM_TRIES;
+        if team_on_trial && on_team.is_some() && on_pool.is_none_or(|p| p < large) {
+            // One slow run on the team (the first starts its threads) is no verdict:
+            // a loop short on the pool finishes its tries on the team before judging.
+            return Way::Team;
+        }
         if parallel >= large {
             return Way::Pool;
         }
@@ -135,7 +141,7 @@ impl Site {
             };
         };
         let (way, parallel) = match (team, on_team) {
-            _ if team && self.team_runs.load(Ordering::Relaxed) < TEAM_TRIES => return Way::Team,
+            _ if team_on_trial => return Way::Team,
             (true, Some(t)) => (Way::Team, t),
             (true, None) => return Way::Team,
             (false, _) => (Way::Pool, on_pool.unwrap_or(parallel)),
@@ -356,11 +362,33 @@ mod tests {
             assert_eq!(site.choose(100_000, 2, true), Way::Pool);
             site.learn(Way::Pool, Duration::from_millis(50), 100_000);
         }
-        // 2.5 ms on the team is long too: back to the pool.
+        // 2.5 ms on the team, every try, is long too: back to the pool.
         let site = Site::new();
         site.learn(Way::Pool, MICROS(1000), 1000);
         site.learn(Way::Serial, MICROS(1500), 1000);
-        site.learn(Way::Team, MICROS(2500), 1000);
+        for _ in 0..TEAM_TRIES {
+            site.learn(Way::Team, MICROS(2500), 1000);
+        }
         assert_eq!(site.choose(1000, 2, true), Way::Pool);
+    }
+
+    #[test]
+    fn a_slow_first_run_on_the_team_does_not_keep_a_small_loop_on_the_pool() {
+        // Four cheap items: 18 µs on the pool, 0.2 µs serially; the first team run
+        // took 3 ms (its threads were starting on a busy machine).
+        let site = Site::new();
+        site.learn(Way::Pool, MICROS(18), 4);
+        site.learn(Way::Serial, Duration::from_nanos(200), 4);
+        assert_eq!(site.choose(4, 2, true), Way::Team);
+        site.learn(Way::Team, Duration::from_millis(3), 4);
+        for _ in 1..TEAM_TRIES {
+            assert_eq!(site.choose(4, 2, true), Way::Team, "the tries go on");
+            site.learn(Way::Team, MICROS(5), 4);
+        }
+        // Serial is the faster way now, until the first streak of the other.
+        let ways: Vec<Way> = (0..FIRST_STREAK_AFTER)
+            .map(|_| site.choose(4, 2, true))
+            .collect();
+        assert!(ways.iter().all(|way| *way == Way::Serial), "{ways:?}");
     }
 }
