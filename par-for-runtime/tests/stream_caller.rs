@@ -101,9 +101,6 @@ fn a_fixed_window_bounds_the_items_the_caller_runs_too() {
 }
 
 #[test]
-#[ignore = "known limitation, fails about 1 run in 2: `Shared::pull` keeps the items it \
-            pulled in the last ~20 µs in its batch while the runners have work queued, and \
-            the batch waits while the source's `next` blocks"]
 fn a_blocking_source_holds_back_no_item_pulled_before_it_blocks() {
     // Cheap tasks, so the calling thread runs some and hands the rest over in batches;
     // then the source blocks for 300 ms after item 4,999. Item 4,999 must run before the

@@ -19,6 +19,20 @@
 //!   panic; unordered and halted: it takes no more results). `halt` stores `0` before
 //!   it takes the lock to empty the queue, so a runner that takes the lock after that
 //!   sees the queue empty and, through the lock, the stop mark.
+//! - `aside_len` mirrors the length of `aside.items`, stored under `aside`'s lock, for
+//!   the calling thread to see without the lock whether anything is set aside (a
+//!   runner may have taken it). Only the calling thread adds items, so when it reads
+//!   `0` (its own store, or a later one: coherence) the aside is empty; a stale
+//!   non-zero value only makes it hand over an empty batch. Runners read it only to
+//!   see whether the calling thread is still pulling: a hint, no data.
+//!
+//! Items the calling thread pulled but has not queued yet are *set aside* in `aside`,
+//! behind a mutex of their own that only a runner that waited for the queue in vain
+//! takes: so they are queued in batches, one `inner` lock each, and still no item
+//! waits for the source while it blocks in `next`. A runner ends only after it found
+//! `aside` empty under its lock, and counts itself out there (`aside.runners`); the
+//! calling thread sets an item aside under the same lock and hands it over at once if
+//! no runner is left to see it.
 
 use std::collections::VecDeque;
 use std::panic::{self, AssertUnwindSafe};
@@ -42,6 +56,30 @@ const MAX_CHUNK: usize = 64;
 /// The longest pulled items wait on the calling thread before they are queued.
 const PULL_PATIENCE: Duration = Duration::from_micros(20);
 
+/// A value on cache lines of its own (128 bytes: two lines, as the prefetcher pairs
+/// them). The calling thread writes what it sets aside once an item; beside `inner`
+/// and `queued_len`, which the runners write, each of those writes would first wait
+/// for the line to come back from a runner's core.
+#[repr(align(128))]
+struct OwnLine<T>(T);
+
+impl<T> std::ops::Deref for OwnLine<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Items the calling thread pulled and has not queued yet.
+struct Aside<X> {
+    /// The index of `items[0]`.
+    first: usize,
+    items: Vec<X>,
+    /// The runners started and not ended, as `inner.runners`; changed under both locks.
+    runners: usize,
+}
+
 /// What the calling thread waits for: `count` finished results, or the result of item
 /// `front`, or any result once nothing is left in the queue.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +101,10 @@ pub(super) struct Shared<F, T, X> {
     task_nanos: AtomicUsize,
     max_runners: usize,
     inner: Mutex<Inner<T, X>>,
+    /// Pulled and not queued yet (see the module docs).
+    aside: OwnLine<Mutex<Aside<X>>>,
+    /// The length of `aside.items`, for looking without the lock.
+    aside_len: OwnLine<AtomicUsize>,
     /// Wakes the calling thread when what it waits for is there.
     wake: Condvar,
 }
@@ -98,7 +140,17 @@ impl<F, T, X> Shared<F, T, X> {
                 waiting: None,
             }),
             wake: Condvar::new(),
+            aside: OwnLine(Mutex::new(Aside {
+                first: 0,
+                items: Vec::new(),
+                runners: 0,
+            })),
+            aside_len: OwnLine(AtomicUsize::new(0)),
         }
+    }
+
+    fn lock_aside(&self) -> MutexGuard<'_, Aside<X>> {
+        self.aside.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, Inner<T, X>> {
@@ -125,15 +177,22 @@ impl<F, T, X> Shared<F, T, X> {
                 std::mem::take(&mut inner.done),
             )
         };
-        // Dropped here, on the calling thread, outside the lock.
-        drop((queued, done));
+        let aside = {
+            let mut aside = self.lock_aside();
+            self.aside_len.store(0, Ordering::Relaxed);
+            std::mem::take(&mut aside.items)
+        };
+        // Dropped here, on the calling thread, outside the locks.
+        drop((queued, done, aside));
     }
 
     /// Pulls up to `max` items of `items` on the calling thread and queues them as
     /// items `first..`, calling `start_runner` for each runner to start; how many it
-    /// pulled. Items are queued in batches, one lock each; what was pulled is handed
-    /// over before the next pull whenever the runners have nothing queued (the source
-    /// may block, and they must not wait for it) or it has waited [`PULL_PATIENCE`].
+    /// pulled. Items are set aside and queued in batches, one lock each; what was set
+    /// aside is queued before the next pull whenever the runners have nothing queued
+    /// or it has waited [`PULL_PATIENCE`], and meanwhile a runner that runs out of work
+    /// takes it (the source may block in `next`, and no pulled item may wait for it).
+    /// `batch` is an empty buffer kept from call to call.
     pub(super) fn pull(
         &self,
         items: &mut impl Iterator<Item = X>,
@@ -144,26 +203,60 @@ impl<F, T, X> Shared<F, T, X> {
     ) -> usize {
         let mut pulled = 0;
         let mut since = Instant::now();
-        let mut hand_over = |batch: &mut Vec<X>, pulled: usize| {
-            let runners = self.queue(first + pulled - batch.len(), batch);
-            (0..runners).for_each(|_| start_runner());
-        };
         while pulled < max {
-            if !batch.is_empty()
+            if self.aside_len.load(Ordering::Relaxed) > 0
                 && (self.queued_len.load(Ordering::Relaxed) == 0
                     || since.elapsed() >= PULL_PATIENCE)
             {
-                hand_over(batch, pulled);
+                self.hand_over(batch, &mut start_runner);
                 since = Instant::now();
             }
             let Some(item) = items.next() else {
                 break;
             };
-            batch.push(item);
+            let index = first + pulled;
             pulled += 1;
+            // Only this thread sets items aside, so none is when it reads `aside_len`
+            // 0. The runners are out of work: queue the item at once, one lock.
+            if self.queued_len.load(Ordering::Relaxed) == 0
+                && self.aside_len.load(Ordering::Relaxed) == 0
+            {
+                batch.push(item);
+                let runners = self.queue(index, batch);
+                (0..runners).for_each(|_| start_runner());
+                since = Instant::now();
+                continue;
+            }
+            if !self.set_aside(index, item) {
+                self.hand_over(batch, &mut start_runner);
+                since = Instant::now();
+            }
         }
-        hand_over(batch, pulled);
+        self.hand_over(batch, &mut start_runner);
         pulled
+    }
+
+    /// Sets item `index` aside; whether a runner is there to take it.
+    fn set_aside(&self, index: usize, item: X) -> bool {
+        let mut aside = self.lock_aside();
+        if aside.items.is_empty() {
+            aside.first = index;
+        }
+        aside.items.push(item);
+        self.aside_len.store(aside.items.len(), Ordering::Relaxed);
+        aside.runners > 0
+    }
+
+    /// Queues what was set aside, through `batch`, and starts the runners it needs.
+    fn hand_over(&self, batch: &mut Vec<X>, start_runner: &mut impl FnMut()) {
+        let first = {
+            let mut aside = self.lock_aside();
+            std::mem::swap(&mut aside.items, batch);
+            self.aside_len.store(0, Ordering::Relaxed);
+            aside.first
+        };
+        let runners = self.queue(first, batch);
+        (0..runners).for_each(|_| start_runner());
     }
 
     /// Queues the items of `batch` as items `first..` (on the calling thread); how many
@@ -180,7 +273,10 @@ impl<F, T, X> Shared<F, T, X> {
             .runners_allowed
             .saturating_sub(inner.runners)
             .min(count);
-        inner.runners += start;
+        if start > 0 {
+            inner.runners += start;
+            self.lock_aside().runners = inner.runners;
+        }
         start
     }
 
@@ -193,6 +289,8 @@ impl<F, T, X> Shared<F, T, X> {
         let mut finished = Vec::new();
         let mut next = Vec::new();
         let mut lingered = false;
+        // Whether the calling thread set items aside while this runner lingered.
+        let mut pulling = false;
         // One item first: a costly task is then never taken in a chunk.
         let mut cheap = false;
         loop {
@@ -209,10 +307,20 @@ impl<F, T, X> Shared<F, T, X> {
                     next.extend(inner.queued.drain(..take));
                     self.queued_len.store(inner.queued.len(), Ordering::Relaxed);
                 }
-                let end = surplus || (next.is_empty() && lingered);
-                if end {
+                // Only a runner that waited for the queue in vain while the calling
+                // thread set nothing aside looks at what was set aside: the calling
+                // thread is then likely blocked in the source. While it pulls, it
+                // queues what it set aside before its next pull (the queue is empty),
+                // and taking it here would only contend with it for the lock.
+                let end = if surplus {
                     inner.runners -= 1;
-                }
+                    self.lock_aside().runners = inner.runners;
+                    true
+                } else if next.is_empty() && lingered && !pulling {
+                    self.take_aside_or_end(cheap, &mut next, &mut inner)
+                } else {
+                    false
+                };
                 (notify, end)
             };
             if notify {
@@ -225,10 +333,12 @@ impl<F, T, X> Shared<F, T, X> {
                 // The calling thread may be about to queue more: wait a moment for it
                 // rather than end, and be started again at the cost of a wake-up.
                 lingered = true;
+                let aside_before = self.aside_len.load(Ordering::Relaxed);
                 let since = Instant::now();
                 while self.queued_len.load(Ordering::Relaxed) == 0 && since.elapsed() < LINGER {
                     std::thread::yield_now();
                 }
+                pulling = self.aside_len.load(Ordering::Relaxed) != aside_before;
                 continue;
             }
             lingered = false;
@@ -239,6 +349,32 @@ impl<F, T, X> Shared<F, T, X> {
             self.note_task_time(per_task);
             cheap = per_task < CHEAP_TASK;
         }
+    }
+
+    /// Takes into `next` what was set aside (a chunk when `cheap`, else one item), or,
+    /// if there is none, counts the runner out, under the same lock (see the module
+    /// docs); whether the runner ends.
+    fn take_aside_or_end(
+        &self,
+        cheap: bool,
+        next: &mut Vec<(usize, X)>,
+        inner: &mut Inner<T, X>,
+    ) -> bool {
+        let mut aside = self.lock_aside();
+        let take = if cheap {
+            self.chunk(aside.items.len())
+        } else {
+            aside.items.len().min(1)
+        };
+        let first = aside.first;
+        next.extend((first..).zip(aside.items.drain(..take)));
+        aside.first = first + take;
+        self.aside_len.store(aside.items.len(), Ordering::Relaxed);
+        if take == 0 {
+            inner.runners -= 1;
+            aside.runners = inner.runners;
+        }
+        take == 0
     }
 
     /// How many of `queued` items one runner takes at once when tasks are cheap: a
