@@ -436,17 +436,15 @@ fn a_stream_inside_the_task_of_a_stream() {
 fn cheap_tasks_run_on_the_caller() -> (usize, usize) {
     let caller = thread::current().id();
     let mut by_stream = 0;
-    for (i, (x, id)) in stream(0..20_000u64, |x| (work(x), thread::current().id()))
-        .threads(2)
-        .enumerate()
-    {
+    // The default pool: a dedicated one (`threads(n)`) runs every task on its threads.
+    for (i, (x, id)) in stream(0..20_000u64, |x| (work(x), thread::current().id())).enumerate() {
         assert_eq!(x, work(i as u64));
         by_stream += usize::from(id == caller);
     }
 
     let mut next = 0;
     let mut by_callback = 0;
-    let options = StreamOptions::new().threads(2);
+    let options = StreamOptions::new();
     let _: Option<()> = stream_for_each(
         0..20_000u64,
         |x| (work(x), thread::current().id()),

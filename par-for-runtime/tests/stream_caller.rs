@@ -35,7 +35,7 @@ fn made_and_run_on_the_caller(ordered: bool) -> usize {
         let local = made_on == thread::current().id();
         (i, spin(payload[7], micros) ^ spin(i, 0), local)
     };
-    let mut options = StreamOptions::new().threads(2);
+    let mut options = StreamOptions::new();
     if !ordered {
         options = options.unordered();
     }
@@ -81,7 +81,7 @@ fn a_fixed_window_bounds_the_items_the_caller_runs_too() {
         let source = (0u64..).inspect(|_| {
             pulled.fetch_add(1, Ordering::Relaxed);
         });
-        let mut options = StreamOptions::new().threads(2).window(8);
+        let mut options = StreamOptions::new().window(8);
         if !ordered {
             options = options.unordered();
         }
@@ -120,7 +120,7 @@ fn a_blocking_source_holds_back_no_item_pulled_before_it_blocks() {
             }
             spin(i, 1)
         };
-        let options = StreamOptions::new().threads(2);
+        let options = StreamOptions::new();
         let _: Option<()> = stream_for_each(source, task, &options, |_| ControlFlow::Continue(()));
         let blocked_at = *blocked_at.get().expect("the source blocked");
         let ran_at = ran_at.lock().unwrap().expect("item 4,999 ran");
@@ -148,7 +148,7 @@ fn breaking_with_cheap_tasks_leaves_no_task_running() {
             running.fetch_sub(1, Ordering::Relaxed);
             y
         };
-        let mut options = StreamOptions::new().threads(2);
+        let mut options = StreamOptions::new();
         if !ordered {
             options = options.unordered();
         }
@@ -179,4 +179,33 @@ fn breaking_with_cheap_tasks_leaves_no_task_running() {
             "the source was pulled later"
         );
     }
+}
+
+#[test]
+fn with_a_dedicated_pool_only_its_threads_run_the_tasks() {
+    // Cheap tasks, so that with the default pool the calling thread would run some.
+    let pools: Vec<usize> =
+        par_for_runtime::stream(0..20_000u64, |_| par_for_runtime::current_threads())
+            .threads(3)
+            .collect();
+    assert!(
+        pools.iter().all(|&n| n == 3),
+        "the function form ran a task off its pool"
+    );
+    let mut seen = Vec::new();
+    let options = StreamOptions::new().threads(3);
+    let _: Option<()> = stream_for_each(
+        0..20_000u64,
+        |_| par_for_runtime::current_threads(),
+        &options,
+        |n| {
+            seen.push(n);
+            ControlFlow::Continue(())
+        },
+    );
+    assert_eq!(seen.len(), 20_000);
+    assert!(
+        seen.iter().all(|&n| n == 3),
+        "the loop form ran a task off its pool"
+    );
 }

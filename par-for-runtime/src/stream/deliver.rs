@@ -131,7 +131,12 @@ where
 
     /// Whether tasks are cheap enough for the calling thread to run some itself: a
     /// costly one would hold back the results that come meanwhile.
+    /// Whether the calling thread should run tasks too: they are cheap, and the stream
+    /// has no dedicated pool (whose threads alone run the tasks).
     fn tasks_are_cheap(&self) -> bool {
+        if self.pool.is_some() {
+            return false;
+        }
         let nanos = self.state.task_nanos.load(Ordering::Relaxed);
         nanos != usize::MAX && (nanos as u128) < CHEAP_TASK.as_nanos()
     }

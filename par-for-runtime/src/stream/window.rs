@@ -51,6 +51,9 @@ pub(super) struct Window<T> {
     /// Whether the calling thread runs cheap tasks alongside the runners (and so
     /// holds the runners to one fewer than the pool's threads).
     sharing: bool,
+    /// Whether the calling thread may run tasks at all: not when the stream has a
+    /// dedicated pool (`threads = N`), whose N threads alone run the tasks.
+    caller_runs: bool,
     /// How many results to wait for at once: 1 while results come slowly, up to half
     /// the window while they come fast.
     batch: usize,
@@ -71,6 +74,7 @@ impl<T> Window<T> {
             taken: Vec::new(),
             runners: plan.threads.saturating_sub(1).max(1),
             sharing: false,
+            caller_runs: plan.pool.is_none(),
             batch: 1,
             source_done: false,
             over: false,
@@ -161,6 +165,7 @@ impl<T> Window<T> {
     fn share(&mut self, exchange: &dyn Exchange<T>) -> Option<Duration> {
         let task_time = exchange.task_time().filter(|&time| time < CHEAP_TASK);
         self.grow(task_time);
+        let task_time = task_time.filter(|_| self.caller_runs);
         if task_time.is_some() != self.sharing {
             self.sharing = task_time.is_some();
             exchange.limit_runners(if self.sharing {
@@ -195,6 +200,9 @@ impl<T> Window<T> {
     /// the runners, when tasks are cheap (a costly one would hold back the results that
     /// come meanwhile); false when it ran none.
     fn help(&mut self, exchange: &dyn Exchange<T>) -> bool {
+        if !self.caller_runs {
+            return false;
+        }
         let Some(task_time) = exchange.task_time() else {
             return false;
         };
