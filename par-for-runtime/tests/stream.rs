@@ -86,8 +86,10 @@ fn a_pulled_item_starts_while_the_source_blocks_on_the_next() {
             thread::sleep(Duration::from_millis(300));
         }
     });
+    // A pool of its own (no other test here uses 6 threads): a pool shared with tests
+    // running meanwhile may be busy with their tasks for longer than the source blocks.
     let started: Vec<Duration> = stream(source, move |_| start.elapsed())
-        .threads(2)
+        .threads(6)
         .collect();
     assert!(
         started[0] < Duration::from_millis(250),
@@ -489,7 +491,8 @@ fn a_pulled_item_starts_while_the_source_blocks_in_the_callback_form() {
         }
     });
     let mut started = Vec::new();
-    let options = StreamOptions::new().threads(2);
+    // A pool of its own, as above.
+    let options = StreamOptions::new().threads(7);
     let _: Option<()> = stream_for_each(
         source,
         |_| start.elapsed(),

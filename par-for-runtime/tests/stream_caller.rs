@@ -120,7 +120,9 @@ fn a_blocking_source_holds_back_no_item_pulled_before_it_blocks() {
             }
             spin(i, 1)
         };
-        let options = StreamOptions::new();
+        // A pool of its own (no other test uses 5 threads): the default pool is shared
+        // with the tests running meanwhile, which may keep it busy.
+        let options = StreamOptions::new().threads(5);
         let _: Option<()> = stream_for_each(source, task, &options, |_| ControlFlow::Continue(()));
         let blocked_at = *blocked_at.get().expect("the source blocked");
         let ran_at = ran_at.lock().unwrap().expect("item 4,999 ran");
