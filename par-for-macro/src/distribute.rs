@@ -18,7 +18,6 @@ use crate::ast::pipeline_expr_mut;
 use crate::attr::Options;
 use crate::check::{Gather, LoopPlan, PipelinePlan, Schedule};
 use crate::expand;
-use crate::flow::{self, Target};
 use crate::in_place;
 use crate::pipeline::Step;
 use crate::source::parallel_source;
@@ -108,14 +107,12 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
     let LoopPlan {
         options,
         for_loop,
-        reads,
         jumps,
+        ..
     } = plan;
     // The same task as the local expansion's, each reduction variable `&mut` to this
     // task's private copy.
-    let mut body = for_loop.body.clone();
-    let label = for_loop.label.as_ref().map(|l| &l.name);
-    flow::rewrite(&mut body, label, Target::Worker, &reads.reads, *jumps);
+    let mut body = expand::worker_body(plan);
     let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
     let identities = local_ident("identity");
     in_place::rewrite(&for_loop.pat, &mut body, &vars, &|i| {

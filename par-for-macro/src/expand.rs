@@ -34,6 +34,21 @@ pub(crate) fn plan(plan: Plan) -> TokenStream {
     }
 }
 
+/// The loop's body as one iteration runs it on a worker: its jumps rewritten into
+/// values the runtime carries back.
+pub(crate) fn worker_body(plan: &LoopPlan) -> syn::Block {
+    let mut body = plan.for_loop.body.clone();
+    let label = plan.for_loop.label.as_ref().map(|l| &l.name);
+    flow::rewrite(
+        &mut body,
+        label,
+        Target::Worker,
+        &plan.reads.reads,
+        plan.jumps,
+    );
+    body
+}
+
 pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
     let LoopPlan {
         options,
@@ -41,9 +56,7 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
         reads,
         jumps,
     } = plan;
-    let mut body = for_loop.body.clone();
-    let label = for_loop.label.as_ref().map(|l| &l.name);
-    flow::rewrite(&mut body, label, Target::Worker, &reads.reads, *jumps);
+    let mut body = worker_body(plan);
     if !options.reduce.is_empty() {
         let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
         let identities = local("identity");
