@@ -321,14 +321,15 @@ fn accumulators_are_made_once_per_task() {
             "{made} copies with {threads} threads"
         );
     }
-    // Bridged: a batch of 65_536 items is folded as a native source, so 31 batches
-    // make at most a few copies each.
+    // Bridged: a batch of 65_536 items is folded as a native source cut into at most
+    // 8 pieces per thread, so 31 batches make at most 32 copies each with 4 threads,
+    // however often work is stolen (65 per batch were seen before the cap).
     IDENTITIES.store(0, Ordering::Relaxed);
     let h = par_for::with_threads(4, || big_histogram_bridged(n));
     assert_eq!(h.0.iter().sum::<u64>(), n / 2);
     let made = IDENTITIES.load(Ordering::Relaxed);
     assert!(
-        (1..=31 * 64).contains(&made),
+        (1..=31 * 8 * 4).contains(&made),
         "{made} copies for 31 batches"
     );
 }

@@ -117,10 +117,12 @@ where
     Pr::Item: Send,
 {
     fn new(producer: Pr, len: usize, min_len: Option<usize>, panicked: &'a AtomicBool) -> Self {
+        // A source's own `with_min_len` (a bridged batch has one) is kept.
+        let min_len = min_len.unwrap_or(1).max(producer.min_len()).max(1);
         Rest {
             producer,
             len,
-            min_len: min_len.unwrap_or(1).max(1),
+            min_len,
             panicked,
         }
     }
