@@ -169,11 +169,15 @@ impl Waiting {
             }
             std::hint::spin_loop();
         }
-        // SeqCst, with `epoch()` SeqCst and the owner's publishing store and look at
-        // the flags SeqCst: either this worker sees the new epoch below, or the owner
-        // sees the flag raised and unparks it (an unpark before the park is kept).
-        self.sleeping[me].store(true, Ordering::SeqCst);
         loop {
+            // SeqCst, with `epoch()` SeqCst and the owner's publishing store and look
+            // at the flags SeqCst: either this worker sees the new epoch below, or the
+            // owner sees the flag raised and unparks it (an unpark before the park is
+            // kept). Raised again after every wake-up: a worker woken late for a loop
+            // rouses the others (below), lowering the flags of those that have seen
+            // that loop already; they find no new epoch and sleep again, and with the
+            // flag down no one would wake them for the next loop.
+            self.sleeping[me].store(true, Ordering::SeqCst);
             let now = epoch();
             if now != seen {
                 self.sleeping[me].store(false, Ordering::Relaxed);
@@ -239,6 +243,40 @@ mod tests {
         assert_eq!(bounded.spin_after(MICROS(10_000)), MIN_SPIN);
         assert_eq!(Policy::Passive.spin_after(MICROS(300)), Duration::ZERO);
         assert_eq!(Policy::Active.spin_after(MICROS(10_000)), ACTIVE_SPIN);
+    }
+
+    /// A worker woken late for a loop rouses the others, some of which have seen that
+    /// loop already and went back to sleep: each must still be woken for the next.
+    #[test]
+    fn a_worker_roused_for_a_loop_it_has_seen_still_wakes_for_the_next() {
+        let epoch = std::sync::atomic::AtomicU32::new(1);
+        let waiting = Waiting::new(1, Policy::Passive);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                waiting.register(0);
+                let seen = waiting.wait(0, 1, || epoch.load(Ordering::SeqCst));
+                sender.send(seen).unwrap();
+            });
+            while !waiting.sleeping[0].load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            // Roused for epoch 1, which it has seen: it goes back to sleep.
+            waiting.wake_all();
+            std::thread::sleep(MICROS(20_000));
+            epoch.store(2, Ordering::SeqCst);
+            waiting.wake_one();
+            let woken = receiver.recv_timeout(Duration::from_secs(2));
+            if woken.is_err() {
+                // Let the scope end: the worker sees epoch 2 once it runs.
+                worker.thread().unpark();
+            }
+            assert_eq!(
+                woken.ok(),
+                Some(2),
+                "the worker slept through the next loop"
+            );
+        });
     }
 
     #[test]
