@@ -295,6 +295,12 @@ pub(crate) fn stream_loop(plan: &StreamPlan) -> TokenStream {
             #[allow(unreachable_code)]
             let #exit_var = match #source {
                 #source_var => {
+                    // Pulled by the pool's threads when it is `Send`, by this one otherwise.
+                    let #source_var = {
+                        use ::par_for::__private::dispatch::{ViaFed as _, ViaPulled as _};
+                        (&&::par_for::__private::StreamProbe::new(#source_var))
+                            .__par_for_stream_source()
+                    };
                     let #item_type = ::par_for::__private::stream_item_type(&#source_var);
                     #run_stream(#source_var, #task, &#options_var,
                         |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {

@@ -4,7 +4,10 @@
 use std::fmt;
 use std::iter::FusedIterator;
 
-use super::deliver::Pulling;
+use std::sync::Arc;
+
+use super::deliver::{Pulling, Spawned};
+use super::pulling::State as Shared;
 use super::Plan;
 
 /// Streams `task` over `source` on the pool and yields the results **in input order**,
@@ -116,7 +119,11 @@ impl<T: Send + 'static> Stream<T> {
             if plan.threads <= 1 {
                 return State::Serial(Box::new(items.map(task)));
             }
-            State::Parallel(Box::new(Pulling::new(items, task, plan)))
+            let runners = Spawned {
+                state: Arc::new(Shared::new(items, task, plan)),
+                pool: plan.pool.clone(),
+            };
+            State::Parallel(Box::new(Pulling::new(runners, plan)))
         };
         Stream {
             window: None,

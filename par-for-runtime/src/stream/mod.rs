@@ -57,6 +57,7 @@ use crate::pool;
 
 mod chunk;
 mod deliver;
+mod engine;
 mod feed;
 mod for_each;
 mod iter;
@@ -66,6 +67,7 @@ mod shared;
 mod tests;
 mod window;
 
+pub use engine::{Fed, Pulled, StreamProbe, StreamSource, ViaFed, ViaPulled};
 pub use for_each::{stream_for_each, stream_loop, StreamOptions};
 pub use iter::{stream, stream_unordered, Stream};
 
