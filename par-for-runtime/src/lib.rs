@@ -72,7 +72,8 @@ pub mod __private {
     pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
     pub use crate::source::{Bridge, Native, Probe, Recover, Source, Unindexed};
     pub use crate::stream::{
-        stream_for_each, stream_loop, Fed, Pulled, StreamOptions, StreamProbe, StreamSource,
+        stream_for_each, stream_loop, AllSendSync, Captures, Fed, Pulled, StreamOptions,
+        StreamProbe, StreamSource,
     };
     pub use crate::task::{
         item_type, stream_item_type, type_of, OnlyReadsOuterVariables,

@@ -165,7 +165,7 @@ where
                         self.total = Some(total);
                         continue;
                     }
-                    Pull::Full => {}
+                    Pull::Full | Pull::Busy => {}
                 }
             }
             if self.total.is_none() {

@@ -10,9 +10,19 @@
 //! A generic function cannot ask whether a type is `Send`, so the macro asks at the
 //! call site, where the type is known, by autoref-based dispatch on a [`StreamProbe`]
 //! (as `crate::source::dispatch` does for form 1):
-//! `(&&StreamProbe::new(source)).__par_for_stream_source()` finds [`ViaPulled`] on
-//! `&StreamProbe` when its bounds hold, and otherwise, one autoderef later,
-//! [`ViaFed`] on `StreamProbe`.
+//! `(&&StreamProbe::new(source, captures)).__par_for_stream_source()` finds
+//! [`ViaPulled`] on `&StreamProbe` when its bounds hold, and otherwise, one autoderef
+//! later, [`ViaFed`] on `StreamProbe`.
+//!
+//! One thing the compiler cannot tell there: whether a closure written in the same
+//! function is `Send` (its captures are settled after the whole function is checked),
+//! so a source holding one would always be taken for `Send`, and one capturing an `Rc`
+//! would then fail to compile. The macro names the variables the closures written in
+//! the source capture ([`Captures`]), and [`ViaPulled`] also requires each to be `Send +
+//! Sync`. What it cannot see is a closure written earlier in the function and reached
+//! through a variable (`let items = v.iter().map(|x| ..);` then `for r in
+//! items.map(task)`): such a source that is not `Send` is a compile error naming the
+//! type that is not `Send`; write the source in the loop's head.
 //!
 //! # Leaving a loop whose runners pull the source
 //!
@@ -29,6 +39,7 @@
 //! that breaks, where this one delivers it and waits at the exit.
 
 use std::cell::Cell;
+use std::marker::PhantomData;
 use std::ops::ControlFlow;
 
 use super::deliver::{Pulling, Scoped};
@@ -36,14 +47,16 @@ use super::for_each::{self, Deliver, StreamOptions};
 use super::pulling::State;
 use super::Plan;
 
-/// A `#[par_for(stream)]` loop's source, waiting to be wrapped by its engine; see the
-/// module docs.
-pub struct StreamProbe<I>(Cell<Option<I>>);
+/// A `#[par_for(stream)]` loop's source, waiting to be wrapped by its engine, with the
+/// types of what the closures written in it capture; see the module docs.
+pub struct StreamProbe<I, W>(Cell<Option<I>>, PhantomData<W>);
 
-impl<I> StreamProbe<I> {
-    /// Holds `source` for the dispatch.
-    pub fn new(source: I) -> Self {
-        StreamProbe(Cell::new(Some(source)))
+impl<I, W> StreamProbe<I, W> {
+    /// Holds `source` for the dispatch, with `captures` naming the outer variables its
+    /// closures capture.
+    pub fn new(source: I, captures: Captures<W>) -> Self {
+        let _ = captures;
+        StreamProbe(Cell::new(Some(source)), PhantomData)
     }
 
     fn take(&self) -> I {
@@ -52,6 +65,36 @@ impl<I> StreamProbe<I> {
             .expect("par_for: a stream probe is used exactly once")
     }
 }
+
+/// The types of the outer variables that the closures written in a loop's source
+/// capture, which the macro names: `Captures::new().and(&a).and(&b)`. The compiler
+/// cannot tell during the dispatch whether a closure of the same function is `Send`
+/// (that is settled after the whole function is checked), but it can for these.
+pub struct Captures<W>(PhantomData<W>);
+
+impl Captures<()> {
+    /// No variable yet.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Captures(PhantomData)
+    }
+}
+
+impl<W> Captures<W> {
+    /// And the variable `value`.
+    pub fn and<T: ?Sized>(self, value: &T) -> Captures<(W, PhantomData<*const T>)> {
+        let _ = value;
+        Captures(PhantomData)
+    }
+}
+
+/// Whether every captured variable named in a [`Captures`] is `Send + Sync`, so that
+/// any closure capturing them, by reference or by value, is `Send`.
+pub trait AllSendSync {}
+
+impl AllSendSync for () {}
+
+impl<W: AllSendSync, T: ?Sized + Send + Sync> AllSendSync for (W, PhantomData<*const T>) {}
 
 /// A source the pool's threads pull themselves: its iterator and items are `Send`.
 pub struct Pulled<It>(It);
@@ -73,11 +116,12 @@ pub trait ViaPulled {
     fn __par_for_stream_source(&self) -> Self::Source;
 }
 
-impl<I> ViaPulled for &StreamProbe<I>
+impl<I, W> ViaPulled for &StreamProbe<I, W>
 where
     I: IntoIterator,
     I::IntoIter: Send,
     I::Item: Send,
+    W: AllSendSync,
 {
     type Source = Pulled<I::IntoIter>;
     fn __par_for_stream_source(&self) -> Self::Source {
@@ -93,7 +137,7 @@ pub trait ViaFed {
     fn __par_for_stream_source(&self) -> Self::Source;
 }
 
-impl<I: IntoIterator> ViaFed for StreamProbe<I> {
+impl<I: IntoIterator, W> ViaFed for StreamProbe<I, W> {
     type Source = Fed<I::IntoIter>;
     fn __par_for_stream_source(&self) -> Self::Source {
         Fed(self.take().into_iter())

@@ -67,7 +67,9 @@ mod shared;
 mod tests;
 mod window;
 
-pub use engine::{Fed, Pulled, StreamProbe, StreamSource, ViaFed, ViaPulled};
+pub use engine::{
+    AllSendSync, Captures, Fed, Pulled, StreamProbe, StreamSource, ViaFed, ViaPulled,
+};
 pub use for_each::{stream_for_each, stream_loop, StreamOptions};
 pub use iter::{stream, stream_unordered, Stream};
 

@@ -10,9 +10,11 @@
 //! pulled in chunks while that is quick ([`Chunk`]), by the calling thread too. One
 //! that does not (a channel, the lines of a reader, a `filter`) may block in `next`: it
 //! is pulled one item at a time and only by runners, which file their finished results
-//! before they pull it or wait for its lock, so that while one runner blocks in `next`
-//! every result of an item pulled before reaches the calling thread, which never
-//! waits on the source. (A source that promises items and still blocks, a range mapped
+//! before they pull it; a runner that finds it held by another files them and ends
+//! (the calling thread starts runners again when it next looks, at least every 200 µs).
+//! So while one runner blocks in `next`, every result of an item pulled before reaches
+//! the calling thread, which never waits on the source, and the blocked source holds
+//! one pool thread, not all of them. (A source that promises items and still blocks, a range mapped
 //! through a closure that waits, falls back to one item a pull after a slow pull; the
 //! items of the chunk being pulled when it first blocks wait with it.)
 //!
@@ -51,12 +53,11 @@
 //!   still filed, and the calling thread waits for exactly those.
 //! - `may_block` mirrors, under the source lock, whether the source's next pull may
 //!   block (its `size_hint` promises nothing). A thread that finds the source locked
-//!   reads it to choose between waiting for the lock (held for a quick chunk) and, for
-//!   a source that may block, filing its results first (a runner) or not waiting at
-//!   all (the calling thread). A stale `false` only matters where a source that
-//!   promised items stops promising them: a runner may then wait behind that one pull
-//!   with its unfiled results (at most 16), once; the calling thread then waits for
-//!   the lock like a runner, behind a `next` that may block, once.
+//!   reads it to choose between waiting for the lock (held for a quick chunk) and not
+//!   waiting at all (a runner files its results and ends). A stale `false` only
+//!   matters where a source that promised items stops promising them: a thread may
+//!   then wait behind that one pull, a runner with its unfiled results (at most 16),
+//!   once.
 //! - `runners` counts runner jobs; a stale count only starts one fewer runner or one
 //!   more (which finds nothing to do and ends).
 //! - `task_nanos` is a measurement, for the calling thread to decide whether it runs
@@ -84,8 +85,11 @@ pub(super) enum Pull {
     /// item after them); the stream is stopped.
     Broken(usize, Box<dyn Any + Send>),
     /// Nothing now: the window is full, or (for the calling thread) the source may
-    /// block or another thread holds it. Wait for results.
+    /// block. Wait for results.
     Full,
+    /// Another thread is inside a pull that may block: a runner leaves (the calling
+    /// thread starts runners again when it next looks), the calling thread waits.
+    Busy,
     /// The source is exhausted or the stream stopped; how many items were pulled.
     Over(usize),
 }
@@ -184,9 +188,9 @@ where
     It: Iterator,
     F: Fn(It::Item) -> T,
 {
-    /// Takes the source's lock: a runner files its results first if it would wait (the
-    /// holder may be blocked in `next`), the calling thread never waits behind a pull
-    /// that may block (`None`).
+    /// Takes the source's lock, unless another thread holds it for a pull that may
+    /// block (`None`): nobody waits behind a `next` that may block. A runner files its
+    /// results then, and leaves, so that a blocked source holds one pool thread, not all.
     fn lock_source(
         &self,
         puller: Puller,
@@ -198,10 +202,10 @@ where
             Err(TryLockError::WouldBlock) => {}
         }
         if self.may_block.load(Ordering::Relaxed) {
-            match puller {
-                Puller::Caller => return None,
-                Puller::Runner => self.file(finished),
+            if puller == Puller::Runner {
+                self.file(finished);
             }
+            return None;
         }
         Some(lock(&self.source))
     }
@@ -217,7 +221,7 @@ where
         finished: &mut Vec<Done<T>>,
     ) -> Pull {
         let Some(mut source) = self.lock_source(puller, finished) else {
-            return Pull::Full;
+            return Pull::Busy;
         };
         if self.stop.load(Ordering::Relaxed) {
             return Pull::Over(source.pulled);
@@ -385,7 +389,7 @@ where
                         break;
                     }
                 }
-                Pull::Over(_) | Pull::Broken(..) => break,
+                Pull::Over(_) | Pull::Broken(..) | Pull::Busy => break,
             }
         }
         self.file(&mut finished);
@@ -397,7 +401,13 @@ where
         let since = Instant::now();
         while since.elapsed() < LINGER {
             std::thread::yield_now();
-            let source = lock(&self.source);
+            let Ok(source) = self.source.try_lock() else {
+                // Held: by a quick pull (look again) or one that may block (leave).
+                if self.may_block.load(Ordering::Relaxed) {
+                    return false;
+                }
+                continue;
+            };
             if source.pulled < self.delivered.load(Ordering::Relaxed) + self.capacity {
                 return true;
             }
