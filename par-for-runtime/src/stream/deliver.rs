@@ -272,13 +272,22 @@ where
         took
     }
 
-    /// Starts runners up to one per pool thread while the source may give more.
+    /// Starts runners up to one per pool thread (one fewer while the calling thread runs
+    /// tasks too) while the source may give more.
     fn start_runners(&self) {
         if self.total.is_some() {
             return;
         }
         let state = self.runners.state();
-        while state.runners.load(Ordering::Relaxed) < state.max_runners {
+        let wanted = if self.tasks_are_cheap() {
+            state.max_runners - 1
+        } else {
+            state.max_runners
+        };
+        if state.runners_wanted.load(Ordering::Relaxed) != wanted {
+            state.runners_wanted.store(wanted, Ordering::Relaxed);
+        }
+        while state.runners.load(Ordering::Relaxed) < wanted {
             state.runners.fetch_add(1, Ordering::Relaxed);
             self.runners.start();
         }

@@ -59,7 +59,11 @@
 //!   then wait behind that one pull, a runner with its unfiled results (at most 16),
 //!   once.
 //! - `runners` counts runner jobs; a stale count only starts one fewer runner or one
-//!   more (which finds nothing to do and ends).
+//!   more (which finds nothing to do and ends). `runners_wanted` (written by the
+//!   calling thread) caps it while the calling thread runs tasks; a runner over the
+//!   cap counts itself out with a compare-exchange, so two cannot both leave for one
+//!   excess; a stale cap only keeps one runner too many (or too few) until the next
+//!   look, and the calling thread starts runners again whenever it looks.
 //! - `task_nanos` is a measurement, for the calling thread to decide whether it runs
 //!   tasks itself; any recent value will do.
 
@@ -133,6 +137,9 @@ pub(super) struct State<It: Iterator, F, T> {
     pub(super) task: F,
     pub(super) capacity: usize,
     pub(super) max_runners: usize,
+    /// How many runners may work now: one fewer than the pool's threads while the
+    /// calling thread runs tasks too, so that every thread has a core.
+    pub(super) runners_wanted: AtomicUsize,
     pub(super) source: Padded<Mutex<Source<It>>>,
     pub(super) results: Padded<Mutex<Results<T>>>,
     /// Wakes the calling thread when results are filed while it waits.
@@ -164,6 +171,7 @@ impl<It: Iterator, F, T> State<It, F, T> {
             task,
             capacity: plan.window,
             max_runners: plan.threads,
+            runners_wanted: AtomicUsize::new(plan.threads),
             source: Padded(Mutex::new(Source {
                 items: Some(items),
                 pulled: 0,
@@ -377,6 +385,10 @@ where
             {
                 self.file(&mut finished);
             }
+            if self.one_too_many() {
+                self.file(&mut finished);
+                return;
+            }
             match self.pull_and_run(Puller::Runner, &mut chunk, &mut items, &mut finished) {
                 Pull::Items(_) => {
                     if finished.last().is_some_and(|(_, outcome)| outcome.is_err()) {
@@ -394,6 +406,17 @@ where
         }
         self.file(&mut finished);
         self.runners.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Whether more runners work than are wanted now; if so this one is counted out.
+    fn one_too_many(&self) -> bool {
+        let wanted = self.runners_wanted.load(Ordering::Relaxed);
+        let runners = self.runners.load(Ordering::Relaxed);
+        runners > wanted
+            && self
+                .runners
+                .compare_exchange(runners, runners - 1, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
     }
 
     /// Waits a moment for room in the window; whether there is some.
