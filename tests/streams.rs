@@ -387,3 +387,43 @@ fn a_source_that_is_not_send_is_pulled_on_the_calling_thread() {
     let got = par_for::with_threads(2, move || through_a_source_that_is_not_send(rx));
     assert_eq!(got, (1000..3_000).map(work).collect::<Vec<_>>());
 }
+
+/// A channel whose producer sends the next item only once the body has answered the
+/// last one, streamed with `window = 1`; the body leaves at item 5 without answering.
+/// How long the loop took: nothing may be waiting in `next` when the body leaves (the
+/// producer would answer that call only after five seconds).
+#[par_for]
+fn ask_and_answer() -> Duration {
+    let (tx, rx) = mpsc::channel::<u64>();
+    let (answer_tx, answer_rx) = mpsc::channel::<()>();
+    let producer = thread::spawn(move || {
+        for i in 0.. {
+            if tx.send(i).is_err() || answer_rx.recv_timeout(Duration::from_secs(5)).is_err() {
+                return;
+            }
+        }
+    });
+    let start = Instant::now();
+    let mut seen = 0;
+    #[par_for(stream, window = 1)]
+    for y in rx.into_iter().map(work) {
+        assert_eq!(y, work(seen));
+        seen += 1;
+        if seen == 5 {
+            break;
+        }
+        answer_tx.send(()).unwrap();
+    }
+    let took = start.elapsed();
+    drop(answer_tx);
+    producer.join().unwrap();
+    took
+}
+
+#[test]
+fn with_a_window_of_one_nothing_is_pulled_while_the_body_decides() {
+    for _ in 0..3 {
+        let took = ask_and_answer();
+        assert!(took < Duration::from_secs(2), "the loop took {took:?}");
+    }
+}

@@ -136,6 +136,14 @@ where
     /// The next result to deliver, or `None` once every pulled item is delivered and
     /// the source is exhausted.
     pub(super) fn next(&mut self) -> Option<T> {
+        // The consumer is done with the last result only now: until then it counts as
+        // in flight, so that no thread goes into the source's `next` on its behalf
+        // while the consumer may still decide to leave (with `window = 1`, nothing is
+        // pulled ahead of the consumer at all).
+        let state = self.runners.state();
+        if state.delivered.load(Ordering::Relaxed) != self.delivered {
+            state.delivered.store(self.delivered, Ordering::Relaxed);
+        }
         loop {
             if let Some(outcome) = self.pop_ready() {
                 return Some(self.deliver(outcome));
@@ -203,13 +211,11 @@ where
 
     fn deliver(&mut self, outcome: std::thread::Result<T>) -> T {
         self.delivered += 1;
-        let state = self.runners.state();
-        state.delivered.store(self.delivered, Ordering::Relaxed);
         match outcome {
             Ok(value) => value,
             Err(payload) => {
                 self.total = Some(self.delivered);
-                state.halt();
+                self.runners.state().halt();
                 panic::resume_unwind(payload)
             }
         }

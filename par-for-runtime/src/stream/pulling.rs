@@ -35,9 +35,10 @@
 //!
 //! Items and results move under the two mutexes (`source`, `results`), which order
 //! them. The atomics carry no data, so every access is `Relaxed`:
-//! - `delivered` (written by the calling thread only) bounds how far runners pull. A
-//!   stale value is smaller than the true one, so a runner pulls less, never more: the
-//!   window still holds.
+//! - `delivered` (written by the calling thread only) bounds how far runners pull: the
+//!   results the consumer is done with (a result counts as in flight until the calling
+//!   thread asks for the next one). A stale value is smaller than the true one, so a
+//!   runner pulls less, never more: the window still holds.
 //! - `filed` mirrors the length of the filed results, stored under the `results` lock,
 //!   so that the calling thread skips taking that lock when there is nothing; a stale
 //!   value only delays the take to its next look.
