@@ -303,11 +303,10 @@ fn a_send_source_is_pulled_by_the_pool_s_threads_within_the_window() {
 fn stream_with_a_panic(in_source: bool, unordered: bool) -> (u64, Option<Boom>) {
     let mut seen = 0u64;
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let source = (0u64..).map(|x| {
+        let source = (0u64..).inspect(|&x| {
             if in_source && x == 5_000 {
                 panic::panic_any(Boom(x));
             }
-            x
         });
         if unordered {
             #[par_for(stream, unordered)]

@@ -641,11 +641,10 @@ fn a_panic_in_the_source_reaches_the_caller_after_every_earlier_result() {
     // ends with that panic, after the results of every item before it.
     for _ in 0..10 {
         let mut seen = 0u64;
-        let source = (0..100_000u64).map(|x| {
+        let source = (0..100_000u64).inspect(|&x| {
             if x == 5_000 {
                 panic::panic_any(Boom(x));
             }
-            x
         });
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             for y in stream(source, work).threads(2) {
