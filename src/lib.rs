@@ -232,13 +232,17 @@
 //! ```
 //!
 //! The task in `.map(TASK)` runs on the pool (and, while tasks are cheap, on the calling
-//! thread while it waits for the next result); the source is pulled lazily on the
-//! calling thread and at most `window` items are in flight (by default 64 per pool
-//! thread, growing to 1024 per pool thread while tasks take under 5 µs), so memory
-//! stays flat even for an endless source. The loop body gets results in input order
-//! (`unordered`: in completion order). The same is available without the macro:
-//! [`stream`] and [`stream_unordered`], whose `Send` source the pool's threads pull
-//! too, a few items at a time, as rayon's `par_bridge` does.
+//! thread while it waits for the next result); the source is pulled lazily and at most
+//! `window` items are in flight, so memory stays flat even for an endless source. A
+//! `Send` source is pulled by the pool's threads, a few items at a time, as rayon's
+//! `par_bridge` does, so each item is made and dropped on the thread that runs its task
+//! (default window: 64 per pool thread); one that is not `Send` (an `Rc` in it,
+//! `rx.iter()`) is pulled on the calling thread (default window: 64 per pool thread,
+//! growing to 1024 while tasks take under 5 µs). The macro tells them apart by type. The
+//! loop body gets results in input order (`unordered`: in completion order). The same is
+//! available without the macro: [`stream`] and [`stream_unordered`], whose `Send`
+//! source the pool's threads pull. `docs/streams.md` says how sources that block are
+//! pulled and what leaving early waits for.
 //!
 //! # Shared state: what is rejected
 //!
@@ -389,4 +393,7 @@ pub mod guides {
     /// `docs/rules.md`.
     #[doc = include_str!("../docs/rules.md")]
     pub struct Rules;
+    /// `docs/streams.md`.
+    #[doc = include_str!("../docs/streams.md")]
+    pub struct Streams;
 }

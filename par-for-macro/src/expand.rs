@@ -14,6 +14,7 @@ use crate::in_place;
 use crate::source::{parallel_source, strip_parens};
 use crate::task::{shared_reads, typed_task};
 
+mod captures;
 mod reducing;
 
 pub(crate) use reducing::{combine, identity};
@@ -268,6 +269,8 @@ pub(crate) fn stream_loop(plan: &StreamPlan) -> TokenStream {
     settings.extend(progress_setting(options));
     let pat = &for_loop.pat;
     let source = strip_parens(source);
+    let captures = captures::captures_witness(source);
+    let captures_var = local("captures");
     let source_var = local("source");
     let item_type = local("item_type");
     let task = typed_task(task, &item_type);
@@ -293,8 +296,15 @@ pub(crate) fn stream_loop(plan: &StreamPlan) -> TokenStream {
             // A `match`, as in the desugaring of `for`: temporaries of the source live as
             // long as the loop.
             #[allow(unreachable_code)]
+            let #captures_var = #captures;
             let #exit_var = match #source {
                 #source_var => {
+                    // Pulled by the pool's threads when it is `Send`, by this one otherwise.
+                    let #source_var = {
+                        use ::par_for::__private::dispatch::{ViaFed as _, ViaPulled as _};
+                        (&&::par_for::__private::StreamProbe::new(#source_var, #captures_var))
+                            .__par_for_stream_source()
+                    };
                     let #item_type = ::par_for::__private::stream_item_type(&#source_var);
                     #run_stream(#source_var, #task, &#options_var,
                         |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {

@@ -634,3 +634,25 @@ fn after_a_panic_every_earlier_result_is_still_delivered() {
         assert_eq!(seen, 5_000);
     }
 }
+
+#[test]
+fn a_panic_in_the_source_reaches_the_caller_after_every_earlier_result() {
+    // The source panics on a runner or on the calling thread: either way the stream
+    // ends with that panic, after the results of every item before it.
+    for _ in 0..10 {
+        let mut seen = 0u64;
+        let source = (0..100_000u64).inspect(|&x| {
+            if x == 5_000 {
+                panic::panic_any(Boom(x));
+            }
+        });
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            for y in stream(source, work).threads(2) {
+                assert_eq!(y, work(seen));
+                seen += 1;
+            }
+        }));
+        assert_eq!(payload_of(result), Boom(5_000));
+        assert_eq!(seen, 5_000);
+    }
+}

@@ -56,10 +56,22 @@ fn peak_rss_kib() -> Option<u64> {
 /// The window of the wide-window run: room for ~1 ms of work per thread.
 const WIDE_WINDOW: usize = 1024;
 
-/// The same sum with the macro's loop, `#[par_for(stream)]` (default window, which
-/// grows for cheap tasks).
+/// The same sum with the macro's loop, `#[par_for(stream)]`, over a `Send` source,
+/// which the pool's threads pull (default window).
 #[par_for::par_for]
-fn stream_loop(source: impl Iterator<Item = u64>, rounds: u32) -> u64 {
+fn stream_loop(source: impl Iterator<Item = u64> + Send, rounds: u32) -> u64 {
+    let mut sum = 0u64;
+    #[par_for(stream)]
+    for r in source.map(|x| work(x, rounds)) {
+        sum = sum.wrapping_add(r);
+    }
+    sum
+}
+
+/// The same loop over a source not known to be `Send`, which the calling thread pulls
+/// and hands over (default window, which grows for cheap tasks).
+#[par_for::par_for]
+fn stream_loop_fed(source: impl Iterator<Item = u64>, rounds: u32) -> u64 {
     let mut sum = 0u64;
     #[par_for(stream)]
     for r in source.map(|x| work(x, rounds)) {
@@ -79,6 +91,7 @@ fn child(kind: &str, n: u64, rounds: u32) {
             .window(WIDE_WINDOW)
             .fold(0u64, u64::wrapping_add),
         "loop" => stream_loop(source, rounds),
+        "loop-fed" => stream_loop_fed(source, rounds),
         "bridge" => source
             .par_bridge()
             .map(move |x| work(x, rounds))
@@ -150,7 +163,8 @@ fn main() {
     let runs = [
         ("stream", default_window.as_str()),
         ("stream-wide", wide_window.as_str()),
-        ("loop", "#[par_for(stream)] loop"),
+        ("loop", "#[par_for(stream)], Send"),
+        ("loop-fed", "#[par_for(stream)], not Send"),
         ("bridge", "par_bridge().map().sum()"),
     ];
     for &n in sizes {

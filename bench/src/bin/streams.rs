@@ -30,7 +30,7 @@ const PAYLOAD: usize = 64;
 #[par_for]
 fn macro_ordered<I, X, F>(source: I, task: F) -> u64
 where
-    I: Iterator<Item = X>,
+    I: Iterator<Item = X> + Send, // `Send`: the pool's threads pull the source
     X: Send,
     F: Fn(X) -> u64 + Send + Sync,
 {
@@ -45,7 +45,7 @@ where
 #[par_for]
 fn macro_unordered<I, X, F>(source: I, task: F) -> u64
 where
-    I: Iterator<Item = X>,
+    I: Iterator<Item = X> + Send, // `Send`: the pool's threads pull the source
     X: Send,
     F: Fn(X) -> u64 + Send + Sync,
 {

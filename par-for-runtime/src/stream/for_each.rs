@@ -1,8 +1,11 @@
-//! The loop form of a stream, [`stream_for_each`], which `#[par_for(stream)]` expands
-//! to, and its options: the task may borrow, as its runners are jobs of a scope.
+//! The loop form of a stream, [`stream_for_each`] and [`stream_loop`] (which
+//! `#[par_for(stream)]` expands to), and its options: the task may borrow, as its
+//! runners are jobs of a scope. This module also holds the engine that keeps the source
+//! on the calling thread (`Fed`); `engine` chooses it or the one whose runners pull.
 
 use std::ops::ControlFlow;
 
+use super::engine::{Fed, StreamSource};
 use super::feed::ScopeFeed;
 use super::shared::Shared;
 use super::window::Window;
@@ -109,6 +112,11 @@ impl StreamOptions {
 /// [`StreamOptions::unordered`]). `task` may borrow locals: the call returns only once
 /// every job it started has ended.
 ///
+/// A generic function cannot tell whether `source` is `Send`, so this one keeps it on
+/// the calling thread, as a source that is not `Send` needs; `#[par_for(stream)]` looks
+/// at the source's type and lets the pool's threads pull a `Send` one (see
+/// [`stream_loop`]).
+///
 /// `consumer` returns `Continue(())` to go on, `Break(None)` for `break` and
 /// `Break(Some(r))` for `return r`, which this returns as `Some(r)`; it returns `None`
 /// when the source is exhausted or after a `break`. Leaving early stops pulling the
@@ -148,28 +156,48 @@ where
     T: Send,
     C: FnMut(T) -> ControlFlow<Option<R>>,
 {
-    stream_loop(source, task, options, consumer)
+    stream_loop(Fed::new(source.into_iter()), task, options, consumer)
 }
 
-/// [`stream_for_each`] as `#[par_for(stream)]` calls it: the task's kind is inferred
-/// from its body (see `crate::task`), so that a task that changes an outer variable is
-/// reported naming it.
-pub fn stream_loop<I, F, T, C, R>(
-    source: I,
+/// [`stream_for_each`] as `#[par_for(stream)]` calls it, over a source already wrapped
+/// by its engine (`engine`: pulled by the pool's threads when it is `Send`, fed by the
+/// calling thread otherwise). The task's kind is inferred from its body (see
+/// `crate::task`), so that a task that changes an outer variable is reported naming it.
+pub fn stream_loop<S, F, T, C, R>(
+    source: S,
     task: F,
     options: &StreamOptions,
-    mut consumer: C,
+    consumer: C,
 ) -> Option<R>
 where
-    I: IntoIterator,
-    I::Item: Send,
+    S: StreamSource,
     F: Sync + Send,
-    F: OnlyReadsOuterVariables<I::Item, T>, // changes an outer variable? return the values, or use a Mutex
+    F: OnlyReadsOuterVariables<S::Item, T>, // changes an outer variable? return the values, or use a Mutex
     T: Send,
     C: FnMut(T) -> ControlFlow<Option<R>>,
 {
     let task = move |item| task.call(item);
-    let mut items = source.into_iter().fuse();
+    source.run(task, options, consumer)
+}
+
+/// What a stream delivers its results to: the consumer, with the progress bar.
+pub(super) type Deliver<'a, T, R> = &'a mut dyn FnMut(T) -> ControlFlow<Option<R>>;
+
+/// Runs a loop whatever its engine: the progress bar, and on a pool of one thread the
+/// serial loop; otherwise `parallel(items, task, plan, deliver)`.
+pub(super) fn run<It, F, T, C, R>(
+    items: It,
+    task: F,
+    options: &StreamOptions,
+    mut consumer: C,
+    parallel: impl FnOnce(std::iter::Fuse<It>, F, &Plan, Deliver<'_, T, R>) -> Option<R>,
+) -> Option<R>
+where
+    It: Iterator,
+    F: Fn(It::Item) -> T,
+    C: FnMut(T) -> ControlFlow<Option<R>>,
+{
+    let mut items = items.fuse();
     let progress = options.progress.as_deref().and_then(|label| {
         let (low, high) = items.size_hint();
         let len = (high == Some(low)).then_some(low as u64);
@@ -188,14 +216,7 @@ where
             ControlFlow::Break(exit) => exit,
         }
     } else {
-        let shared = Shared::new(task, plan.threads);
-        let shared = &shared;
-        match &plan.pool {
-            Some(pool) => {
-                pool.in_place_scope_fifo(|scope| drive(scope, shared, items, &plan, deliver))
-            }
-            None => rayon::in_place_scope_fifo(|scope| drive(scope, shared, items, &plan, deliver)),
-        }
+        parallel(items, task, &plan, &mut deliver)
     };
     if let Some(progress) = progress {
         progress.finish();
@@ -203,24 +224,45 @@ where
     exit
 }
 
-/// The calling thread's loop of [`stream_for_each`] inside its scope: pulls items into
-/// the queue of `shared`, whose runners are jobs of `scope`, and hands results to
+/// The engine that keeps the source on the calling thread: it pulls items into the
+/// queue of a [`Shared`], whose runners are jobs of a scope.
+pub(super) fn feed<It, F, T, R>(
+    items: It,
+    task: F,
+    plan: &Plan,
+    deliver: Deliver<'_, T, R>,
+) -> Option<R>
+where
+    It: Iterator,
+    It::Item: Send,
+    F: Fn(It::Item) -> T + Sync + Send,
+    T: Send,
+{
+    let shared = Shared::new(task, plan.threads);
+    let shared = &shared;
+    match &plan.pool {
+        Some(pool) => pool.in_place_scope_fifo(|scope| drive(scope, shared, items, plan, deliver)),
+        None => rayon::in_place_scope_fifo(|scope| drive(scope, shared, items, plan, deliver)),
+    }
+}
+
+/// The calling thread's loop of [`feed`] inside its scope: pulls items into the
+/// queue of `shared`, whose runners are jobs of `scope`, and hands results to
 /// `deliver` until the source is exhausted or `deliver` breaks. The feed is dropped
 /// here, inside the scope, however this ends, so what has not started is skipped before
 /// the scope waits for its jobs.
-fn drive<'scope, It, F, T, C, R>(
+fn drive<'scope, It, F, T, R>(
     scope: &rayon::ScopeFifo<'scope>,
     shared: &'scope Shared<F, T, It::Item>,
     items: It,
     plan: &Plan,
-    mut deliver: C,
+    deliver: Deliver<'_, T, R>,
 ) -> Option<R>
 where
     It: Iterator,
     It::Item: Send + 'scope,
     F: Fn(It::Item) -> T + Sync,
     T: Send,
-    C: FnMut(T) -> ControlFlow<Option<R>>,
 {
     let mut feed = ScopeFeed {
         items,

@@ -4,7 +4,10 @@
 use std::fmt;
 use std::iter::FusedIterator;
 
-use super::deliver::Pulling;
+use std::sync::Arc;
+
+use super::deliver::{Pulling, Spawned};
+use super::pulling::State as Shared;
 use super::Plan;
 
 /// Streams `task` over `source` on the pool and yields the results **in input order**,
@@ -13,14 +16,17 @@ use super::Plan;
 /// The source is pulled lazily, in order, under a lock, by the pool's threads and by the
 /// thread that iterates the [`Stream`] (as rayon's `par_bridge` pulls): each takes a
 /// few items at a time while the source is quick, one at a time once it blocks, and runs
-/// the task on them at once. Each result is yielded on the iterating thread as soon as
+/// the task on them at once. A source whose `size_hint` promises no more items (a
+/// channel) is pulled one item at a time and only by the pool's threads, so that a
+/// blocked `next` holds back no result already pulled. Each result is yielded on the iterating thread as soon as
 /// it and every earlier one are done; while none is ready and tasks are cheap (under
 /// 50 µs), that thread runs some tasks itself. At most [`window`](Stream::window) items
 /// are in flight (default: 64 × the pool's threads), so the source may be endless and
 /// memory stays bounded. Dropping the stream stops it at once; a pool thread that is
 /// inside the source's `next` then (a channel waiting for a message) finishes that call
-/// before it ends. A source that is not `Send` runs with the loop form,
-/// `#[par_for(stream)]`, which keeps it on the calling thread.
+/// before it ends. A panic in the source's `next` is re-raised like one in the task. A
+/// source that is not `Send` runs with the loop form, `#[par_for(stream)]`, which keeps
+/// it on the calling thread.
 ///
 /// The task runs on the calling thread's pool (rayon's global pool, sized by
 /// `PAR_FOR_THREADS`, outside any pool) or on a dedicated one with
@@ -116,7 +122,11 @@ impl<T: Send + 'static> Stream<T> {
             if plan.threads <= 1 {
                 return State::Serial(Box::new(items.map(task)));
             }
-            State::Parallel(Box::new(Pulling::new(items, task, plan)))
+            let runners = Spawned {
+                state: Arc::new(Shared::new(items, task, plan)),
+                pool: plan.pool.clone(),
+            };
+            State::Parallel(Box::new(Pulling::new(runners, plan)))
         };
         Stream {
             window: None,

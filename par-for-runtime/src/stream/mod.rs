@@ -5,25 +5,30 @@
 //! (pulled but not yet delivered), so an infinite source works and memory stays flat.
 //! Two engines share that contract:
 //!
-//! - **A [`Stream`]** (`pulling`) owns a `Send` source. Every thread pulls it, as
-//!   rayon's `par_bridge` does: the pool's runners and, when tasks are cheap, the
-//!   calling thread each take a chunk of items under one lock and run the task on them
-//!   at once, so an item is made, used and dropped on one thread (what makes a
-//!   per-item allocation in the source cheap). Chunks start at one item and grow while
-//!   they are quick to pull and run; a slow pull (a source that blocks) or a costly
-//!   task brings them back to one, so nothing pulled waits behind a blocked source.
-//! - **The loop form** [`stream_for_each`] (`#[par_for(stream)]` expands to its twin [`stream_loop`]) keeps
-//!   the source on the calling thread, as the spec asks and as a source that is not
-//!   `Send` (an `Rc`, a non-`Send` reader) requires. The calling thread pulls items
-//!   into a queue (`feed`, `shared`) and runner jobs of a scope take them a share at a
-//!   time. Once tasks are known to be cheap (under 50 µs), the runners are one fewer
-//!   than the pool's threads and their queue holds about 50 µs of work each; the
-//!   calling thread keeps the rest of the window for itself, pulling a few items at a
-//!   time and running each as soon as it is pulled, so that those items are made, used
-//!   and dropped on one thread (with glibc's allocator, a block freed by a thread other
-//!   than the one that made it costs a lock on the maker's arena). Its default window
-//!   grows from 64 to 1024 items per thread while tasks take under 5 µs, so that items
-//!   and results move in large batches.
+//! - **Pulling** (`pulling`, `deliver`): the source is `Send`, and every thread pulls
+//!   it, as rayon's `par_bridge` does: the pool's runners and, when tasks are cheap,
+//!   the calling thread each take a chunk of items under one lock and run the task on
+//!   them at once, so an item is made, used and dropped on one thread (what makes a
+//!   per-item allocation in the source cheap); while the calling thread runs tasks,
+//!   the runners are one fewer than the pool's threads. Chunks start at one item and grow while
+//!   they are quick to pull and run. A source whose `size_hint` promises no more items
+//!   (a channel, a reader's lines) may block in `next`: it is pulled one item at a
+//!   time, by runners only, which file their results first and never wait behind
+//!   another's pull, so nothing pulled waits behind a blocked source. A [`Stream`]
+//!   runs this engine with `'static` runner jobs; `#[par_for(stream)]` over a `Send`
+//!   source runs it with runners that are jobs of the loop's scope (`engine`).
+//! - **Feeding** (`for_each`, `feed`, `shared`, `window`): the source is not `Send`
+//!   (an `Rc`, a non-`Send` reader), so it stays on the calling thread, which pulls
+//!   items into a queue; runner jobs of a scope take them a share at a time. Once tasks
+//!   are known to be cheap (under 50 µs), the runners are one fewer than the pool's
+//!   threads and their queue holds about 50 µs of work each; the calling thread keeps
+//!   the rest of the window for itself, pulling a few items at a time and running each
+//!   as soon as it is pulled. Its default window grows from 64 to 1024 items per thread
+//!   while tasks take under 5 µs, so that items and results move in large batches.
+//!
+//! `#[par_for(stream)]` expands to [`stream_loop`] over a source wrapped by `engine`,
+//! which chooses by the source's type at the call site (autoref-based dispatch);
+//! [`stream_for_each`], a generic function that cannot ask, always feeds.
 //!
 //! Waking a sleeping thread costs microseconds, more than a cheap task: runners that
 //! find nothing to do wait a few microseconds before they end, and the calling thread
@@ -31,22 +36,29 @@
 //! back more than about a millisecond).
 //!
 //! Leaving early (the consumer breaks, returns or panics, or a [`Stream`] is dropped)
-//! stops pulling and makes runners skip what they have not started. The loop form never
-//! waits on its source after that; a [`Stream`] returns at once, and a runner that is
-//! inside the source's `next` at that moment ends when that call returns. A panic in
-//! the task is caught on the thread that ran it and re-raised on the calling thread
-//! with its original payload, after the results before it in ordered mode.
+//! stops pulling and makes runners skip what they have not started. The feeding engine
+//! never waits on its source after that. The pulling engine cannot return while a
+//! runner is inside the source's `next` when its runners are jobs of the loop's scope
+//! (the source is borrowed): the loop returns once that call does (with a channel,
+//! when the next message comes or the sender hangs up). Both engines call `next`
+//! ahead of the consumer, up to `window` items; a result counts as delivered only when
+//! the consumer asks for the next, so nothing is pulled on its behalf while it may
+//! still leave. A [`Stream`] returns at once, and its runner inside `next` ends when
+//! that call returns. A panic in the task or in the source's `next` is caught on the
+//! thread that ran it and re-raised on the calling thread with its original payload,
+//! after the results before it in ordered mode.
 //!
 //! A calling thread that is itself a worker of a pool (a stream nested in a parallel
 //! loop) never just sleeps: while it waits it runs pool work, its own stream's runners
 //! included, so nested streams cannot deadlock even on two threads.
 //!
 //! The module's parts: `iter` is the [`Stream`] iterator and its functions, `pulling`
-//! its engine (what its threads share, and the runners), `deliver` its calling thread's
-//! side and `chunk` the size of its pulls; `for_each` is the loop form, whose
-//! calling thread's side is `window` (what is in flight, reordering, batching), `shared`
-//! the state it shares with the runners (queue, results, stop mark; its memory-ordering
-//! note), and `feed` the handle that joins the two.
+//! the pulling engine's shared state and runners, `deliver` its calling thread's side
+//! and `chunk` the size of its pulls; `engine` chooses the engine of a loop;
+//! `for_each` is the loop form and the feeding engine, whose calling thread's side is
+//! `window` (what is in flight, reordering, batching), `shared` the state it shares
+//! with the runners (queue, results, stop mark; its memory-ordering note), and `feed`
+//! the handle that joins the two.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
@@ -57,6 +69,7 @@ use crate::pool;
 
 mod chunk;
 mod deliver;
+mod engine;
 mod feed;
 mod for_each;
 mod iter;
@@ -66,6 +79,9 @@ mod shared;
 mod tests;
 mod window;
 
+pub use engine::{
+    AllSendSync, Captures, Fed, Pulled, StreamProbe, StreamSource, ViaFed, ViaPulled,
+};
 pub use for_each::{stream_for_each, stream_loop, StreamOptions};
 pub use iter::{stream, stream_unordered, Stream};
 

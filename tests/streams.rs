@@ -1,0 +1,428 @@
+//! `#[par_for(stream)]` over a `Send` source, which the pool's threads pull themselves:
+//! a blocking source holds back nothing already pulled, leaving waits only for a `next`
+//! in progress and leaves no thread behind, order and the window hold on an endless
+//! source, panics in the task and in the source reach the caller with their payload;
+//! and a source that is not `Send` still runs, pulled on the calling thread. The only
+//! timings asserted are wide (hundreds of milliseconds) or bound a wait that would
+//! otherwise last ten seconds.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
+
+use par_for::par_for;
+
+fn work(x: u64) -> u64 {
+    x.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) ^ x
+}
+
+#[derive(Debug, PartialEq)]
+struct Boom(u64);
+
+/// A source that counts the threads inside its `next` and the items it gave, and notes
+/// whether the calling thread ever pulled it.
+struct Watched<'a, I> {
+    items: I,
+    inside: &'a AtomicUsize,
+    pulled: &'a AtomicUsize,
+    caller: ThreadId,
+    by_caller: &'a AtomicBool,
+}
+
+impl<I: Iterator> Iterator for Watched<'_, I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        if thread::current().id() == self.caller {
+            self.by_caller.store(true, Ordering::Relaxed);
+        }
+        self.inside.fetch_add(1, Ordering::SeqCst);
+        let item = self.items.next();
+        self.inside.fetch_sub(1, Ordering::SeqCst);
+        if item.is_some() {
+            self.pulled.fetch_add(1, Ordering::SeqCst);
+        }
+        item
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.items.size_hint()
+    }
+}
+
+/// What a [`Watched`] source records.
+#[derive(Default)]
+struct Watch {
+    inside: AtomicUsize,
+    pulled: AtomicUsize,
+    by_caller: AtomicBool,
+}
+
+impl Watch {
+    fn source<I: Iterator>(&self, items: I) -> Watched<'_, I> {
+        Watched {
+            items,
+            inside: &self.inside,
+            pulled: &self.pulled,
+            caller: thread::current().id(),
+            by_caller: &self.by_caller,
+        }
+    }
+}
+
+/// Streams a channel whose sender sends 40 items and then waits (ten seconds at most)
+/// until the consumer has seen all 40 before it hangs up: the consumer must get every
+/// result while a runner blocks in `next`. Whether the sender had to give up waiting.
+#[par_for]
+fn consume_while_the_source_blocks(unordered: bool) -> bool {
+    let (tx, rx) = mpsc::channel::<u64>();
+    let (seen_tx, seen_rx) = mpsc::channel::<()>();
+    let sender = thread::spawn(move || {
+        for i in 0..40 {
+            tx.send(i).unwrap();
+        }
+        let gave_up =
+            seen_rx.recv_timeout(Duration::from_secs(10)) == Err(RecvTimeoutError::Timeout);
+        drop(tx);
+        gave_up
+    });
+    let watch = Watch::default();
+    let mut seen = Vec::new();
+    if unordered {
+        #[par_for(stream, unordered)]
+        for y in watch.source(rx.into_iter()).map(work) {
+            seen.push(y);
+            if seen.len() == 40 {
+                let _ = seen_tx.send(());
+            }
+        }
+    } else {
+        #[par_for(stream)]
+        for y in watch.source(rx.into_iter()).map(work) {
+            seen.push(y);
+            if seen.len() == 40 {
+                let _ = seen_tx.send(());
+            }
+        }
+    }
+    if unordered {
+        seen.sort_unstable_by_key(|&y| (0..40).position(|i| work(i) == y));
+    }
+    assert_eq!(seen, (0..40).map(work).collect::<Vec<_>>());
+    assert!(
+        !watch.by_caller.load(Ordering::Relaxed),
+        "the calling thread pulled a source that may block"
+    );
+    sender.join().unwrap()
+}
+
+#[test]
+fn a_runner_blocked_in_next_holds_back_no_result_pulled_before() {
+    for unordered in [false, true] {
+        for _ in 0..3 {
+            assert!(
+                !consume_while_the_source_blocks(unordered),
+                "the consumer did not get every result while the source blocked (unordered: {unordered})"
+            );
+        }
+    }
+}
+
+/// Breaks at item 5 of a channel that has nothing more to give, once a runner is
+/// inside its `next`, while another thread sends one more item (or hangs up) after
+/// `delay`: the loop returns once that `next` returns, with no thread inside the source
+/// or running the task afterwards. When it returned, relative to when the item was sent.
+#[par_for]
+fn break_while_a_runner_waits(delay: Duration, hang_up: bool) -> (Instant, Instant) {
+    let (tx, rx) = mpsc::channel::<u64>();
+    for i in 0..6 {
+        tx.send(i).unwrap();
+    }
+    let running = AtomicUsize::new(0);
+    let watch = Watch::default();
+    let (sent, returned) = thread::scope(|scope| {
+        let sender = scope.spawn(|| {
+            thread::sleep(delay);
+            let sent = Instant::now();
+            if hang_up {
+                drop(tx);
+            } else {
+                let _ = tx.send(6);
+            }
+            sent
+        });
+        // A pool of its own: a runner blocks in `next` for 300 ms.
+        #[par_for(stream, window = 4, threads = 4)]
+        for y in watch.source(rx.into_iter()).map(|x| {
+            running.fetch_add(1, Ordering::SeqCst);
+            let y = work(x);
+            running.fetch_sub(1, Ordering::SeqCst);
+            y
+        }) {
+            if y == work(5) {
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while watch.inside.load(Ordering::SeqCst) == 0 {
+                    assert!(Instant::now() < deadline, "no runner went into `next`");
+                    thread::yield_now();
+                }
+                break;
+            }
+        }
+        let returned = Instant::now();
+        assert_eq!(
+            watch.inside.load(Ordering::SeqCst),
+            0,
+            "a thread is inside `next`"
+        );
+        assert_eq!(running.load(Ordering::SeqCst), 0, "a task still runs");
+        (sender.join().unwrap(), returned)
+    });
+    let pulled = watch.pulled.load(Ordering::SeqCst);
+    thread::sleep(Duration::from_millis(20));
+    assert_eq!(
+        watch.pulled.load(Ordering::SeqCst),
+        pulled,
+        "pulled after the loop"
+    );
+    (sent, returned)
+}
+
+#[test]
+fn break_waits_for_the_next_in_progress_and_no_longer() {
+    for hang_up in [false, true] {
+        let (sent, returned) = break_while_a_runner_waits(Duration::from_millis(300), hang_up);
+        // A runner was inside `next` at the break: the loop returned after it returned,
+        // and soon after.
+        assert!(
+            returned >= sent,
+            "returned while a runner was inside `next`"
+        );
+        assert!(
+            returned - sent < Duration::from_millis(200),
+            "returned {:?} after the item came (hang up: {hang_up})",
+            returned - sent
+        );
+    }
+}
+
+#[par_for]
+fn break_an_endless_source(window: usize) -> (Duration, usize) {
+    let watch = Watch::default();
+    let mut delivered = 0u64;
+    let mut broke = None;
+    // A pool of its own: the loop returns once the jobs it started have ended, and the
+    // default pool is shared with tests whose runners block for a while.
+    #[par_for(stream, window = window, threads = 3)]
+    for y in watch.source(0u64..).map(work) {
+        assert_eq!(y, work(delivered), "out of order");
+        delivered += 1;
+        let in_flight = watch.pulled.load(Ordering::SeqCst) - delivered as usize;
+        assert!(
+            in_flight <= window,
+            "{in_flight} items in flight, window {window}"
+        );
+        if delivered == 30_000 {
+            broke = Some(Instant::now());
+            break;
+        }
+    }
+    let waited = broke.expect("broke").elapsed();
+    let pulled = watch.pulled.load(Ordering::SeqCst);
+    thread::sleep(Duration::from_millis(20));
+    assert_eq!(
+        watch.pulled.load(Ordering::SeqCst),
+        pulled,
+        "pulled after the loop"
+    );
+    assert_eq!(watch.inside.load(Ordering::SeqCst), 0);
+    (waited, pulled)
+}
+
+#[test]
+fn an_endless_source_keeps_order_and_window_and_breaks_at_once() {
+    for window in [1, 8, 256] {
+        let (waited, pulled) = break_an_endless_source(window);
+        assert!(
+            pulled <= 30_000 + window,
+            "pulled {pulled}, window {window}"
+        );
+        assert!(
+            waited < Duration::from_millis(200),
+            "returned {waited:?} after the break"
+        );
+    }
+}
+
+#[par_for]
+fn sum_of_an_endless_default_window() -> u64 {
+    let pulled = AtomicUsize::new(0);
+    let caller = thread::current().id();
+    let made_elsewhere = AtomicUsize::new(0);
+    let mut delivered = 0;
+    let mut sum = 0u64;
+    #[par_for(stream)]
+    for y in (0u64..)
+        .inspect(|_| {
+            pulled.fetch_add(1, Ordering::Relaxed);
+            if thread::current().id() != caller {
+                made_elsewhere.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+        .map(work)
+    {
+        sum = sum.wrapping_add(y);
+        delivered += 1;
+        // The largest default window: 1024 per pool thread.
+        assert!(pulled.load(Ordering::Relaxed) - delivered <= 1024 * par_for::current_threads());
+        if delivered == 50_000 {
+            break;
+        }
+    }
+    assert!(
+        made_elsewhere.load(Ordering::Relaxed) > 0 || par_for::current_threads() == 1,
+        "no item of a `Send` source was made on a pool thread"
+    );
+    sum
+}
+
+#[test]
+fn a_send_source_is_pulled_by_the_pool_s_threads_within_the_window() {
+    let want = (0..50_000u64).map(work).fold(0, u64::wrapping_add);
+    for threads in [2, 3] {
+        assert_eq!(
+            par_for::with_threads(threads, sum_of_an_endless_default_window),
+            want
+        );
+    }
+}
+
+#[par_for]
+fn stream_with_a_panic(in_source: bool, unordered: bool) -> (u64, Option<Boom>) {
+    let mut seen = 0u64;
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let source = (0u64..).inspect(|&x| {
+            if in_source && x == 5_000 {
+                panic::panic_any(Boom(x));
+            }
+        });
+        if unordered {
+            #[par_for(stream, unordered)]
+            for _ in source.map(|x| {
+                if !in_source && x == 5_000 {
+                    panic::panic_any(Boom(x));
+                }
+                work(x)
+            }) {
+                seen += 1;
+            }
+        } else {
+            #[par_for(stream)]
+            for y in source.map(|x| {
+                if !in_source && x == 5_000 {
+                    panic::panic_any(Boom(x));
+                }
+                work(x)
+            }) {
+                assert_eq!(y, work(seen));
+                seen += 1;
+            }
+        }
+    }));
+    let payload = result
+        .err()
+        .map(|payload| *payload.downcast::<Boom>().expect("the original payload"));
+    (seen, payload)
+}
+
+#[test]
+fn a_panic_in_the_task_or_the_source_reaches_the_caller_with_its_payload() {
+    for in_source in [false, true] {
+        for _ in 0..5 {
+            // Ordered: every result before the panicking item comes first.
+            let (seen, payload) = stream_with_a_panic(in_source, false);
+            assert_eq!(payload, Some(Boom(5_000)), "in the source: {in_source}");
+            assert_eq!(seen, 5_000, "in the source: {in_source}");
+            // Unordered: the results of later items may come first (the panicking
+            // item is in flight while its panic is reported).
+            let (_, payload) = stream_with_a_panic(in_source, true);
+            assert_eq!(payload, Some(Boom(5_000)), "in the source: {in_source}");
+        }
+    }
+}
+
+#[par_for]
+fn through_a_source_that_is_not_send(rx: Receiver<u64>) -> Vec<u64> {
+    let caller = thread::current().id();
+    let offset = Rc::new(1000);
+    let mut got = Vec::new();
+    #[par_for(stream)]
+    for y in rx
+        .iter()
+        .map(move |x| {
+            assert_eq!(
+                thread::current().id(),
+                caller,
+                "a source that is not `Send` left"
+            );
+            x + *offset
+        })
+        .map(work)
+    {
+        got.push(y);
+    }
+    got
+}
+
+#[test]
+fn a_source_that_is_not_send_is_pulled_on_the_calling_thread() {
+    let (tx, rx) = mpsc::channel();
+    for i in 0..2_000u64 {
+        tx.send(i).unwrap();
+    }
+    drop(tx);
+    let got = par_for::with_threads(2, move || through_a_source_that_is_not_send(rx));
+    assert_eq!(got, (1000..3_000).map(work).collect::<Vec<_>>());
+}
+
+/// A channel whose producer sends the next item only once the body has answered the
+/// last one, streamed with `window = 1`; the body leaves at item 5 without answering.
+/// How long the loop took: nothing may be waiting in `next` when the body leaves (the
+/// producer would answer that call only after five seconds).
+#[par_for]
+fn ask_and_answer() -> Duration {
+    let (tx, rx) = mpsc::channel::<u64>();
+    let (answer_tx, answer_rx) = mpsc::channel::<()>();
+    let producer = thread::spawn(move || {
+        for i in 0.. {
+            if tx.send(i).is_err() || answer_rx.recv_timeout(Duration::from_secs(5)).is_err() {
+                return;
+            }
+        }
+    });
+    let start = Instant::now();
+    let mut seen = 0;
+    #[par_for(stream, window = 1)]
+    for y in rx.into_iter().map(work) {
+        assert_eq!(y, work(seen));
+        seen += 1;
+        if seen == 5 {
+            break;
+        }
+        answer_tx.send(()).unwrap();
+    }
+    let took = start.elapsed();
+    drop(answer_tx);
+    producer.join().unwrap();
+    took
+}
+
+#[test]
+fn with_a_window_of_one_nothing_is_pulled_while_the_body_decides() {
+    for _ in 0..3 {
+        let took = ask_and_answer();
+        assert!(took < Duration::from_secs(2), "the loop took {took:?}");
+    }
+}
