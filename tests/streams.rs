@@ -426,3 +426,147 @@ fn with_a_window_of_one_nothing_is_pulled_while_the_body_decides() {
         assert!(took < Duration::from_secs(2), "the loop took {took:?}");
     }
 }
+
+/// A source that notes whether a thread other than `caller` pulled it.
+struct PulledBy<'a> {
+    next: u64,
+    end: u64,
+    caller: ThreadId,
+    elsewhere: &'a AtomicBool,
+}
+
+impl Iterator for PulledBy<'_> {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        if thread::current().id() != self.caller {
+            self.elsewhere.store(true, Ordering::Relaxed);
+        }
+        (self.next < self.end).then(|| {
+            self.next += 1;
+            self.next - 1
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = (self.end - self.next) as usize;
+        (left, Some(left))
+    }
+}
+
+/// Sources built before the loop, from closures the macro cannot see from the loop: one
+/// capturing an `Rc`, one that moved its `Vec` in, one calling a closure variable.
+#[par_for]
+fn built_before_the_loop(n: u64) -> (u64, bool) {
+    let caller = thread::current().id();
+    let elsewhere = AtomicBool::new(false);
+    let offset = Rc::new(7u64);
+    let items = (0..n).map(|i| {
+        if thread::current().id() != caller {
+            elsewhere.store(true, Ordering::Relaxed);
+        }
+        i + *offset
+    });
+    let mut sum = 0u64;
+    #[par_for(stream)]
+    for y in items.map(work) {
+        sum = sum.wrapping_add(y);
+    }
+    let table: Vec<u64> = (0..n).collect();
+    let moved = (0..n as usize).map(move |i| table[i]);
+    #[par_for(stream)]
+    for y in moved.map(work) {
+        sum = sum.wrapping_add(y);
+    }
+    let shift = |i: u64| i + *offset;
+    #[par_for(stream)]
+    for y in (0..n).map(shift).map(work) {
+        sum = sum.wrapping_add(y);
+    }
+    (sum, elsewhere.load(Ordering::Relaxed))
+}
+
+#[test]
+fn sources_built_before_the_loop_from_closures_over_what_is_not_sync_compile_and_run_here() {
+    let n = 20_000u64;
+    let want = (0..n)
+        .map(|i| work(i + 7))
+        .chain((0..n).map(work))
+        .chain((0..n).map(|i| work(i + 7)))
+        .fold(0, u64::wrapping_add);
+    let (sum, elsewhere) = par_for::with_threads(2, || built_before_the_loop(n));
+    assert_eq!(sum, want);
+    assert!(
+        !elsewhere,
+        "a source over an `Rc` was pulled off the calling thread"
+    );
+}
+
+#[par_for]
+fn a_struct_source_built_before_the_loop(n: u64) -> (u64, bool) {
+    let elsewhere = AtomicBool::new(false);
+    let items = PulledBy {
+        next: 0,
+        end: n,
+        caller: thread::current().id(),
+        elsewhere: &elsewhere,
+    };
+    let mut sum = 0u64;
+    #[par_for(stream)]
+    for y in items.map(|x| (0..64).fold(x, |acc, _| work(acc))) {
+        sum = sum.wrapping_add(y);
+    }
+    (sum, elsewhere.load(Ordering::Relaxed))
+}
+
+#[test]
+fn a_send_source_built_before_the_loop_without_a_closure_is_still_pulled_by_the_pool() {
+    let n = 50_000u64;
+    let want = (0..n)
+        .map(|x| (0..64).fold(x, |acc, _| work(acc)))
+        .fold(0, u64::wrapping_add);
+    let (sum, elsewhere) = par_for::with_threads(2, || a_struct_source_built_before_the_loop(n));
+    assert_eq!(sum, want);
+    assert!(elsewhere, "no pool thread pulled a `Send` source");
+}
+
+/// [`stream_with_a_panic`] with the source written in the loop's head, where the pool's
+/// threads pull it (the `let` there sends the loop to the calling thread's engine).
+#[par_for]
+fn stream_with_a_panic_in_the_head(in_source: bool) -> (u64, Option<Boom>) {
+    let mut seen = 0u64;
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        #[par_for(stream)]
+        for y in (0u64..)
+            .inspect(|&x| {
+                if in_source && x == 5_000 {
+                    panic::panic_any(Boom(x));
+                }
+            })
+            .map(|x| {
+                if !in_source && x == 5_000 {
+                    panic::panic_any(Boom(x));
+                }
+                work(x)
+            })
+        {
+            assert_eq!(y, work(seen));
+            seen += 1;
+        }
+    }));
+    let payload = result
+        .err()
+        .map(|payload| *payload.downcast::<Boom>().expect("the original payload"));
+    (seen, payload)
+}
+
+#[test]
+fn a_panic_in_a_source_pulled_by_the_pool_comes_after_every_earlier_result() {
+    for in_source in [false, true] {
+        for _ in 0..5 {
+            let (seen, payload) = stream_with_a_panic_in_the_head(in_source);
+            assert_eq!(payload, Some(Boom(5_000)), "in the source: {in_source}");
+            assert_eq!(seen, 5_000, "in the source: {in_source}");
+        }
+    }
+}

@@ -17,14 +17,16 @@ use crate::task::{shared_reads, typed_task};
 mod captures;
 mod reducing;
 
+pub(crate) use captures::Lets;
 pub(crate) use reducing::{combine, identity};
 
 /// The code that replaces one checked marked statement.
-pub(crate) fn plan(plan: Plan) -> TokenStream {
+/// `lets` are the `let` bindings visible at the statement (see [`Lets`]).
+pub(crate) fn plan(plan: Plan, lets: &Lets) -> TokenStream {
     match plan {
         Plan::Loop(plan) => parallel_loop(&plan),
         Plan::Pipeline(plan) => pipeline(&plan),
-        Plan::Stream(plan) => stream_loop(&plan),
+        Plan::Stream(plan) => stream_loop(&plan, lets.visible()),
         Plan::DistributedLoop { local, schedule } => distributed_loop(&local, &schedule),
         Plan::DistributedPipeline {
             local,
@@ -240,7 +242,7 @@ pub(crate) fn pipeline(plan: &PipelinePlan) -> TokenStream {
     quote!(#stmt)
 }
 
-pub(crate) fn stream_loop(plan: &StreamPlan) -> TokenStream {
+pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStream {
     let StreamPlan {
         options,
         for_loop,
@@ -269,7 +271,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan) -> TokenStream {
     settings.extend(progress_setting(options));
     let pat = &for_loop.pat;
     let source = strip_parens(source);
-    let captures = captures::captures_witness(source);
+    let captures = captures::captures_witness(source, lets);
     let captures_var = local("captures");
     let source_var = local("source");
     let item_type = local("item_type");

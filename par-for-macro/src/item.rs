@@ -12,7 +12,7 @@ use crate::ast::{Form, Marked};
 use crate::attr::Options;
 use crate::check;
 use crate::error::Errors;
-use crate::expand;
+use crate::expand::{self, Lets};
 
 /// Expands the enabling attribute: `args` are its own (empty) arguments.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -35,6 +35,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut marked = MarkedStatements {
         errors: Errors::default(),
         marked: 0,
+        lets: Lets::default(),
     };
     item.visit(&mut marked);
     if marked.marked == 0 && marked.errors.is_empty() {
@@ -213,6 +214,8 @@ fn enables_itself(item: &Item) -> bool {
 struct MarkedStatements {
     errors: Errors,
     marked: usize,
+    /// The `let` bindings visible at the statement being expanded.
+    lets: Lets,
 }
 
 impl MarkedStatements {
@@ -233,7 +236,7 @@ impl MarkedStatements {
         else {
             return;
         };
-        let tokens = expand::plan(plan);
+        let tokens = expand::plan(plan, &self.lets);
         // Parsed back into syntax, not kept verbatim, so that an enclosing marked loop
         // rewrites the `return`s this expansion makes.
         *stmt = syn::parse2(tokens.clone())
@@ -271,10 +274,13 @@ impl MarkedStatements {
 
 impl VisitMut for MarkedStatements {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let outer = self.lets.mark();
         for stmt in &mut block.stmts {
             self.visit_stmt_mut(stmt);
             self.expand_stmt(stmt);
+            self.lets.bind(stmt);
         }
+        self.lets.forget_after(outer);
     }
 
     fn visit_item_mut(&mut self, item: &mut Item) {

@@ -73,7 +73,7 @@ pub mod __private {
     pub use crate::source::{Bridge, Native, Probe, Recover, Source, Unindexed};
     pub use crate::stream::{
         stream_for_each, stream_loop, AllSendSync, Captures, Fed, Pulled, StreamOptions,
-        StreamProbe, StreamSource,
+        StreamProbe, StreamSource, Unseen,
     };
     pub use crate::task::{
         item_type, stream_item_type, type_of, OnlyReadsOuterVariables,

@@ -19,10 +19,10 @@
 //! so a source holding one would always be taken for `Send`, and one capturing an `Rc`
 //! would then fail to compile. The macro names the variables the closures written in
 //! the source capture ([`Captures`]), and [`ViaPulled`] also requires each to be `Send +
-//! Sync`. What it cannot see is a closure written earlier in the function and reached
-//! through a variable (`let items = v.iter().map(|x| ..);` then `for r in
-//! items.map(task)`): such a source that is not `Send` is a compile error naming the
-//! type that is not `Send`; write the source in the loop's head.
+//! Sync`. A closure written earlier in the function and reached through a variable
+//! (`let items = v.iter().map(|x| ..);` then `for r in items.map(task)`) cannot be
+//! named so; the macro adds [`Captures::and_unseen`] for it, and the loop runs on the
+//! calling thread's engine.
 //!
 //! # Leaving a loop whose runners pull the source
 //!
@@ -87,6 +87,18 @@ impl<W> Captures<W> {
         Captures(PhantomData)
     }
 }
+
+impl<W> Captures<W> {
+    /// And something the macro cannot name: a closure written before the loop (reached
+    /// through a variable), or one capturing a variable bound inside the source. Its
+    /// `Send` is unknown during the dispatch, so the calling thread pulls the source.
+    pub fn and_unseen(self) -> Captures<(W, Unseen)> {
+        Captures(PhantomData)
+    }
+}
+
+/// What [`Captures::and_unseen`] adds: never [`AllSendSync`].
+pub struct Unseen;
 
 /// Whether every captured variable named in a [`Captures`] is `Send + Sync`, so that
 /// any closure capturing them, by reference or by value, is `Send`.

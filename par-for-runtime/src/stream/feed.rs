@@ -2,6 +2,8 @@
 //! calling thread ([`stream_for_each`](super::stream_for_each)): pulls the source into
 //! the shared queue and starts runners as jobs of a scope.
 
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
 use super::shared::{Shared, Want};
@@ -93,5 +95,42 @@ where
 impl<It: Iterator, F, T> Drop for ScopeFeed<'_, '_, It, F, T> {
     fn drop(&mut self) {
         self.shared.halt();
+    }
+}
+
+/// The source as the calling thread pulls it: a panic in its `next` ends it, and is kept
+/// to be raised once every result before it is delivered, as the serial loop's consumer
+/// would have taken them before the source panicked (and never raised if the consumer
+/// leaves first).
+pub(super) struct Caught<It> {
+    items: It,
+    panic: Option<Box<dyn Any + Send>>,
+}
+
+impl<It> Caught<It> {
+    pub(super) fn new(items: It) -> Self {
+        Caught { items, panic: None }
+    }
+
+    /// The payload of the source's panic, if it panicked.
+    pub(super) fn take_panic(&mut self) -> Option<Box<dyn Any + Send>> {
+        self.panic.take()
+    }
+}
+
+impl<It: Iterator> Iterator for Caught<It> {
+    type Item = It::Item;
+
+    fn next(&mut self) -> Option<It::Item> {
+        if self.panic.is_some() {
+            return None;
+        }
+        match panic::catch_unwind(AssertUnwindSafe(|| self.items.next())) {
+            Ok(item) => item,
+            Err(payload) => {
+                self.panic = Some(payload);
+                None
+            }
+        }
     }
 }

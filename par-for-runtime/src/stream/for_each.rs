@@ -6,7 +6,7 @@
 use std::ops::ControlFlow;
 
 use super::engine::{Fed, StreamSource};
-use super::feed::ScopeFeed;
+use super::feed::{Caught, ScopeFeed};
 use super::shared::Shared;
 use super::window::Window;
 use super::Plan;
@@ -265,7 +265,7 @@ where
     T: Send,
 {
     let mut feed = ScopeFeed {
-        items,
+        items: Caught::new(items),
         batch: Vec::new(),
         shared,
         scope,
@@ -275,6 +275,10 @@ where
         if let ControlFlow::Break(exit) = deliver(value) {
             return exit;
         }
+    }
+    if let Some(payload) = feed.items.take_panic() {
+        drop(feed);
+        std::panic::resume_unwind(payload);
     }
     None
 }

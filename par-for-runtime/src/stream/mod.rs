@@ -80,7 +80,7 @@ mod tests;
 mod window;
 
 pub use engine::{
-    AllSendSync, Captures, Fed, Pulled, StreamProbe, StreamSource, ViaFed, ViaPulled,
+    AllSendSync, Captures, Fed, Pulled, StreamProbe, StreamSource, Unseen, ViaFed, ViaPulled,
 };
 pub use for_each::{stream_for_each, stream_loop, StreamOptions};
 pub use iter::{stream, stream_unordered, Stream};
