@@ -22,6 +22,13 @@ fn work(x: u64) -> u64 {
 #[derive(Debug, PartialEq)]
 struct Boom(u64);
 
+/// The [`Boom`] a caught panic carries, if it panicked.
+fn boom_of(result: thread::Result<()>) -> Option<Boom> {
+    result
+        .err()
+        .map(|payload| *payload.downcast::<Boom>().expect("the original payload"))
+}
+
 /// A source that counts the threads inside its `next` and the items it gave, and notes
 /// whether the calling thread ever pulled it.
 struct Watched<'a, I> {
@@ -331,10 +338,7 @@ fn stream_with_a_panic(in_source: bool, unordered: bool) -> (u64, Option<Boom>) 
             }
         }
     }));
-    let payload = result
-        .err()
-        .map(|payload| *payload.downcast::<Boom>().expect("the original payload"));
-    (seen, payload)
+    (seen, boom_of(result))
 }
 
 #[test]
@@ -554,10 +558,7 @@ fn stream_with_a_panic_in_the_head(in_source: bool) -> (u64, Option<Boom>) {
             seen += 1;
         }
     }));
-    let payload = result
-        .err()
-        .map(|payload| *payload.downcast::<Boom>().expect("the original payload"));
-    (seen, payload)
+    (seen, boom_of(result))
 }
 
 #[test]
