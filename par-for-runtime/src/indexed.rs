@@ -80,6 +80,7 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
         let mut start = Instant::now();
         let threads = rayon::current_num_threads();
         let mut way = site.choose(len, threads, team::may_use(threads));
+        let waited_before = team::waited_here();
         let output = match way {
             Way::Serial => phases.serial(producer.into_iter()),
             Way::Team => match team::own(threads) {
@@ -99,7 +100,8 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
                 phases.parallel(Rest::new(producer, len, min_len, &panicked))
             }
         };
-        site.learn(way, start.elapsed(), len);
+        let waited = team::waited_here() - waited_before;
+        site.learn(way, start.elapsed(), waited, len);
         output
     }
 }

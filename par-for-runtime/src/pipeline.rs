@@ -260,6 +260,7 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
         let team = options.threads.is_none() && team::may_use(threads);
         let mut way = site.choose(len, threads, team);
         let start = Instant::now();
+        let waited_before = team::waited_here();
         let output = match way {
             Way::Serial => pipeline(iter.with_min_len(usize::MAX), Mode::serial()),
             Way::Team => {
@@ -279,7 +280,8 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
                 pipeline(iter.with_min_len(on_pool.min_len), on_pool)
             }),
         };
-        site.learn(way, start.elapsed(), len);
+        let waited = team::waited_here() - waited_before;
+        site.learn(way, start.elapsed(), waited, len);
         output
     }
 

@@ -17,7 +17,16 @@
 //! cargo run --release -p par-for-bench --bin small_loops -- --mean  # means, not medians
 //! PAR_FOR_WAIT=passive cargo run --release -p par-for-bench --bin small_loops
 //! cargo run --release -p par-for-bench --bin small_loops -- --threads 2 # one count only
+//! cargo run --release -p par-for-bench --bin small_loops -- --busy --mean --par-for-only --blocks 100
 //! ```
+//!
+//! On a busy machine a call is now and then descheduled for another process's time
+//! slice (milliseconds, for a call of tens of microseconds), so a mean over the default
+//! 500 calls rests on a handful of such events and varies by ±40% from run to run even
+//! between two serial loops (the 1-thread rows). `--par-for-only` measures serial and
+//! the two `#[par_for]` columns alone ("-" in the others), and `--blocks N` takes N
+//! blocks of 50 calls per variant instead of 10, so that means over many events can be
+//! compared.
 //!
 //! Each thread count runs in a child process started with `PAR_FOR_THREADS` and
 //! `RAYON_NUM_THREADS` set, as `bench` does. `--busy` starts another process that keeps
@@ -105,9 +114,29 @@ fn measure(variants: &mut [Variant<'_>], pause: Duration, plan: &Plan) -> Vec<Du
     times.into_iter().map(summary).collect()
 }
 
+/// The value of `--name VALUE` on the command line, if given.
+fn option(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let pos = args.iter().position(|a| a == name)?;
+    Some(
+        args.get(pos + 1)
+            .unwrap_or_else(|| panic!("{name} needs a value"))
+            .clone(),
+    )
+}
+
+/// Whether only serial and `#[par_for]` are measured (`--par-for-only`, passed on to
+/// the children as `SMALL_LOOPS_PAR_FOR_ONLY`).
+fn par_for_only() -> bool {
+    std::env::var_os("SMALL_LOOPS_PAR_FOR_ONLY").is_some()
+}
+
 fn child(threads: usize, quick: bool) {
     assert_eq!(par_for::current_threads(), threads);
     let omp = par_for_bench::omp::set_threads(threads);
+    let blocks = std::env::var("SMALL_LOOPS_BLOCKS")
+        .ok()
+        .map(|b| b.parse().expect("--blocks N"));
     let plan = if quick {
         Plan {
             blocks: 2,
@@ -115,7 +144,7 @@ fn child(threads: usize, quick: bool) {
         }
     } else {
         Plan {
-            blocks: 10,
+            blocks: blocks.unwrap_or(10),
             calls: 50,
         }
     };
@@ -176,9 +205,15 @@ fn child(threads: usize, quick: bool) {
                 Box::new(move || par_for_pipeline(ITEMS, rounds)),
             ),
         ];
-        if !omp {
-            drop(variants.remove(1));
-        }
+        // Each column, and whether it is measured.
+        let columns: Vec<(&str, bool)> = variants
+            .iter()
+            .map(|&(name, _)| {
+                let wanted = name == "serial" || name.starts_with("par_for") || !par_for_only();
+                (name, wanted && (omp || name != "OpenMP static"))
+            })
+            .collect();
+        variants.retain(|(name, _)| columns.contains(&(name, true)));
         let expected = small::serial(ITEMS, rounds);
         for (name, run) in &mut variants {
             assert_eq!(run(), expected, "{name} differs from serial");
@@ -186,13 +221,20 @@ fn child(threads: usize, quick: bool) {
         for pause in [0, 300, 1000].map(Duration::from_micros) {
             let medians = measure(&mut variants, pause, &plan);
             let serial = medians[0].as_secs_f64();
-            let mut ratios: Vec<String> = medians[1..]
+            let mut measured = medians[1..].iter();
+            let ratios: Vec<String> = columns[1..]
                 .iter()
-                .map(|t| format!("{:.2}x", serial / t.as_secs_f64()))
+                .map(|&(name, is_measured)| {
+                    if is_measured {
+                        let time = measured.next().expect("a time per variant");
+                        format!("{:.2}x", serial / time.as_secs_f64())
+                    } else if name == "OpenMP static" && !omp {
+                        "n/a".to_string()
+                    } else {
+                        "-".to_string()
+                    }
+                })
                 .collect();
-            if !omp {
-                ratios.insert(0, "n/a".to_string());
-            }
             println!(
                 "| {threads} | {workload} | {} | {:.1} | {} |",
                 if pause.is_zero() {
@@ -238,6 +280,12 @@ fn main() {
     let busy = args.iter().any(|a| a == "--busy");
     if args.iter().any(|a| a == "--mean") {
         std::env::set_var("SMALL_LOOPS_MEAN", "1");
+    }
+    if args.iter().any(|a| a == "--par-for-only") {
+        std::env::set_var("SMALL_LOOPS_PAR_FOR_ONLY", "1");
+    }
+    if let Some(blocks) = option("--blocks") {
+        std::env::set_var("SMALL_LOOPS_BLOCKS", blocks);
     }
     let mut burner: Option<Child> = busy.then(|| {
         Command::new(&exe)

@@ -19,6 +19,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// A job as the board holds it: a reference to the owner's closure.
 type Job<'a> = &'a (dyn Fn() + Sync + 'a);
@@ -135,10 +136,11 @@ impl Owned<'_> {
     /// Publishes `job`, calls `wake` (to rouse sleeping workers), runs `job` on this
     /// thread, then closes it and waits until no worker is inside. Workers that
     /// entered in time ran it too, each once. The first panic, this thread's own
-    /// first, is re-raised here after that wait.
+    /// first, is re-raised here after that wait. Returns how long that wait took: the
+    /// time this thread, done with `job`, spent waiting for the workers.
     ///
     /// `&mut self`: the job cannot hold this `Owned` and publish from a worker.
-    pub(super) fn run(&mut self, job: &(dyn Fn() + Sync), wake: impl FnOnce()) {
+    pub(super) fn run(&mut self, job: &(dyn Fn() + Sync), wake: impl FnOnce()) -> Duration {
         let board = self.0;
         let job: Job<'_> = job;
         board
@@ -157,7 +159,9 @@ impl Owned<'_> {
             job();
         }));
         board.state.fetch_and(!OPEN, Ordering::AcqRel);
+        let waiting = Instant::now();
         board.wait_until_nobody_inside();
+        let waited = waiting.elapsed();
         board.job.store(ptr::null_mut(), Ordering::Relaxed);
         let theirs = board
             .panic
@@ -167,6 +171,7 @@ impl Owned<'_> {
         if let Some(payload) = own.err().or(theirs) {
             panic::resume_unwind(payload);
         }
+        waited
     }
 }
 

@@ -22,8 +22,10 @@ mod share;
 mod tests;
 mod wait;
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::Duration;
 
 use rayon::iter::plumbing::Producer;
 
@@ -96,6 +98,20 @@ impl Team {
     }
 }
 
+thread_local! {
+    /// How long this thread's team loops have waited for workers (see [`waited_here`]).
+    static WAITED_HERE: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+}
+
+/// How long the loops this thread ran on the team have waited, in all, for workers
+/// still inside after the calling thread had run out of pieces to claim: what a run
+/// took between two readings, less this much, is the calling thread's own time. A
+/// worker the OS descheduled while holding a piece makes this long (a time slice of
+/// another process), and the run's site counts it in full (see `crate::way`).
+pub(crate) fn waited_here() -> Duration {
+    WAITED_HERE.with(Cell::get)
+}
+
 /// The items of a loop, for the team.
 pub(crate) struct TeamItems<'a, Pr> {
     owner: &'a mut Owner,
@@ -166,8 +182,9 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
             }
         };
         team.waiting.loop_starts();
-        owned.run(&claim_and_run, || team.waiting.wake_one());
+        let waited = owned.run(&claim_and_run, || team.waiting.wake_one());
         team.waiting.loop_ends();
+        WAITED_HERE.with(|total| total.set(total.get() + waited));
         chunks
             .into_iter()
             .map(

@@ -6,7 +6,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::thread::{self, ThreadId};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rayon::iter::plumbing::{Producer, ProducerCallback};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
@@ -183,4 +183,35 @@ fn threads_taking_turns_at_the_team_all_get_their_results() {
             });
         }
     });
+}
+
+#[test]
+fn the_caller_reports_how_long_it_waited_for_a_worker_still_in_its_piece() {
+    let caller = thread::current().id();
+    // Until a worker takes part: on a loaded machine they may miss many loops.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let on_workers = AtomicUsize::new(0);
+        let before = super::waited_here();
+        let start = Instant::now();
+        on_team(
+            64,
+            ForEach(|_: usize| {
+                // A worker's first item takes 20 ms, every other item no time.
+                if thread::current().id() != caller
+                    && on_workers.fetch_add(1, Ordering::Relaxed) == 0
+                {
+                    thread::sleep(Duration::from_millis(20));
+                }
+            }),
+        );
+        let (elapsed, waited) = (start.elapsed(), super::waited_here() - before);
+        assert!(waited <= elapsed, "{waited:?} of {elapsed:?}");
+        if on_workers.into_inner() > 0 {
+            // The caller ran everything else in microseconds, then waited.
+            assert!(waited >= Duration::from_millis(10), "{waited:?}");
+            return;
+        }
+    }
+    panic!("the team's workers never took part");
 }
