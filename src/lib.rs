@@ -238,7 +238,9 @@
 //! `par_bridge` does, so each item is made and dropped on the thread that runs its task
 //! (default window: 64 per pool thread); one that is not `Send` (an `Rc` in it,
 //! `rx.iter()`) is pulled on the calling thread (default window: 64 per pool thread,
-//! growing to 1024 while tasks take under 5 µs). The macro tells them apart by type. The
+//! growing to 1024 while tasks take under 5 µs), as is a source built before the loop
+//! from closures (`let items = v.iter().map(|x| ..);`), whose `Send` the compiler
+//! cannot tell at the loop. The macro tells them apart by type. The
 //! loop body gets results in input order (`unordered`: in completion order). The same is
 //! available without the macro: [`stream`] and [`stream_unordered`], whose `Send`
 //! source the pool's threads pull. `docs/streams.md` says how sources that block are

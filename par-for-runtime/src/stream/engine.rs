@@ -86,9 +86,7 @@ impl<W> Captures<W> {
         let _ = value;
         Captures(PhantomData)
     }
-}
 
-impl<W> Captures<W> {
     /// And something the macro cannot name: a closure written before the loop (reached
     /// through a variable), or one capturing a variable bound inside the source. Its
     /// `Send` is unknown during the dispatch, so the calling thread pulls the source.
