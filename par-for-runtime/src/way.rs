@@ -31,10 +31,10 @@ pub(crate) enum Way {
 ///   for rayon's balance of uneven work; it is never run serially.
 /// - A shorter one is tried serially, then (when called from outside the pool) three
 ///   times in a row on the team; from then on it takes the faster of serial and the
-///   team (or, on a rayon worker, the pool), which is rechecked as follows when the loop is small (under
-///   500 µs the faster way; a parallel way is the faster only when it takes under
-///   0.85 times serial's): each run takes the faster way, but for a streak of 16
-///   runs that take the other way, in case things changed. A streak, because the
+///   team (or, on a rayon worker, the pool), which is rechecked as follows when the
+///   loop is small (under 500 µs the faster way; a parallel way is the faster only
+///   when it takes under 0.85 times serial's): each run takes the faster way, but for
+///   a streak of 16 runs that take the other way, in case things changed. A streak, because the
 ///   first parallel runs after serial ones find the workers asleep, where a program
 ///   calling the loop again and again would find them awake. The first run of a
 ///   streak is not learnt from, the second replaces what was known, later ones are
@@ -51,11 +51,12 @@ pub(crate) enum Way {
 ///   times as often as serial ones: a worker holding a piece is descheduled, or the
 ///   calling thread while it wakes or waits for a worker. Too rare to move the usual
 ///   run, too long to clamp: the team's estimate is its usual time plus the average
-///   of its stalls over about [`STALLS_KEPT`] runs, each counted in full. So a site
+///   of its stalls over about `STALLS_KEPT` runs, each counted in full. So a site
 ///   whose team runs stall runs serially until that average, which decays with runs
 ///   on the team (the streaks) and fades slowly with runs another way, is back under
-///   what the team gains, and returns to the team once the machine is quiet again. (Serial and pool runs keep the
-///   clamp: the OS takes the calling thread from them as from the team.)
+///   what the team gains, and returns to the team once the machine is quiet again.
+///   (Serial and pool runs keep the clamp: the OS takes the calling thread from them
+///   as from the team.)
 /// - A loop whose usual time on the team reaches 2 ms compares serial with the pool,
 ///   as on a rayon worker.
 ///
