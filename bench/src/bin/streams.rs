@@ -6,13 +6,14 @@
 //! cargo run --release -p par-for-bench --bin streams            # about a minute
 //! cargo run --release -p par-for-bench --bin streams -- --quick  # a few seconds
 //! cargo run --release -p par-for-bench --bin streams -- --task 0.6  # one task size
+//! cargo run --release -p par-for-bench --bin streams -- --repeats 9  # rounds a row (5)
 //! ```
 //!
 //! Each row runs the same source, task and sum four ways: serially; with rayon's
 //! `par_bridge().map().reduce()` (which is unordered: its sum does not depend on order);
 //! with `#[par_for(stream)]` (the macro's loop, `stream_for_each`); and with the function
 //! `par_for::stream` (the `Stream` iterator). The ratios are throughputs relative to
-//! `par_bridge`; each time is the best of a few runs.
+//! `par_bridge`; each time is the best of a few rounds, in which the four ways take turns.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -90,34 +91,35 @@ where
     }
 }
 
-/// The best time and the sum of `repeats` runs of one row, one way.
-fn time(
-    way: Way,
-    ordered: bool,
-    alloc: bool,
-    n: u64,
-    rounds: u32,
-    repeats: u32,
-) -> (Duration, u64) {
-    let mut best = Duration::MAX;
-    let mut sum = 0;
+/// The time and the sum of one run of one row, one way.
+fn time(way: Way, ordered: bool, alloc: bool, n: u64, rounds: u32) -> (Duration, u64) {
+    let start = Instant::now();
+    let sum = if alloc {
+        let source = (0..n).map(|i| (i, vec![i; PAYLOAD]));
+        run(
+            way,
+            ordered,
+            source,
+            move |(i, payload): (u64, Vec<u64>)| work(i, rounds) ^ payload[PAYLOAD - 1],
+        )
+    } else {
+        run(way, ordered, 0..n, move |i| work(i, rounds))
+    };
+    (start.elapsed(), black_box(sum))
+}
+
+/// The best time of each way over `repeats` rounds, the ways taking turns within each
+/// round (so that a slow spell of the machine does not fall on one way's runs alone),
+/// and the sum each way computed.
+fn best_of(ordered: bool, alloc: bool, n: u64, rounds: u32, repeats: u32) -> Vec<(Duration, u64)> {
+    let mut best = vec![(Duration::MAX, 0); WAYS.len()];
     for _ in 0..repeats {
-        let start = Instant::now();
-        sum = if alloc {
-            let source = (0..n).map(|i| (i, vec![i; PAYLOAD]));
-            run(
-                way,
-                ordered,
-                source,
-                move |(i, payload): (u64, Vec<u64>)| work(i, rounds) ^ payload[PAYLOAD - 1],
-            )
-        } else {
-            run(way, ordered, 0..n, move |i| work(i, rounds))
-        };
-        best = best.min(start.elapsed());
-        black_box(sum);
+        for (best, &way) in best.iter_mut().zip(&WAYS) {
+            let (elapsed, sum) = time(way, ordered, alloc, n, rounds);
+            *best = (best.0.min(elapsed), sum);
+        }
     }
-    (best, sum)
+    best
 }
 
 fn main() {
@@ -139,9 +141,15 @@ fn main() {
         .expect("the global pool is built first, here");
     assert_eq!(par_for::current_threads(), THREADS);
     let per_microsecond = calibrate_rounds_per_microsecond();
-    let repeats = if quick { 1 } else { 3 };
+    // `--repeats N`: rounds per row (5 unless given; 1 with --quick).
+    let repeats: u32 = args
+        .iter()
+        .position(|arg| arg == "--repeats")
+        .and_then(|at| args.get(at + 1))
+        .map(|n| n.parse().expect("--repeats takes a count"))
+        .unwrap_or(if quick { 1 } else { 5 });
     println!(
-        "{THREADS} threads; {} runs a row, best kept; source item: `i` or `(i, vec![i; {PAYLOAD}])`",
+        "{THREADS} threads; {} rounds a row, the ways taking turns, best kept; source item: `i` or `(i, vec![i; {PAYLOAD}])`",
         repeats
     );
     if cfg!(debug_assertions) {
@@ -161,10 +169,7 @@ fn main() {
         let n = ((if quick { 2e4 } else { 2e5 }) / micros) as u64;
         for alloc in [false, true] {
             for ordered in [true, false] {
-                let runs: Vec<(Duration, u64)> = WAYS
-                    .iter()
-                    .map(|&way| time(way, ordered, alloc, n, rounds, repeats))
-                    .collect();
+                let runs = best_of(ordered, alloc, n, rounds, repeats);
                 let bridge = runs[1].0.as_secs_f64();
                 let cells: Vec<String> = runs
                     .iter()
