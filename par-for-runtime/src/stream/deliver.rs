@@ -126,7 +126,7 @@ where
             slots: VecDeque::new(),
             ready: VecDeque::new(),
             taken: Vec::new(),
-            chunk: Chunk::new(),
+            chunk: Chunk::of::<It::Item>(),
             items: Vec::new(),
             finished: Vec::new(),
             marker: std::marker::PhantomData,

@@ -377,7 +377,7 @@ where
     /// or the source ends. Never unwinds: a panic in the task or the source becomes
     /// the item's result.
     pub(super) fn runner(&self) {
-        let mut chunk = Chunk::new();
+        let mut chunk = Chunk::of::<It::Item>();
         let mut items = Vec::new();
         let mut finished = Vec::new();
         loop {

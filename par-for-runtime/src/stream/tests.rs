@@ -158,7 +158,7 @@ fn halting_drops_what_waits() {
 #[test]
 fn chunks_grow_while_quick_and_fall_to_one_when_slow() {
     let quick = Duration::from_micros(1);
-    let mut chunk = Chunk::new();
+    let mut chunk = Chunk::of::<u64>();
     assert_eq!(chunk.size, 1);
     for _ in 0..10 {
         chunk.adapt(quick, quick);
@@ -169,6 +169,24 @@ fn chunks_grow_while_quick_and_fall_to_one_when_slow() {
     chunk.adapt(quick, quick);
     chunk.adapt(quick, Duration::from_millis(1));
     assert_eq!(chunk.size, 1, "a costly task: one item at a time");
+}
+
+#[test]
+fn chunks_of_items_that_own_memory_stay_within_the_allocator_s_thread_cache() {
+    let quick = Duration::from_micros(1);
+    let mut chunk = Chunk::of::<(u64, Vec<u64>)>();
+    for _ in 0..10 {
+        chunk.adapt(quick, quick);
+    }
+    assert_eq!(
+        chunk.size, 7,
+        "as many blocks as glibc's cache keeps of a size"
+    );
+    let mut chunk = Chunk::of::<&str>();
+    for _ in 0..10 {
+        chunk.adapt(quick, quick);
+    }
+    assert_eq!(chunk.size, 16, "borrowed items drop nothing");
 }
 
 #[test]
