@@ -229,10 +229,15 @@ where
         }
         if self.ordered {
             let at = index - self.delivered;
-            if self.slots.len() <= at {
-                self.slots.resize_with(at + 1, || None);
+            if at < self.slots.len() {
+                self.slots[at] = Some(outcome);
+            } else {
+                // Results mostly come in order: then this only appends.
+                if self.slots.len() < at {
+                    self.slots.resize_with(at, || None);
+                }
+                self.slots.push_back(Some(outcome));
             }
-            self.slots[at] = Some(outcome);
         } else {
             self.ready.push_back(outcome);
         }
