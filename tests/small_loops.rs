@@ -44,6 +44,49 @@ fn a_reduction_called_again_and_again_equals_the_serial_loop() {
     }
 }
 
+/// Appends `right` to `left`: a merge that only iteration order makes right.
+fn append(mut left: Vec<(u64, bool)>, right: Vec<(u64, bool)>) -> Vec<(u64, bool)> {
+    left.extend(right);
+    left
+}
+
+/// Each item, in the order the reduction gives them, with whether a thread of the team
+/// (not the calling thread) ran it.
+#[par_for]
+fn items_and_team(n: u64) -> Vec<(u64, bool)> {
+    let mut seen = Vec::new();
+    #[par_for(reduce(seen: append))]
+    for i in 0..n {
+        let on_team = std::thread::current()
+            .name()
+            .is_some_and(|name| name.starts_with("par-for-team"));
+        std::hint::black_box(mix(i));
+        seen.push((i, on_team));
+    }
+    seen
+}
+
+#[test]
+fn a_reduction_that_only_order_makes_right_keeps_it_on_the_team() {
+    // The site's first runs: the pool, serial, then three on the team (when no other
+    // test's loop has it); later ones take the faster way, and try the other in
+    // streaks. On a loaded machine the team's workers may miss a run: keep calling,
+    // for up to 10 s, until one ran items.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let (mut calls, mut team_took_part) = (0, false);
+    while calls < CALLS || (!team_took_part && std::time::Instant::now() < deadline) {
+        calls += 1;
+        let seen = items_and_team(1000);
+        let out_of_order = seen.iter().map(|&(i, _)| i).ne(0..1000);
+        assert!(!out_of_order, "call {calls}: the items out of order");
+        team_took_part |= seen.iter().any(|&(_, on_team)| on_team);
+    }
+    assert!(
+        team_took_part,
+        "no team worker ran an item in {calls} calls"
+    );
+}
+
 #[par_for]
 fn first_multiple(v: &[u64], of: u64) -> Option<usize> {
     #[par_for]
