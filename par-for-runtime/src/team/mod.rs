@@ -148,43 +148,30 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
         C: Fn(Pr, usize, &AtomicBool) -> R + Sync,
         S: Fn(&R) -> bool + Sync,
     {
-        let Owner { team, owned } = self.owner;
-        let chunks = team
-            .seats
-            .deal(self.producer, self.len, self.min_len, |items, len| {
-                Line(Mutex::new(Chunk::<Pr, R>::Items(items, len)))
-            });
-        // Relaxed: each chunk is claimed once by the atomicity of the claims, and what
-        // the chunks write is in mutexes the owner reads after the job's end. Each on a
-        // cache line of its own, away from the seats that every thread writes.
+        let mut rest = Some(self.producer);
+        let chunks = self.owner.deal(self.len, self.min_len, |take| {
+            let (head, tail) = rest.take().expect("items left").split_at(take);
+            rest = Some(tail);
+            Line(Mutex::new(Chunk::<Pr, R>::Items(head, take)))
+        });
+        // Relaxed: see `run_dealt`; what the chunks write is in mutexes the owner reads
+        // after the job's end. On a cache line of its own, away from the seats.
         let stop_after = Line(AtomicUsize::new(usize::MAX));
-        let panicked = Line(AtomicBool::new(false));
-        let claim_and_run = || {
-            for index in team.seats.claims(team.seats.arrive()) {
-                if panicked.0.load(Ordering::Relaxed) {
-                    return;
-                }
-                if index > stop_after.0.load(Ordering::Relaxed) {
-                    continue;
-                }
-                let Chunk::Items(items, len) =
-                    std::mem::replace(&mut *lock(&chunks[index].0), Chunk::Running)
-                else {
-                    unreachable!("par_for: a chunk is claimed once")
-                };
-                let raise_on_unwind = RaiseOnUnwind(&panicked.0);
-                let result = chunk(items, len, &panicked.0);
-                std::mem::forget(raise_on_unwind);
-                if stops(&result) {
-                    stop_after.0.fetch_min(index, Ordering::Relaxed);
-                }
-                *lock(&chunks[index].0) = Chunk::Done(result);
+        self.owner.run_dealt(|index, panicked| {
+            if index > stop_after.0.load(Ordering::Relaxed) {
+                return;
             }
-        };
-        team.waiting.loop_starts();
-        let waited = owned.run(&claim_and_run, || team.waiting.wake_one());
-        team.waiting.loop_ends();
-        WAITED_HERE.with(|total| total.set(total.get() + waited));
+            let Chunk::Items(items, len) =
+                std::mem::replace(&mut *lock(&chunks[index].0), Chunk::Running)
+            else {
+                unreachable!("par_for: a chunk is claimed once")
+            };
+            let result = chunk(items, len, panicked);
+            if stops(&result) {
+                stop_after.0.fetch_min(index, Ordering::Relaxed);
+            }
+            *lock(&chunks[index].0) = Chunk::Done(result);
+        });
         chunks
             .into_iter()
             .map(
@@ -194,6 +181,49 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
                 },
             )
             .collect()
+    }
+}
+
+impl Owner {
+    /// Cuts a loop's `len` items into pieces, in order, a few per thread of the team
+    /// (see [`share`]): `cut(n)` makes the next piece, of the next `n` items. Each
+    /// piece has `min_len` items at least, unless it is a thread's whole share.
+    pub(crate) fn deal<T>(
+        &mut self,
+        len: usize,
+        min_len: usize,
+        cut: impl FnMut(usize) -> T,
+    ) -> Vec<T> {
+        self.team.seats.deal(len, min_len, cut)
+    }
+
+    /// Runs `piece(index, panicked)` once for each piece of the last [`deal`], on
+    /// whichever thread of the team claims it first, the calling thread included: each
+    /// thread its own share first, then what is left of the others'. After a panic in a
+    /// piece no piece starts, and the panic is re-raised here once every started piece
+    /// has ended; `panicked` tells a running piece to stop too.
+    ///
+    /// [`deal`]: Owner::deal
+    pub(crate) fn run_dealt(&mut self, piece: impl Fn(usize, &AtomicBool) + Sync) {
+        let Owner { team, owned } = self;
+        // Relaxed: each piece is claimed once by the atomicity of the claims, and what
+        // the pieces write, the owner reads after the job's end. On a cache line of its
+        // own, away from the seats that every thread writes.
+        let panicked = Line(AtomicBool::new(false));
+        let claim_and_run = || {
+            for index in team.seats.claims(team.seats.arrive()) {
+                if panicked.0.load(Ordering::Relaxed) {
+                    return;
+                }
+                let raise_on_unwind = RaiseOnUnwind(&panicked.0);
+                piece(index, &panicked.0);
+                std::mem::forget(raise_on_unwind);
+            }
+        };
+        team.waiting.loop_starts();
+        let waited = owned.run(&claim_and_run, || team.waiting.wake_one());
+        team.waiting.loop_ends();
+        WAITED_HERE.with(|total| total.set(total.get() + waited));
     }
 }
 

@@ -4,9 +4,11 @@
 //! (`sum`, `collect`, `find_first`, ...). [`OnTeam`] wraps such a stage: when a
 //! consumer drives it in a run the pipeline's site sent to the team, it cuts the items
 //! *and the consumer* in order into pieces on the calling thread (as rayon's `bridge`
-//! does, with `Producer::split_at` and `Consumer::split_at`), lets the calling thread
-//! and the team's workers fold the pieces in claim order, and reduces the pieces'
-//! results in order with the reducers the cuts gave. Every consumer thus keeps its
+//! does, with `Producer::split_at` and `Consumer::split_at`) and deals them to the
+//! team's threads as a loop's items are dealt (a share each, claimed from the front,
+//! then the others' from the back: see `share`), lets the calling thread and the team's
+//! workers fold them, and reduces the pieces' results in order with the reducers the
+//! cuts gave. Every consumer thus keeps its
 //! serial result (the first error of a `Result` collect, `find_first`, ties of
 //! `min_by_key`) and its short-circuit: a piece whose consumer is `full()` is not
 //! folded, as in `bridge`.
@@ -19,8 +21,7 @@
 //! pool that was not asked for.
 
 use std::cell::Cell;
-use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Mutex, PoisonError};
 
 use rayon::iter::plumbing::{
@@ -28,10 +29,7 @@ use rayon::iter::plumbing::{
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-use super::{blocks, may_use, own, Owner, TeamItems};
-
-/// The shortest piece is this many times shorter than a thread's share of the items.
-const SMALLEST_SHARE: usize = 32;
+use super::{blocks, may_use, own, Owner};
 
 /// How a run the site sent to the team uses it: on a pool of `threads`, pieces of
 /// `min_len` items at least.
@@ -155,8 +153,14 @@ impl<T, C: Consumer<T>> ProducerCallback<T> for Feed<C> {
             plan,
             mut owner,
         } = self;
-        let (pieces, reducers) = cut(producer, consumer, len, plan);
-        fold_on_team(&mut owner, plan.threads, &pieces);
+        if len == 0 {
+            // Nothing to deal: the team had nothing to do.
+            drop(owner);
+            RUNS_HERE.with(|runs| runs.set(runs.get() + 1));
+            return Unsplit(consumer).callback(producer);
+        }
+        let (pieces, reducers) = cut(&mut owner, producer, consumer, len, plan.min_len);
+        owner.run_dealt(|index, panicked| pieces[index].claim_and_fold(panicked));
         // Free for a pipeline in the reducers' code (`reduce`'s closure) or after.
         drop(owner);
         RUNS_HERE.with(|runs| runs.set(runs.get() + 1));
@@ -222,58 +226,36 @@ impl<Pr: Producer, C: Consumer<Pr::Item>> Piece<Pr, C> {
     }
 }
 
-/// The items and the consumer cut, in order, into pieces that get shorter (the team's
-/// guided schedule: each a `1 / (2 * threads)` share of what is left, down to a
-/// `1 / (32 * threads)` share of all), with the reducer of each cut: the reducer at
-/// `k` joins piece `k` with everything after it.
+/// The items and the consumer cut, in order, into the pieces the team deals to its
+/// threads (a share each, in pieces that halve), with the reducer of each cut: the
+/// reducer at `k` joins piece `k` with everything after it. `len` is not zero.
 fn cut<Pr, C>(
+    owner: &mut Owner,
     producer: Pr,
     consumer: C,
     len: usize,
-    plan: TeamPlan,
+    min_len: usize,
 ) -> (Vec<Piece<Pr, C>>, Vec<C::Reducer>)
 where
     Pr: Producer,
     C: Consumer<Pr::Item>,
 {
-    let threads = plan.threads.max(1);
-    let smallest = (len / (threads * SMALLEST_SHARE)).max(plan.min_len).max(1);
-    let (mut pieces, mut reducers) = (Vec::new(), Vec::new());
-    let (mut producer, mut consumer, mut left) = (producer, consumer, len);
-    loop {
-        let take = left.div_ceil(2 * threads).max(smallest);
-        if take >= left {
-            pieces.push(Piece::new(producer, consumer, left));
-            return (pieces, reducers);
+    let mut reducers = Vec::new();
+    let (mut rest, mut left) = (Some((producer, consumer)), len);
+    let pieces = owner.deal(len, min_len, |take| {
+        let (producer, consumer) = rest.take().expect("items left");
+        left -= take;
+        if left == 0 {
+            // The last piece: no cut, so no reducer with an empty rest.
+            return Piece::new(producer, consumer, take);
         }
         let (head, tail) = producer.split_at(take);
-        let (first, rest, reducer) = consumer.split_at(take);
-        pieces.push(Piece::new(head, first, take));
+        let (first, others, reducer) = consumer.split_at(take);
         reducers.push(reducer);
-        (producer, consumer, left) = (tail, rest, left - take);
-    }
-}
-
-/// The calling thread and the team's workers claim the pieces in order, each folding
-/// what it claims, until none is left. The team re-raises a panic of any piece here,
-/// once every started piece has ended.
-fn fold_on_team<Pr, C>(owner: &mut Owner, threads: usize, pieces: &[Piece<Pr, C>])
-where
-    Pr: Producer,
-    C: Consumer<Pr::Item>,
-{
-    // Relaxed: each piece is claimed once by the counter's atomicity, and its result is
-    // in its mutex, which the owner reads after the team's job has ended.
-    let next = AtomicUsize::new(0);
-    let claim_and_fold = |_turn: Turns, _len: usize, panicked: &AtomicBool| loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        if index >= pieces.len() || panicked.load(Ordering::Relaxed) {
-            return;
-        }
-        pieces[index].claim_and_fold(panicked);
-    };
-    // One turn per thread; every turn claims pieces until none is left.
-    TeamItems::new(owner, Turns(0..threads), threads, None).run(claim_and_fold, |()| false);
+        rest = Some((tail, others));
+        Piece::new(head, first, take)
+    });
+    (pieces, reducers)
 }
 
 /// A piece's items folded into its consumer, in blocks between looks at the panic
@@ -310,23 +292,6 @@ fn reduce_in_order<T, Re: Reducer<T>>(
         joined = reducer.reduce(result, joined);
     }
     joined
-}
-
-/// The turns of the team's threads, as a producer for [`TeamItems::run`].
-struct Turns(Range<usize>);
-
-impl Producer for Turns {
-    type Item = usize;
-    type IntoIter = Range<usize>;
-
-    fn into_iter(self) -> Range<usize> {
-        self.0
-    }
-
-    fn split_at(self, index: usize) -> (Self, Self) {
-        let middle = self.0.start + index;
-        (Turns(self.0.start..middle), Turns(middle..self.0.end))
-    }
 }
 
 #[cfg(test)]

@@ -45,20 +45,18 @@ impl Seats {
         }
     }
 
-    /// Cuts `producer`'s `len` items into pieces, in order, and deals them to the seats;
-    /// the pieces as `piece(items, their number)` gives them. Called by the owner before
-    /// it publishes the loop.
-    pub(super) fn deal<Pr: rayon::iter::plumbing::Producer, T>(
+    /// Cuts `len` items into pieces, in order, and deals them to the seats: `cut(n)`
+    /// makes the next piece, of the next `n` items (the `n` add up to `len`). Called by
+    /// the owner before it publishes the loop.
+    pub(super) fn deal<T>(
         &self,
-        producer: Pr,
         len: usize,
         min_len: usize,
-        piece: impl Fn(Pr, usize) -> T,
+        mut cut: impl FnMut(usize) -> T,
     ) -> Vec<T> {
         let threads = self.shares.len();
         let smallest = (len / (threads * SMALLEST_SHARE)).max(min_len).max(1);
         let mut pieces = Vec::with_capacity(threads * 8);
-        let mut rest = Some(producer);
         let mut cut_off = 0;
         for (seat, share) in self.shares.iter().enumerate() {
             let front = pieces.len();
@@ -70,9 +68,7 @@ impl Seats {
                 if left - take < smallest {
                     take = left;
                 }
-                let (head, tail) = rest.take().expect("pieces left").split_at(take);
-                pieces.push(piece(head, take));
-                rest = Some(tail);
+                pieces.push(cut(take));
                 left -= take;
             }
             cut_off = end;
@@ -167,31 +163,16 @@ fn unpack(share: u64) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rayon::iter::plumbing::{Producer, ProducerCallback};
-    use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
     use std::ops::Range;
 
     /// The items of each piece of `0..len` dealt to `threads` seats.
     fn deal(threads: usize, len: usize, min_len: usize) -> (Seats, Vec<Range<usize>>) {
-        struct Deal<'a>(&'a Seats, usize, usize);
-        impl ProducerCallback<usize> for Deal<'_> {
-            type Output = Vec<Range<usize>>;
-            fn callback<Pr: Producer<Item = usize>>(self, producer: Pr) -> Vec<Range<usize>> {
-                self.0.deal(producer, self.1, self.2, |piece, len| {
-                    let items: Vec<usize> = piece.into_iter().collect();
-                    assert_eq!(items.len(), len);
-                    match items[..] {
-                        [] => 0..0,
-                        [first, .., last] => first..last + 1,
-                        [only] => only..only + 1,
-                    }
-                })
-            }
-        }
         let seats = Seats::new(threads);
-        let pieces = (0..len)
-            .into_par_iter()
-            .with_producer(Deal(&seats, len, min_len));
+        let mut next = 0;
+        let pieces = seats.deal(len, min_len, |take| {
+            next += take;
+            next - take..next
+        });
         (seats, pieces)
     }
 
