@@ -73,81 +73,50 @@ fn filled(xs: &[u32]) -> mpsc::Receiver<u32> {
     rx
 }
 
-#[par_for]
-fn ordered(kind: Kind, xs: &[u32], window: usize, leave_after: usize) -> Vec<u64> {
-    let mut seen = Vec::new();
-    match kind {
-        Kind::Sized =>
-        {
-            #[par_for(stream, window = window)]
-            for r in xs.iter().copied().map(task) {
-                if seen.len() == leave_after {
-                    break;
+/// A stream loop over each kind of source whose consumer leaves after `leave_after`
+/// results: the results it saw. `$flag` is the loop's extra option (`unordered`).
+macro_rules! stream_loop_over_each_kind {
+    ($name:ident $(, $flag:ident)?) => {
+        #[par_for]
+        fn $name(kind: Kind, xs: &[u32], window: usize, leave_after: usize) -> Vec<u64> {
+            let mut seen = Vec::new();
+            match kind {
+                Kind::Sized => {
+                    #[par_for(stream, $($flag,)? window = window)]
+                    for r in xs.iter().copied().map(task) {
+                        if seen.len() == leave_after {
+                            break;
+                        }
+                        seen.push(r);
+                    }
                 }
-                seen.push(r);
-            }
-        }
-        Kind::Unsized =>
-        {
-            #[par_for(stream, window = window)]
-            for r in xs.iter().copied().filter(|&x| kept(x)).map(task) {
-                if seen.len() == leave_after {
-                    break;
+                Kind::Unsized => {
+                    #[par_for(stream, $($flag,)? window = window)]
+                    for r in xs.iter().copied().filter(|&x| kept(x)).map(task) {
+                        if seen.len() == leave_after {
+                            break;
+                        }
+                        seen.push(r);
+                    }
                 }
-                seen.push(r);
-            }
-        }
-        Kind::NotSend => {
-            let rx = filled(xs);
-            #[par_for(stream, window = window)]
-            for r in rx.iter().map(task) {
-                if seen.len() == leave_after {
-                    break;
+                Kind::NotSend => {
+                    let rx = filled(xs);
+                    #[par_for(stream, $($flag,)? window = window)]
+                    for r in rx.iter().map(task) {
+                        if seen.len() == leave_after {
+                            break;
+                        }
+                        seen.push(r);
+                    }
                 }
-                seen.push(r);
             }
+            seen
         }
-    }
-    seen
+    };
 }
 
-#[par_for]
-fn unordered(kind: Kind, xs: &[u32], window: usize, leave_after: usize) -> Vec<u64> {
-    let mut seen = Vec::new();
-    match kind {
-        Kind::Sized =>
-        {
-            #[par_for(stream, unordered, window = window)]
-            for r in xs.iter().copied().map(task) {
-                if seen.len() == leave_after {
-                    break;
-                }
-                seen.push(r);
-            }
-        }
-        Kind::Unsized =>
-        {
-            #[par_for(stream, unordered, window = window)]
-            for r in xs.iter().copied().filter(|&x| kept(x)).map(task) {
-                if seen.len() == leave_after {
-                    break;
-                }
-                seen.push(r);
-            }
-        }
-        Kind::NotSend => {
-            let rx = filled(xs);
-            #[par_for(stream, unordered, window = window)]
-            for r in rx.iter().map(task) {
-                if seen.len() == leave_after {
-                    break;
-                }
-                seen.push(r);
-            }
-        }
-    }
-    seen
-}
+stream_loop_over_each_kind!(ordered);
+stream_loop_over_each_kind!(unordered, unordered);
 
 /// How many times each value occurs.
 fn counts(values: &[u64]) -> HashMap<u64, usize> {
