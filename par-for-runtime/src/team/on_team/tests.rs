@@ -92,6 +92,24 @@ fn every_consumer_gives_the_serial_result() {
 }
 
 #[test]
+fn every_length_and_smallest_piece_cut_and_join_in_order() {
+    // Shares of 0 to a few items, pieces bounded by `min_len` or whole shares.
+    for n in [1, 3, 4, 5, 63, 64, 65, 127, 999, 1001, 4096] {
+        for min_len in [1, 2, 7, 100, 5000] {
+            let plan = TeamPlan { min_len, ..PLAN };
+            let v = numbers(n);
+            let stage = |p: Option<TeamPlan>| OnTeam::new(v.par_iter().copied(), p.map(|_| plan));
+            let concat: String = v.iter().map(|x| format!("{x},")).collect();
+            let on = on_team(|p| stage(p).map(|x| format!("{x},")).collect::<String>());
+            assert_eq!(on, concat, "{n} items, min_len {min_len}");
+            let found = v.iter().copied().find(|&x| x % 17 == 16);
+            let on = on_team(|p| stage(p).find_first(|x| x % 17 == 16));
+            assert_eq!(on, found, "{n} items, min_len {min_len}");
+        }
+    }
+}
+
+#[test]
 fn a_result_collect_holds_the_first_error_in_order() {
     let v = numbers(3000);
     let parse = |x: u32| if x > 95 { Err(x) } else { Ok(x) };
