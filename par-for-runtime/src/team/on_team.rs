@@ -8,10 +8,9 @@
 //! team's threads as a loop's items are dealt (a share each, claimed from the front,
 //! then the others' from the back: see `share`), lets the calling thread and the team's
 //! workers fold them, and reduces the pieces' results in order with the reducers the
-//! cuts gave. Every consumer thus keeps its
-//! serial result (the first error of a `Result` collect, `find_first`, ties of
-//! `min_by_key`) and its short-circuit: a piece whose consumer is `full()` is not
-//! folded, as in `bridge`.
+//! cuts gave. Every consumer thus keeps its serial result (the first error of a
+//! `Result` collect, `find_first`, ties of `min_by_key`) and its short-circuit: a piece
+//! whose consumer is `full()` is not folded, as in `bridge`.
 //!
 //! Adapters that need the producer of the stage below (`enumerate`, `zip`, `skip`,
 //! `rev`, ...) reach it through [`OnTeam`]'s `with_producer`, which lends the stage's
