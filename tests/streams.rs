@@ -22,6 +22,13 @@ fn work(x: u64) -> u64 {
 #[derive(Debug, PartialEq)]
 struct Boom(u64);
 
+/// Panics with `Boom(x)` at item 5000 when `here`: in the source or in the task.
+fn boom_at_5000(here: bool, x: u64) {
+    if here && x == 5_000 {
+        panic::panic_any(Boom(x));
+    }
+}
+
 /// The [`Boom`] a caught panic carries, if it panicked.
 fn boom_of(result: thread::Result<()>) -> Option<Boom> {
     result
@@ -310,17 +317,11 @@ fn a_send_source_is_pulled_by_the_pool_s_threads_within_the_window() {
 fn stream_with_a_panic(in_source: bool, unordered: bool) -> (u64, Option<Boom>) {
     let mut seen = 0u64;
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let source = (0u64..).inspect(|&x| {
-            if in_source && x == 5_000 {
-                panic::panic_any(Boom(x));
-            }
-        });
+        let source = (0u64..).inspect(|&x| boom_at_5000(in_source, x));
         if unordered {
             #[par_for(stream, unordered)]
             for _ in source.map(|x| {
-                if !in_source && x == 5_000 {
-                    panic::panic_any(Boom(x));
-                }
+                boom_at_5000(!in_source, x);
                 work(x)
             }) {
                 seen += 1;
@@ -328,9 +329,7 @@ fn stream_with_a_panic(in_source: bool, unordered: bool) -> (u64, Option<Boom>) 
         } else {
             #[par_for(stream)]
             for y in source.map(|x| {
-                if !in_source && x == 5_000 {
-                    panic::panic_any(Boom(x));
-                }
+                boom_at_5000(!in_source, x);
                 work(x)
             }) {
                 assert_eq!(y, work(seen));
@@ -541,19 +540,10 @@ fn stream_with_a_panic_in_the_head(in_source: bool) -> (u64, Option<Boom>) {
     let mut seen = 0u64;
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         #[par_for(stream)]
-        for y in (0u64..)
-            .inspect(|&x| {
-                if in_source && x == 5_000 {
-                    panic::panic_any(Boom(x));
-                }
-            })
-            .map(|x| {
-                if !in_source && x == 5_000 {
-                    panic::panic_any(Boom(x));
-                }
-                work(x)
-            })
-        {
+        for y in (0u64..).inspect(|&x| boom_at_5000(in_source, x)).map(|x| {
+            boom_at_5000(!in_source, x);
+            work(x)
+        }) {
             assert_eq!(y, work(seen));
             seen += 1;
         }

@@ -12,6 +12,18 @@ impl Site {
     }
 }
 
+/// A site of a loop of 1000 items that took `pool` µs on the pool once, `serial` µs
+/// serially once, and `team` µs in each of its tries on the team.
+fn tried(pool: u64, serial: u64, team: u64) -> Site {
+    let site = Site::new();
+    site.learn_now(Way::Pool, MICROS(pool), 1000);
+    site.learn_now(Way::Serial, MICROS(serial), 1000);
+    for _ in 0..TEAM_TRIES {
+        site.learn_now(Way::Team, MICROS(team), 1000);
+    }
+    site
+}
+
 fn ways(site: &Site, runs: u64, len: usize, threads: usize) -> Vec<Way> {
     (0..runs)
         .map(|_| site.choose(len, threads, false))
@@ -116,12 +128,7 @@ fn a_small_loop_from_outside_the_pool_tries_serial_then_the_team_and_keeps_the_f
 
 #[test]
 fn a_loop_slower_on_the_team_runs_serially() {
-    let site = Site::new();
-    site.learn_now(Way::Pool, MICROS(60), 1000);
-    site.learn_now(Way::Serial, MICROS(20), 1000);
-    for _ in 0..TEAM_TRIES {
-        site.learn_now(Way::Team, MICROS(30), 1000);
-    }
+    let site = tried(60, 20, 30);
     assert_eq!(site.choose(1000, 2, true), Way::Serial);
 }
 
@@ -135,12 +142,7 @@ fn a_loop_long_in_parallel_stays_on_the_pool_and_never_meets_the_team() {
         site.learn_now(Way::Pool, Duration::from_millis(50), 100_000);
     }
     // 2.5 ms on the team, every try, is long too: back to the pool.
-    let site = Site::new();
-    site.learn_now(Way::Pool, MICROS(1000), 1000);
-    site.learn_now(Way::Serial, MICROS(1500), 1000);
-    for _ in 0..TEAM_TRIES {
-        site.learn_now(Way::Team, MICROS(2500), 1000);
-    }
+    let site = tried(1000, 1500, 2500);
     assert_eq!(site.choose(1000, 2, true), Way::Pool);
 }
 
@@ -230,12 +232,7 @@ fn a_site_whose_team_runs_stall_moves_to_serial_and_comes_back_when_they_stop() 
 
 #[test]
 fn a_run_interrupted_at_the_start_of_a_streak_does_not_send_a_small_loop_to_the_pool() {
-    let site = Site::new();
-    site.learn_now(Way::Pool, MICROS(450), 1000);
-    site.learn_now(Way::Serial, MICROS(40), 1000);
-    for _ in 0..TEAM_TRIES {
-        site.learn_now(Way::Team, MICROS(20), 1000);
-    }
+    let site = tried(450, 40, 20);
     site.learn_now(Way::Serial, MICROS(40), 1000);
     // A streak on the team whose second run, the one that replaces the estimate,
     // was descheduled for 4 ms (a serial run would have been too).
@@ -250,14 +247,9 @@ fn a_run_interrupted_at_the_start_of_a_streak_does_not_send_a_small_loop_to_the_
 
 #[test]
 fn a_parallel_way_must_gain_more_than_noise_to_be_taken() {
-    let site = Site::new();
-    site.learn_now(Way::Pool, MICROS(60), 1000);
-    site.learn_now(Way::Serial, MICROS(40), 1000);
     // On a busy machine the team takes 38 µs, 5% less than serial: within what its
     // swings between 20 and 55 µs make of an estimate.
-    for _ in 0..TEAM_TRIES {
-        site.learn_now(Way::Team, MICROS(38), 1000);
-    }
+    let site = tried(60, 40, 38);
     assert_eq!(site.choose(1000, 2, true), Way::Serial);
     // At 30 µs the team gains 25%: taken.
     for _ in 0..4 {
