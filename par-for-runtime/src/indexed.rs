@@ -77,29 +77,29 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
         let Some(site) = site else {
             return phases.parallel(Rest::new(producer, len, min_len, &AtomicBool::new(false)));
         };
-        let mut start = Instant::now();
         let threads = rayon::current_num_threads();
         let mut way = site.choose(len, threads, team::may_use(threads));
+        // Owned before the clock starts: not counting the start of the team's threads,
+        // at its first loop.
+        let mut owner = (way == Way::Team).then(|| team::own(threads)).flatten();
+        if way == Way::Team && owner.is_none() {
+            // Another loop has the team (an outer one, or another thread's).
+            way = Way::Serial;
+        }
         let waited_before = team::waited_here();
-        let output = match way {
-            Way::Serial => phases.serial(producer.into_iter()),
-            Way::Team => match team::own(threads) {
-                Some(mut owner) => {
-                    // Not counting the start of the team's threads, at its first loop.
-                    start = Instant::now();
-                    phases.team(TeamItems::new(&mut owner, producer, len, min_len))
-                }
-                // Another loop has the team (an outer one, or another thread's).
-                None => {
-                    way = Way::Serial;
-                    phases.serial(producer.into_iter())
-                }
-            },
-            Way::Pool => {
+        let start = Instant::now();
+        let output = match (way, &mut owner) {
+            (Way::Team, Some(owner)) => {
+                let min_len = min_len.unwrap_or(1).max(site.smallest_piece());
+                phases.team(TeamItems::new(owner, producer, len, Some(min_len)))
+            }
+            (Way::Pool, _) => {
                 let panicked = AtomicBool::new(false);
                 phases.parallel(Rest::new(producer, len, min_len, &panicked))
             }
+            _ => phases.serial(producer.into_iter()),
         };
+        drop(owner);
         let waited = team::waited_here() - waited_before;
         site.learn(way, start.elapsed(), waited, len);
         output

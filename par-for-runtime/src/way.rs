@@ -113,6 +113,15 @@ const PARALLEL_GAIN: f64 = 0.85;
 /// for more than a few thousand runs.
 const STALLS_FADE: f64 = 4096.0;
 
+/// The least serial work a piece of a loop on the team holds (unless it is a thread's
+/// whole share). Each piece costs its claim, its lock and, at the end, a cache line the
+/// calling thread reads back from the thread that ran it: a tenth of a microsecond or
+/// so. Halving a share down to `len / (threads * 32)` items alone makes pieces of a few
+/// items at 16 threads (1000 items: 96 pieces of 2 to 31), where that cost is the
+/// loop's; pieces of a microsecond keep it a few percent and still let the threads end
+/// within about a microsecond of each other.
+const PIECE_WORK: Duration = Duration::from_micros(1);
+
 /// How many runs in a row a small loop takes the way it does not currently take.
 const STREAK: u64 = 16;
 
@@ -195,6 +204,15 @@ impl Site {
             other
         } else {
             faster
+        }
+    }
+
+    /// The fewest items a piece of this loop should hold on the team: about
+    /// [`PIECE_WORK`] of serial work, by what its serial runs took; 1 before any.
+    pub(crate) fn smallest_piece(&self) -> usize {
+        match self.serial.usual.load(Ordering::Relaxed) {
+            UNKNOWN => 1,
+            per_item => (picos(PIECE_WORK) / per_item.max(1) as f64).ceil() as usize,
         }
     }
 

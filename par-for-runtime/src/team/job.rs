@@ -28,6 +28,10 @@ type Job<'a> = &'a (dyn Fn() + Sync + 'a);
 const OPEN: u64 = 1 << 31;
 const INSIDE: u64 = OPEN - 1;
 const EPOCH_SHIFT: u32 = 32;
+/// How many times the owner looks whether workers are still inside before it starts
+/// timing the wait (under a microsecond: about what the threads' ends differ by when
+/// all goes well; a stall worth knowing about is thousands of times longer).
+const UNTIMED_SPINS: u32 = 16;
 
 /// Where the owner of the team posts its job and the workers find it.
 pub(super) struct Board {
@@ -115,10 +119,18 @@ impl Board {
         self.state.fetch_sub(1, Ordering::Release);
     }
 
-    fn wait_until_nobody_inside(&self) {
+    /// Waits until no worker is inside; how long, from its [`UNTIMED_SPINS`]th look on
+    /// (a shorter wait is not timed: reading the clock twice costs about as much).
+    fn wait_until_nobody_inside(&self) -> Duration {
         let mut spins = 0u32;
+        let mut since = None;
         while self.state.load(Ordering::Acquire) & INSIDE != 0 {
             spins += 1;
+            if spins < UNTIMED_SPINS {
+                std::hint::spin_loop();
+                continue;
+            }
+            since.get_or_insert_with(Instant::now);
             if spins < 1 << 10 {
                 std::hint::spin_loop();
             } else {
@@ -126,6 +138,7 @@ impl Board {
                 std::thread::yield_now();
             }
         }
+        since.map_or(Duration::ZERO, |since| since.elapsed())
     }
 }
 
@@ -137,7 +150,8 @@ impl Owned<'_> {
     /// thread, then closes it and waits until no worker is inside. Workers that
     /// entered in time ran it too, each once. The first panic, this thread's own
     /// first, is re-raised here after that wait. Returns how long that wait took: the
-    /// time this thread, done with `job`, spent waiting for the workers.
+    /// time this thread, done with `job`, spent waiting for the workers (zero for a
+    /// wait of a few looks only, see [`UNTIMED_SPINS`]).
     ///
     /// `&mut self`: the job cannot hold this `Owned` and publish from a worker.
     pub(super) fn run(&mut self, job: &(dyn Fn() + Sync), wake: impl FnOnce()) -> Duration {
@@ -159,9 +173,7 @@ impl Owned<'_> {
             job();
         }));
         board.state.fetch_and(!OPEN, Ordering::AcqRel);
-        let waiting = Instant::now();
-        board.wait_until_nobody_inside();
-        let waited = waiting.elapsed();
+        let waited = board.wait_until_nobody_inside();
         board.job.store(ptr::null_mut(), Ordering::Relaxed);
         let theirs = board
             .panic

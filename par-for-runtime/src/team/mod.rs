@@ -152,7 +152,9 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
         let chunks = self.owner.deal(self.len, self.min_len, |take| {
             let (head, tail) = rest.take().expect("items left").split_at(take);
             rest = Some(tail);
-            Line(Mutex::new(Chunk::<Pr, R>::Items(head, take)))
+            // Not a line each: the pieces of a share are claimed by one thread, and a few
+            // to a line, fewer lines go from the threads that ran them to the owner.
+            Mutex::new(Chunk::<Pr, R>::Items(head, take))
         });
         // Relaxed: see `run_dealt`; what the chunks write is in mutexes the owner reads
         // after the job's end. On a cache line of its own, away from the seats.
@@ -162,7 +164,7 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
                 return;
             }
             let Chunk::Items(items, len) =
-                std::mem::replace(&mut *lock(&chunks[index].0), Chunk::Running)
+                std::mem::replace(&mut *lock(&chunks[index]), Chunk::Running)
             else {
                 unreachable!("par_for: a chunk is claimed once")
             };
@@ -170,12 +172,12 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
             if stops(&result) {
                 stop_after.0.fetch_min(index, Ordering::Relaxed);
             }
-            *lock(&chunks[index].0) = Chunk::Done(result);
+            *lock(&chunks[index]) = Chunk::Done(result);
         });
         chunks
             .into_iter()
             .map(
-                |chunk| match chunk.0.into_inner().unwrap_or_else(PoisonError::into_inner) {
+                |chunk| match chunk.into_inner().unwrap_or_else(PoisonError::into_inner) {
                     Chunk::Done(result) => Some(result),
                     Chunk::Items(..) | Chunk::Running => None,
                 },
