@@ -5,6 +5,8 @@
 //! "small" (~55 µs serially) and "medium" (~350 µs) each have their own `#[par_for]`
 //! functions, so that each loop site learns one workload, as in a program.
 
+use std::time::{Duration, Instant};
+
 use par_for::par_for;
 
 /// An xorshift chain of `rounds` steps from `i`.
@@ -17,6 +19,21 @@ pub fn mix(i: u64, rounds: u32) -> u64 {
         x ^= x << 17;
     }
     x
+}
+
+/// The `rounds` of [`mix`] that make the serial workload over `0..n` take about
+/// `target` on this machine (the fastest of 50 tries at 64 rounds, scaled).
+pub fn rounds_for(n: u64, target: Duration) -> u32 {
+    let probe = 64;
+    let time = (0..50)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(serial(n, probe));
+            start.elapsed()
+        })
+        .min()
+        .expect("50 tries");
+    ((probe as f64 * target.as_secs_f64() / time.as_secs_f64()) as u32).max(1)
 }
 
 /// The workload as a serial `map(..).sum()`.
@@ -86,6 +103,26 @@ pub fn pipeline_small(n: u64, rounds: u32) -> u64 {
 /// The workload as a Form 2 `.sum()`, at the "medium" site.
 #[par_for]
 pub fn pipeline_medium(n: u64, rounds: u32) -> u64 {
+    #[par_for]
+    let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
+    total
+}
+
+/// The workload as a Form 1 loop with `reduce(total: +)`, at the "tiny" site (loops of
+/// a few microseconds, which the site keeps serial).
+#[par_for]
+pub fn loop_tiny(n: u64, rounds: u32) -> u64 {
+    let mut total = 0u64;
+    #[par_for(reduce(total: +))]
+    for i in 0..n {
+        total += mix(i, rounds) >> 24;
+    }
+    total
+}
+
+/// The workload as a Form 2 `.sum()`, at the "tiny" site.
+#[par_for]
+pub fn pipeline_tiny(n: u64, rounds: u32) -> u64 {
     #[par_for]
     let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
     total

@@ -12,7 +12,6 @@
 //!    before every item).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 use rayon::iter::plumbing::{
     bridge_producer_consumer, Consumer, Folder, Producer, ProducerCallback, UnindexedConsumer,
@@ -20,7 +19,7 @@ use rayon::iter::plumbing::{
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
 use crate::team::{self, TeamItems};
-use crate::way::{Site, Way};
+use crate::way::{Run, Site, Way};
 
 /// How many items a task folds between two looks at the panic flag.
 pub(crate) const FUSE_BLOCK: usize = 256;
@@ -86,8 +85,7 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
             // Another loop has the team (an outer one, or another thread's).
             way = Way::Serial;
         }
-        let waited_before = team::waited_here();
-        let start = Instant::now();
+        let run = Run::start(site, way);
         let output = match (way, &mut owner) {
             (Way::Team, Some(owner)) => {
                 let min_len = min_len.unwrap_or(1).max(site.smallest_piece());
@@ -100,8 +98,7 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
             _ => phases.serial(producer.into_iter()),
         };
         drop(owner);
-        let waited = team::waited_here() - waited_before;
-        site.learn(way, start.elapsed(), waited, len);
+        run.end(way, len);
         output
     }
 }

@@ -11,7 +11,6 @@
 //! memory stays bounded, even over an endless source.
 
 use std::cell::Cell;
-use std::time::Instant;
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, MinLen, ParallelIterator};
 
@@ -20,7 +19,7 @@ use crate::pool;
 use crate::source::{Bridge, Native, Unindexed};
 use crate::team;
 use crate::team::on_team::{self, OnTeam, TeamPlan};
-use crate::way::Way;
+use crate::way::{Run, Way};
 
 /// The two ways a pipeline's source runs: split by rayon, or read in batches.
 pub enum Pipeline<S, I> {
@@ -259,8 +258,7 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
         // `threads = N` asks for a pool of N threads, where a Form 1 loop runs too.
         let team = options.threads.is_none() && team::may_use(threads);
         let mut way = site.choose(len, threads, team);
-        let start = Instant::now();
-        let waited_before = team::waited_here();
+        let run = Run::start(site, way);
         let output = match way {
             Way::Serial => pipeline(iter.with_min_len(usize::MAX), Mode::serial()),
             Way::Team => {
@@ -280,8 +278,7 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
                 pipeline(iter.with_min_len(on_pool.min_len), on_pool)
             }),
         };
-        let waited = team::waited_here() - waited_before;
-        site.learn(way, start.elapsed(), waited, len);
+        run.end(way, len);
         output
     }
 

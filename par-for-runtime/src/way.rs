@@ -9,7 +9,9 @@
 //! only its run times do.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crate::team;
 
 /// The ways of running a loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +61,9 @@ pub(crate) enum Way {
 ///   as from the team.)
 /// - A loop whose usual time on the team reaches 2 ms compares serial with the pool,
 ///   as on a rayon worker.
+/// - Runs are timed (two clock reads) and learnt from, but for serial runs of a loop
+///   whose faster way is serial, of which one in [`SERIAL_SAMPLE`] is: a loop of a
+///   microsecond would otherwise run 10% slower than the plain loop.
 ///
 /// Several threads running the same loop at once may update a site in any order; each
 /// run still takes one of the ways whole, so results never depend on it.
@@ -78,6 +83,8 @@ pub struct Site {
     /// The way of the last run learnt from (`Way as u64` in the high half) and how many
     /// runs in a row took it.
     in_a_row: AtomicU64,
+    /// How many serial runs in a row were not timed (see [`Site::times`]).
+    untimed: AtomicU64,
 }
 
 const UNKNOWN: u64 = u64::MAX;
@@ -122,6 +129,12 @@ const STALLS_FADE: f64 = 4096.0;
 /// within about a microsecond of each other.
 const PIECE_WORK: Duration = Duration::from_micros(1);
 
+/// A small loop that runs serially because serial is its faster way times one run in
+/// this many: reading the clock twice and learning cost about 100 ns a run, a tenth of
+/// a loop of a microsecond, and its serial estimate needs no more runs than these to
+/// follow a change (each learnt run weighs a quarter).
+const SERIAL_SAMPLE: u64 = 8;
+
 /// How many runs in a row a small loop takes the way it does not currently take.
 const STREAK: u64 = 16;
 
@@ -145,6 +158,7 @@ impl Site {
             streak_distance: AtomicU64::new(FIRST_STREAK_AFTER),
             faster: AtomicU64::new(NO_WAY),
             in_a_row: AtomicU64::new(NO_WAY),
+            untimed: AtomicU64::new(0),
         }
     }
 
@@ -152,7 +166,11 @@ impl Site {
     /// the team may run it (from outside the pool).
     pub(crate) fn choose(&self, len: usize, threads: usize, team: bool) -> Way {
         if threads <= 1 {
-            // One thread gains nothing in parallel, and pays for waking it.
+            // One thread gains nothing in parallel, and pays for waking it. Serial is
+            // then the faster way, so most runs go untimed (see `times`).
+            if self.faster.load(Ordering::Relaxed) != Way::Serial as u64 {
+                self.faster.store(Way::Serial as u64, Ordering::Relaxed);
+            }
             return Way::Serial;
         }
         let (team_usual, pool_usual) = (self.team.usual(len), self.pool.usual(len));
@@ -216,11 +234,43 @@ impl Site {
         }
     }
 
+    /// Whether a run of `way` is timed and learnt from: every run but serial ones of a
+    /// loop whose faster way is serial (outside the streaks that try the other way),
+    /// of which one in [`SERIAL_SAMPLE`] is.
+    pub(crate) fn times(&self, way: Way) -> bool {
+        let settled = way == Way::Serial
+            && self.faster.load(Ordering::Relaxed) == Way::Serial as u64
+            && self.serial.usual.load(Ordering::Relaxed) != UNKNOWN;
+        if !settled {
+            return true;
+        }
+        let untimed = self.untimed.load(Ordering::Relaxed) + 1;
+        let timed = untimed >= SERIAL_SAMPLE;
+        self.untimed
+            .store(if timed { 0 } else { untimed }, Ordering::Relaxed);
+        timed
+    }
+
+    /// Takes in a run of `way` that was not timed (see [`Site::times`]): it counts as
+    /// a run in a row that way, and the team's stalls fade with it as with any run
+    /// another way.
+    pub(crate) fn learn_untimed(&self, way: Way) {
+        self.count_in_a_row(way);
+        if way != Way::Team {
+            self.team.forget_stalls();
+        }
+    }
+
     /// Counts a run of a small loop whose faster way is `faster`; whether it belongs to
     /// a streak of the other way.
     fn is_exploring(&self, faster: Way) -> bool {
-        let run = self.runs.fetch_add(1, Ordering::Relaxed);
-        if self.faster.swap(faster as u64, Ordering::Relaxed) != faster as u64 {
+        // Loads and stores, not read-modify-writes: a run that another thread's run of
+        // the same loop overwrites only shifts the streaks a little, and a site called
+        // again and again from one thread then pays no locked instruction.
+        let run = self.runs.load(Ordering::Relaxed);
+        self.runs.store(run + 1, Ordering::Relaxed);
+        if self.faster.load(Ordering::Relaxed) != faster as u64 {
+            self.faster.store(faster as u64, Ordering::Relaxed);
             self.streak_distance
                 .store(FIRST_STREAK_AFTER, Ordering::Relaxed);
             self.next_streak
@@ -368,7 +418,42 @@ fn clip(per_item: f64) -> f64 {
 }
 
 fn picos(duration: Duration) -> f64 {
-    duration.as_nanos() as f64 * 1e3
+    // Not `as_nanos() as f64`: converting a `u128` to a float is a slow library call.
+    duration.as_secs_f64() * 1e12
+}
+
+/// One run of a loop at its site: started once its way is chosen (and the team, if
+/// that is the way, owned), ended with the way it took; timed and learnt from as the
+/// site wants (see [`Site::times`]).
+pub(crate) struct Run<'s> {
+    site: &'s Site,
+    start: Option<Instant>,
+    /// What the calling thread had waited for the team's workers before the run.
+    waited_before: Duration,
+}
+
+impl<'s> Run<'s> {
+    pub(crate) fn start(site: &'s Site, way: Way) -> Self {
+        let waited_before = team::waited_here();
+        let start = site.times(way).then(Instant::now);
+        Run {
+            site,
+            start,
+            waited_before,
+        }
+    }
+
+    /// The run of `len` items has ended, having taken `way`.
+    pub(crate) fn end(self, way: Way, len: usize) {
+        match self.start {
+            Some(start) => {
+                let elapsed = start.elapsed();
+                let waited = team::waited_here() - self.waited_before;
+                self.site.learn(way, elapsed, waited, len);
+            }
+            None => self.site.learn_untimed(way),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -78,20 +78,6 @@ fn pause_for(pause: Duration) {
     std::hint::black_box(x);
 }
 
-/// Rounds of `mix` that make 1000 items take about `target` serially.
-fn rounds_for(target: Duration) -> u32 {
-    let probe = 64;
-    let time = (0..50)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(small::serial(ITEMS, probe));
-            start.elapsed()
-        })
-        .min()
-        .unwrap();
-    ((probe as f64 * target.as_secs_f64() / time.as_secs_f64()) as u32).max(1)
-}
-
 type Variant<'a> = (&'static str, Box<dyn FnMut() -> u64 + 'a>);
 
 /// The median (or mean) time per call of each variant, calls preceded by `pause`.
@@ -179,7 +165,7 @@ fn child(threads: usize, quick: bool) {
             small::pipeline_medium,
         ),
     ] {
-        let rounds = rounds_for(target);
+        let rounds = small::rounds_for(ITEMS, target);
         let mut variants: Vec<Variant<'_>> = vec![
             ("serial", Box::new(move || small::serial(ITEMS, rounds))),
             (
