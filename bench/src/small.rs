@@ -2,8 +2,9 @@
 //! `#[inline(never)]` xorshift chain per item, as serial code, hand-written rayon,
 //! paralight, chili, and `#[par_for]` Form 1 (`reduce(total: +)`) and Form 2 (`.sum()`).
 //!
-//! "small" (~55 µs serially) and "medium" (~350 µs) each have their own `#[par_for]`
-//! functions, so that each loop site learns one workload, as in a program.
+//! "small" (~55 µs serially), "medium" (~350 µs) and "tiny" (a few µs) each have their
+//! own `#[par_for]` functions (`sites!`), so that each loop site learns one workload,
+//! as in a program.
 
 use std::time::{Duration, Instant};
 
@@ -70,60 +71,34 @@ pub fn chili(pool: &chili::ThreadPool, n: u64, rounds: u32) -> u64 {
     sum(&mut pool.scope(), 0, n, rounds)
 }
 
-/// The workload as a Form 1 loop with `reduce(total: +)`, at the "small" site.
-#[par_for]
-pub fn loop_small(n: u64, rounds: u32) -> u64 {
-    let mut total = 0u64;
-    #[par_for(reduce(total: +))]
-    for i in 0..n {
-        total += mix(i, rounds) >> 24;
-    }
-    total
+/// A Form 1 loop with `reduce(total: +)` and a Form 2 `.sum()` of the workload, each
+/// a loop site of its own, for the workload called `$name`.
+macro_rules! sites {
+    ($($looped:ident, $piped:ident: $name:literal;)*) => {$(
+        #[doc = concat!("The workload as a Form 1 loop with `reduce(total: +)`, at the \"", $name, "\" site.")]
+        #[par_for]
+        pub fn $looped(n: u64, rounds: u32) -> u64 {
+            let mut total = 0u64;
+            #[par_for(reduce(total: +))]
+            for i in 0..n {
+                total += mix(i, rounds) >> 24;
+            }
+            total
+        }
+
+        #[doc = concat!("The workload as a Form 2 `.sum()`, at the \"", $name, "\" site.")]
+        #[par_for]
+        pub fn $piped(n: u64, rounds: u32) -> u64 {
+            #[par_for]
+            let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
+            total
+        }
+    )*};
 }
 
-/// The workload as a Form 1 loop with `reduce(total: +)`, at the "medium" site.
-#[par_for]
-pub fn loop_medium(n: u64, rounds: u32) -> u64 {
-    let mut total = 0u64;
-    #[par_for(reduce(total: +))]
-    for i in 0..n {
-        total += mix(i, rounds) >> 24;
-    }
-    total
-}
-
-/// The workload as a Form 2 `.sum()`, at the "small" site.
-#[par_for]
-pub fn pipeline_small(n: u64, rounds: u32) -> u64 {
-    #[par_for]
-    let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
-    total
-}
-
-/// The workload as a Form 2 `.sum()`, at the "medium" site.
-#[par_for]
-pub fn pipeline_medium(n: u64, rounds: u32) -> u64 {
-    #[par_for]
-    let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
-    total
-}
-
-/// The workload as a Form 1 loop with `reduce(total: +)`, at the "tiny" site (loops of
-/// a few microseconds, which the site keeps serial).
-#[par_for]
-pub fn loop_tiny(n: u64, rounds: u32) -> u64 {
-    let mut total = 0u64;
-    #[par_for(reduce(total: +))]
-    for i in 0..n {
-        total += mix(i, rounds) >> 24;
-    }
-    total
-}
-
-/// The workload as a Form 2 `.sum()`, at the "tiny" site.
-#[par_for]
-pub fn pipeline_tiny(n: u64, rounds: u32) -> u64 {
-    #[par_for]
-    let total: u64 = (0..n).map(|i| mix(i, rounds) >> 24).sum();
-    total
+sites! {
+    loop_small, pipeline_small: "small";
+    loop_medium, pipeline_medium: "medium";
+    // Loops of a few microseconds, which their sites keep serial.
+    loop_tiny, pipeline_tiny: "tiny";
 }
