@@ -5,8 +5,9 @@
 //! that arrives at the loop takes the next *seat*, and each seat has a share: an equal
 //! run of consecutive items, whose pieces halve in size from its front to its back,
 //! down to a smallest piece: a 32nd of the share, or the loop's `min_len` if larger,
-//! which the loop's site makes about a microsecond of work (`Site::smallest_piece`). A thread claims the pieces of its own share from the
-//! front, on a cache line that no other thread writes while every thread is busy; once
+//! which the loop's site makes about a microsecond of work (`Site::smallest_piece`).
+//! A thread claims the pieces of its own share from the front, on a cache line that no
+//! other thread writes while every thread is busy; once
 //! its share is empty, it claims pieces of the other shares from their backs, the
 //! smallest first (and a thread whose share was raided so takes the rest of its own
 //! from the back too). So when every thread arrives on time, a loop costs each thread a
