@@ -62,7 +62,7 @@ pub(crate) enum Way {
 /// - A loop whose usual time on the team reaches 2 ms compares serial with the pool,
 ///   as on a rayon worker.
 /// - Runs are timed (two clock reads) and learnt from, but for serial runs of a loop
-///   whose faster way is serial, of which one in [`SERIAL_SAMPLE`] is: timing every
+///   whose faster way is serial, of which one in `SERIAL_SAMPLE` is: timing every
 ///   run, a loop of a microsecond ran at 0.79x the plain loop's speed (`tiny_loops`).
 ///
 /// Several threads running the same loop at once may update a site in any order; each
