@@ -124,7 +124,7 @@ const STALLS_FADE: f64 = 4096.0;
 /// whole share). Each piece costs its claim, its lock and, at the end, a cache line the
 /// calling thread reads back from the thread that ran it: a tenth of a microsecond or
 /// so. Halving a share down to `len / (threads * 32)` items alone makes pieces of a few
-/// items at 16 threads (1000 items: 96 pieces of 2 to 31), where that cost is the
+/// items at 16 threads (1000 items: 112 pieces of 1 to 31), where that cost is the
 /// loop's; pieces of a microsecond keep it a few percent and still let the threads end
 /// within about a microsecond of each other.
 const PIECE_WORK: Duration = Duration::from_micros(1);
