@@ -3,10 +3,10 @@
 //! input order and in completion order, on a pool of 2 threads.
 //!
 //! ```text
-//! cargo run --release -p par-for-bench --bin streams            # about a minute
+//! cargo run --release -p par-for-bench --bin streams            # about two minutes
 //! cargo run --release -p par-for-bench --bin streams -- --quick  # a few seconds
 //! cargo run --release -p par-for-bench --bin streams -- --task 0.6  # one task size
-//! cargo run --release -p par-for-bench --bin streams -- --repeats 9  # rounds a row (5)
+//! cargo run --release -p par-for-bench --bin streams -- --repeats 5  # rounds a row (9)
 //! ```
 //!
 //! Each row runs the same source, task and sum four ways: serially; with rayon's
@@ -14,6 +14,9 @@
 //! with `#[par_for(stream)]` (the macro's loop, `stream_for_each`); and with the function
 //! `par_for::stream` (the `Stream` iterator). The ratios are throughputs relative to
 //! `par_bridge`; each time is the best of a few rounds, in which the four ways take turns.
+//! The last column pairs the runs instead: each round's ratio of `par_bridge`'s time to
+//! ours (macro, function), and their median over the rounds, which a lucky or unlucky
+//! round of one way alone moves less than it moves a best time.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -108,18 +111,37 @@ fn time(way: Way, ordered: bool, alloc: bool, n: u64, rounds: u32) -> (Duration,
     (start.elapsed(), black_box(sum))
 }
 
-/// The best time of each way over `repeats` rounds, the ways taking turns within each
-/// round (so that a slow spell of the machine does not fall on one way's runs alone),
-/// and the sum each way computed.
-fn best_of(ordered: bool, alloc: bool, n: u64, rounds: u32, repeats: u32) -> Vec<(Duration, u64)> {
+/// What the rounds of one row gave: per way, its best time and its sum; per round, the
+/// ratio of `par_bridge`'s time to the macro's and to the function's.
+struct Rounds {
+    best: Vec<(Duration, u64)>,
+    paired: Vec<[f64; 2]>,
+}
+
+/// Runs each way `repeats` times, the ways taking turns within each round (so that a
+/// slow spell of the machine does not fall on one way's runs alone).
+fn rounds_of(ordered: bool, alloc: bool, n: u64, rounds: u32, repeats: u32) -> Rounds {
     let mut best = vec![(Duration::MAX, 0); WAYS.len()];
+    let mut paired = Vec::new();
     for _ in 0..repeats {
-        for (best, &way) in best.iter_mut().zip(&WAYS) {
+        let mut times = [0.0; 4];
+        for ((best, time_of), &way) in best.iter_mut().zip(&mut times).zip(&WAYS) {
             let (elapsed, sum) = time(way, ordered, alloc, n, rounds);
             *best = (best.0.min(elapsed), sum);
+            *time_of = elapsed.as_secs_f64();
         }
+        paired.push([times[1] / times[2], times[1] / times[3]]);
     }
-    best
+    Rounds { best, paired }
+}
+
+/// The median of each side of the paired ratios.
+fn paired_median(paired: &[[f64; 2]]) -> [f64; 2] {
+    [0, 1].map(|side| {
+        let mut ratios: Vec<f64> = paired.iter().map(|pair| pair[side]).collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    })
 }
 
 fn main() {
@@ -141,13 +163,14 @@ fn main() {
         .expect("the global pool is built first, here");
     assert_eq!(par_for::current_threads(), THREADS);
     let per_microsecond = calibrate_rounds_per_microsecond();
-    // `--repeats N`: rounds per row (5 unless given; 1 with --quick).
+    // `--repeats N`: rounds per row (9 unless given; 1 with --quick). With 5, a lucky
+    // round of `par_bridge` moved its best time by up to 35%.
     let repeats: u32 = args
         .iter()
         .position(|arg| arg == "--repeats")
         .and_then(|at| args.get(at + 1))
         .map(|n| n.parse().expect("--repeats takes a count"))
-        .unwrap_or(if quick { 1 } else { 5 });
+        .unwrap_or(if quick { 1 } else { 9 });
     println!(
         "{THREADS} threads; {} rounds a row, the ways taking turns, best kept; source item: `i` or `(i, vec![i; {PAYLOAD}])`",
         repeats
@@ -157,9 +180,9 @@ fn main() {
     }
     println!();
     println!(
-        "| task | source | order | items | serial | par_bridge | `#[par_for(stream)]` | `par_for::stream` |"
+        "| task | source | order | items | serial | par_bridge | `#[par_for(stream)]` | `par_for::stream` | paired median |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for micros in [0.2, 0.6, 2.0] {
         if only.is_some_and(|only| only != micros) {
             continue;
@@ -169,7 +192,8 @@ fn main() {
         let n = ((if quick { 2e4 } else { 2e5 }) / micros) as u64;
         for alloc in [false, true] {
             for ordered in [true, false] {
-                let runs = best_of(ordered, alloc, n, rounds, repeats);
+                let Rounds { best: runs, paired } = rounds_of(ordered, alloc, n, rounds, repeats);
+                let [macro_paired, function_paired] = paired_median(&paired);
                 let bridge = runs[1].0.as_secs_f64();
                 let cells: Vec<String> = runs
                     .iter()
@@ -185,7 +209,7 @@ fn main() {
                     })
                     .collect();
                 println!(
-                    "| {micros} µs | {} | {} | {n} | {} |",
+                    "| {micros} µs | {} | {} | {n} | {} | {macro_paired:.2}x / {function_paired:.2}x |",
                     if alloc { "allocates" } else { "plain" },
                     if ordered { "ordered" } else { "unordered" },
                     cells.join(" | "),
@@ -195,5 +219,6 @@ fn main() {
     }
     println!();
     println!("(x): throughput relative to par_bridge in the same run (higher is better);");
-    println!("par_bridge is unordered in every row.");
+    println!("par_bridge is unordered in every row. Paired median: of each round's ratio");
+    println!("to par_bridge, for the macro / the function.");
 }
