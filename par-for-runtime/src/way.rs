@@ -167,11 +167,7 @@ impl Site {
     /// the team may run it (from outside the pool).
     pub(crate) fn choose(&self, len: usize, threads: usize, team: bool) -> Way {
         if threads <= 1 {
-            // One thread gains nothing in parallel, and pays for waking it. Serial is
-            // then the faster way, so most runs go untimed (see `times`).
-            if self.faster.load(Ordering::Relaxed) != Way::Serial as u64 {
-                self.faster.store(Way::Serial as u64, Ordering::Relaxed);
-            }
+            // One thread gains nothing in parallel, and pays for waking it.
             return Way::Serial;
         }
         let (team_usual, pool_usual) = (self.team.usual(len), self.pool.usual(len));
@@ -252,14 +248,12 @@ impl Site {
         timed
     }
 
-    /// Takes in a run of `way` that was not timed (see [`Site::times`]): it counts as
-    /// a run in a row that way, and the team's stalls fade with it as with any run
-    /// another way.
-    pub(crate) fn learn_untimed(&self, way: Way) {
-        self.count_in_a_row(way);
-        if way != Way::Team {
-            self.team.forget_stalls();
-        }
+    /// Takes in a serial run that was not timed (see [`Site::times`]): it counts as a
+    /// serial run in a row, and the team's stalls fade with it as with any run another
+    /// way.
+    pub(crate) fn learn_untimed(&self) {
+        self.count_in_a_row(Way::Serial);
+        self.team.forget_stalls();
     }
 
     /// Counts a run of a small loop whose faster way is `faster`; whether it belongs to
@@ -452,7 +446,8 @@ impl<'s> Run<'s> {
                 let waited = team::waited_here() - self.waited_before;
                 self.site.learn(way, elapsed, waited, len);
             }
-            None => self.site.learn_untimed(way),
+            // Only serial runs go untimed, and they stay serial.
+            None => self.site.learn_untimed(),
         }
     }
 }

@@ -291,9 +291,9 @@ fn pieces_on_the_team_hold_a_microsecond_of_serial_work() {
 }
 
 /// How many of `runs` serial runs a site times, choosing each time as a loop would.
-fn timed_serial_runs(site: &Site, runs: u64, threads: usize) -> u64 {
+fn timed_serial_runs(site: &Site, runs: u64) -> u64 {
     (0..runs)
-        .filter(|_| site.choose(1000, threads, true) == Way::Serial && site.times(Way::Serial))
+        .filter(|_| site.choose(1000, 2, true) == Way::Serial && site.times(Way::Serial))
         .count() as u64
 }
 
@@ -303,7 +303,7 @@ fn a_loop_settled_on_serial_times_one_serial_run_in_eight() {
     let site = tried(30, 40, 60);
     assert_eq!(site.choose(1000, 2, true), Way::Serial);
     // Before the first streak of team runs, 8 of 64 serial runs are timed.
-    let timed = timed_serial_runs(&site, 56, 2);
+    let timed = timed_serial_runs(&site, 56);
     assert_eq!(timed, 7);
     // Runs of the other ways are always timed.
     assert!((0..20).all(|_| site.times(Way::Team) && site.times(Way::Pool)));
@@ -326,22 +326,12 @@ fn serial_runs_are_timed_while_serial_is_not_the_faster_way_or_unknown() {
 }
 
 #[test]
-fn at_one_thread_most_runs_go_untimed() {
-    let site = Site::new();
-    assert_eq!(site.choose(1000, 1, false), Way::Serial);
-    // The first run is timed: nothing is known yet.
-    assert!(site.times(Way::Serial));
-    site.learn_now(Way::Serial, MICROS(40), 1000);
-    assert_eq!(timed_serial_runs(&site, 64, 1), 8);
-}
-
-#[test]
 fn untimed_runs_count_in_a_row_and_fade_the_team_s_stalls() {
     let site = tried(30, 40, 60);
     site.team.learn_stall(1e6);
     let stalls = site.team.stalls.load(Ordering::Relaxed);
-    site.learn_untimed(Way::Serial);
-    site.learn_untimed(Way::Serial);
+    site.learn_untimed();
+    site.learn_untimed();
     assert!(site.team.stalls.load(Ordering::Relaxed) < stalls);
     // Both counted as serial runs in a row: a timed one next is the third, not a
     // first that would be skipped as cold.
