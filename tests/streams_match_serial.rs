@@ -40,6 +40,34 @@ fn kinds() -> impl Strategy<Value = Kind> {
     prop_oneof![Just(Kind::Sized), Just(Kind::Unsized), Just(Kind::NotSend)]
 }
 
+/// One loop to compare with serial: its source's kind and items, its window, after how
+/// many results its consumer leaves, and whether it runs inside a pool.
+#[derive(Clone, Debug)]
+struct Case {
+    kind: Kind,
+    xs: Vec<u32>,
+    window: usize,
+    leave_after: usize,
+    inside_a_pool: bool,
+}
+
+fn cases() -> impl Strategy<Value = Case> {
+    (
+        kinds(),
+        prop::collection::vec(0u32..1000, 0..300),
+        1usize..24,
+        0usize..400,
+        any::<bool>(),
+    )
+        .prop_map(|(kind, xs, window, leave_after, inside_a_pool)| Case {
+            kind,
+            xs,
+            window,
+            leave_after,
+            inside_a_pool,
+        })
+}
+
 fn kept(x: u32) -> bool {
     x % 3 != 0
 }
@@ -173,25 +201,17 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn an_ordered_stream_gives_the_consumer_the_serial_results_in_order(
-        kind in kinds(),
-        xs in prop::collection::vec(0u32..1000, 0..300),
-        window in 1usize..24,
-        leave_after in 0usize..400,
-        inside_a_pool: bool,
-    ) {
+    fn an_ordered_stream_gives_the_consumer_the_serial_results_in_order(case in cases()) {
+        let Case { kind, xs, window, leave_after, inside_a_pool } = case;
         let got = on(inside_a_pool, || ordered(kind, &xs, window, leave_after));
         prop_assert_eq!(got, serial(kind, &xs, leave_after));
     }
 
     #[test]
     fn an_unordered_stream_gives_the_consumer_the_serial_results_in_some_order(
-        kind in kinds(),
-        xs in prop::collection::vec(0u32..1000, 0..300),
-        window in 1usize..24,
-        leave_after in 0usize..400,
-        inside_a_pool: bool,
+        case in cases(),
     ) {
+        let Case { kind, xs, window, leave_after, inside_a_pool } = case;
         let got = on(inside_a_pool, || unordered(kind, &xs, window, leave_after));
         let all = serial(kind, &xs, usize::MAX);
         prop_assert_eq!(got.len(), leave_after.min(all.len()));
