@@ -156,7 +156,8 @@ pub(super) struct State<It: Iterator, F, T> {
     /// Results are dropped rather than filed (the calling thread has left).
     pub(super) halted: AtomicBool,
     pub(super) runners: AtomicUsize,
-    /// How long a task took lately, in nanoseconds (`usize::MAX` until measured).
+    /// How long a task took lately, its item's pull included, in nanoseconds
+    /// (`usize::MAX` until measured).
     pub(super) task_nanos: Padded<AtomicUsize>,
 }
 
@@ -296,7 +297,9 @@ where
     }
 
     /// Pulls a chunk and runs the task on it, with the results into `finished`; what the
-    /// pull gave (a source's panic is filed as its item's result, as `Items`).
+    /// pull gave (a source's panic is filed as its item's result, as `Items`). A
+    /// runner's next chunk is timed from the end of this one (see [`Chunk::chain`]): it
+    /// goes straight on to it.
     pub(super) fn pull_and_run(
         &self,
         puller: Puller,
@@ -304,13 +307,12 @@ where
         items: &mut Vec<It::Item>,
         finished: &mut Vec<Done<T>>,
     ) -> Pull {
-        let started = Instant::now();
+        let started = chunk.start();
         let (first, broken) = match self.pull(puller, chunk.size, items, finished) {
             Pull::Items(first) => (first, None),
             Pull::Broken(first, payload) => (first, Some(payload)),
             other => return other,
         };
-        let pulled = started.elapsed();
         let count = items.len();
         // Nothing once halted (a pull that returned after the calling thread left) is
         // needed, nor anything after a panicking item.
@@ -327,9 +329,11 @@ where
         if let Some(payload) = broken {
             finished.push((first + count, Err(payload)));
         }
-        let all = started.elapsed();
-        chunk.adapt(pulled, all);
-        let per_task = (all - pulled) / (count.max(1) as u32);
+        let (ended, took) = chunk.end(started);
+        if puller == Puller::Runner {
+            chunk.chain(ended);
+        }
+        let per_task = took / (count.max(1) as u32);
         let nanos = usize::try_from(per_task.as_nanos()).unwrap_or(usize::MAX - 1);
         self.task_nanos.store(nanos, Ordering::Relaxed);
         Pull::Items(first)

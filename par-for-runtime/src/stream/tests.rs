@@ -161,14 +161,42 @@ fn chunks_grow_while_quick_and_fall_to_one_when_slow() {
     let mut chunk = Chunk::of::<u64>();
     assert_eq!(chunk.size, 1);
     for _ in 0..10 {
-        chunk.adapt(quick, quick);
+        chunk.adapt(quick);
     }
     assert_eq!(chunk.size, 16, "grown to the most");
-    chunk.adapt(Duration::from_millis(5), Duration::from_millis(5));
+    chunk.adapt(Duration::from_millis(5));
     assert_eq!(chunk.size, 1, "a source that blocks: one item at a time");
-    chunk.adapt(quick, quick);
-    chunk.adapt(quick, Duration::from_millis(1));
+    chunk.adapt(quick);
+    chunk.adapt(Duration::from_millis(1));
     assert_eq!(chunk.size, 1, "a costly task: one item at a time");
+}
+
+/// A runner times a chunk from the reading that ended its last one, once: a thread
+/// that stopped in between (a full window, a busy source) starts its clock again, or
+/// the wait would count as the chunk's and shrink it.
+#[test]
+fn a_chained_chunk_starts_where_the_last_ended_and_only_the_next_one_does() {
+    let mut chunk = Chunk::of::<u64>();
+    let started = chunk.start();
+    let (ended, took) = chunk.end(started);
+    assert!(ended >= started && took == ended - started);
+    chunk.chain(ended);
+    assert_eq!(
+        chunk.start(),
+        ended,
+        "the next chunk starts at the last one's end"
+    );
+    std::thread::sleep(Duration::from_millis(1));
+    let fresh = chunk.start();
+    assert!(
+        fresh > ended,
+        "a chain is used once: a later chunk reads the clock"
+    );
+    let (_, took) = chunk.end(fresh);
+    assert!(
+        took < Duration::from_millis(1),
+        "the pause is not counted: {took:?}"
+    );
 }
 
 #[test]
@@ -176,7 +204,7 @@ fn chunks_of_items_that_own_memory_stay_within_the_allocator_s_thread_cache() {
     let quick = Duration::from_micros(1);
     let mut chunk = Chunk::of::<(u64, Vec<u64>)>();
     for _ in 0..10 {
-        chunk.adapt(quick, quick);
+        chunk.adapt(quick);
     }
     assert_eq!(
         chunk.size, 7,
@@ -184,7 +212,7 @@ fn chunks_of_items_that_own_memory_stay_within_the_allocator_s_thread_cache() {
     );
     let mut chunk = Chunk::of::<&str>();
     for _ in 0..10 {
-        chunk.adapt(quick, quick);
+        chunk.adapt(quick);
     }
     assert_eq!(chunk.size, 16, "borrowed items drop nothing");
 }
