@@ -67,8 +67,12 @@ pub(crate) fn own(threads: usize) -> Option<Owner> {
 
 impl Team {
     /// Starts `workers` threads and waits until they wait for loops, so that the first
-    /// loop finds them ready. `None` if the OS refuses a thread.
+    /// loop finds them ready. `None` if the OS refuses a thread, or for more workers
+    /// than a board counts (tens of thousands: such a pool's loops go to rayon).
     fn start(workers: usize) -> Option<&'static Team> {
+        if workers > job::MAX_WORKERS {
+            return None;
+        }
         let team: &'static Team = Box::leak(Box::new(Team {
             board: Board::new(),
             waiting: Waiting::new(workers, Policy::from_env()),
@@ -212,8 +216,8 @@ impl Owner {
         // the pieces write, the owner reads after the job's end. On a cache line of its
         // own, away from the seats that every thread writes.
         let panicked = Line(AtomicBool::new(false));
-        let claim_and_run = || {
-            for index in team.seats.claims(team.seats.arrive()) {
+        let claim_and_run = |seat| {
+            for index in team.seats.claims(seat) {
                 if panicked.0.load(Ordering::Relaxed) {
                     return;
                 }

@@ -15,7 +15,7 @@
 //! arrives late (or never, asleep), or is descheduled, leaves its share to the others,
 //! who wait at most for the one piece it holds.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The smallest piece is this many times shorter than a thread's share of the loop.
 const SMALLEST_SHARE: usize = 32;
@@ -26,7 +26,8 @@ const SMALLEST_SHARE: usize = 32;
 pub(super) struct Line<T>(pub(super) T);
 
 /// The seats of the team's threads at the current loop, kept by the team from loop to
-/// loop so that a loop allocates none.
+/// loop so that a loop allocates none. A thread's seat comes with the job (see
+/// `job.rs`): 0 for the owner, then one per worker in the order they entered.
 ///
 /// Relaxed throughout: each piece goes to one thread by the atomicity of the claims
 /// alone, what the pieces hold and produce is behind mutexes, and the owner resets the
@@ -36,14 +37,12 @@ pub(super) struct Seats {
     /// Per seat, the pieces left of its share: `front` in the low half, `back` (one
     /// past the last) in the high half.
     shares: Box<[Line<AtomicU64>]>,
-    taken: Line<AtomicUsize>,
 }
 
 impl Seats {
     pub(super) fn new(threads: usize) -> Seats {
         Seats {
             shares: (0..threads).map(|_| Line(AtomicU64::new(0))).collect(),
-            taken: Line(AtomicUsize::new(0)),
         }
     }
 
@@ -76,23 +75,17 @@ impl Seats {
             cut_off = end;
             share.0.store(pack(front, pieces.len()), Ordering::Relaxed);
         }
-        self.taken.0.store(0, Ordering::Relaxed);
         pieces
-    }
-
-    /// A thread arrives at the loop: the seat it takes.
-    pub(super) fn arrive(&self) -> usize {
-        self.taken.0.fetch_add(1, Ordering::Relaxed)
     }
 
     /// The pieces the thread at seat `me` runs, as it claims them: its own share from
     /// the front, then the others' from their backs.
     pub(super) fn claims(&self, me: usize) -> Claims<'_> {
-        let seats = self.shares.len();
+        debug_assert!(me < self.shares.len(), "a seat per thread of the team");
         Claims {
             seats: self,
-            me: me % seats,
-            victim: if me < seats { 0 } else { 1 },
+            me,
+            victim: 0,
         }
     }
 
@@ -234,13 +227,19 @@ mod tests {
         assert_eq!(late, [10, 9, 8, 7, 6]);
     }
 
+    /// Every thread at its seat, or some missing (a worker asleep, or one that came
+    /// after the others had taken everything): each piece is claimed once.
     #[test]
     fn threads_claiming_at_once_get_every_piece_once() {
-        for _ in 0..200 {
+        for present in [&[0, 1, 2, 3][..], &[0, 1, 3], &[0], &[2, 3]].repeat(50) {
             let (seats, pieces) = deal(4, 1000, 1);
             let claimed: Vec<usize> = std::thread::scope(|s| {
-                let workers: Vec<_> = (0..5)
-                    .map(|_| s.spawn(|| seats.claims(seats.arrive()).collect::<Vec<_>>()))
+                let workers: Vec<_> = present
+                    .iter()
+                    .map(|&seat| {
+                        let seats = &seats;
+                        s.spawn(move || seats.claims(seat).collect::<Vec<_>>())
+                    })
                     .collect();
                 workers
                     .into_iter()
