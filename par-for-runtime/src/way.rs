@@ -57,6 +57,12 @@ pub(crate) enum Way {
 ///   whose team runs stall runs serially until that average, which decays with runs
 ///   on the team (the streaks) and fades slowly with runs another way, is back under
 ///   what the team gains, and returns to the team once the machine is quiet again.
+///   A *long* stall (more than the run's usual time) that comes over `STALLS_KEPT`
+///   team runs after the last long one counts as its share of the runs since then:
+///   on a quiet machine (a VM whose host takes a CPU for milliseconds now and then)
+///   such stalls cost what they cost spread over the thousands of runs between them,
+///   not a 256th of a stall each, which moved a loop off the team for hundreds of
+///   runs after each.
 ///   (Serial and pool runs keep the clamp: the OS takes the calling thread from them
 ///   as from the team.)
 /// - A loop whose usual time on the team reaches 2 ms compares serial with the pool,
@@ -85,6 +91,8 @@ pub struct Site {
     in_a_row: AtomicU64,
     /// How many serial runs in a row were not timed (see [`Site::times`]).
     untimed: AtomicU64,
+    /// How many team runs came since the last long stall (see [`Site::stall_weight`]).
+    calm_team_runs: AtomicU64,
 }
 
 const UNKNOWN: u64 = u64::MAX;
@@ -160,6 +168,7 @@ impl Site {
             faster: AtomicU64::new(NO_WAY),
             in_a_row: AtomicU64::new(NO_WAY),
             untimed: AtomicU64::new(0),
+            calm_team_runs: AtomicU64::new(0),
         }
     }
 
@@ -302,10 +311,30 @@ impl Site {
         let waited = waited.min(elapsed);
         let stall = times.learn(per_item(elapsed - waited), in_a_row);
         match (way, stall) {
-            (Way::Team, Some(stall)) => self.team.learn_stall(stall + per_item(waited)),
+            (Way::Team, Some(stall)) => {
+                let stall = stall + per_item(waited);
+                self.team.learn_stall(stall * self.stall_weight(stall));
+            }
             (Way::Team, None) => {}
             _ => self.team.forget_stalls(),
         }
+    }
+
+    /// How much of a team run's `stall` (per item) counts in the average: all of it,
+    /// but for a long stall (beyond the team's usual time) that comes more than
+    /// [`STALLS_KEPT`] team runs after the last long one: as rare as it is, it then
+    /// weighs what it would averaged over the runs since that one, and the team's
+    /// estimate stays the mean cost of its runs rather than jumping by a 256th of a
+    /// stall of milliseconds.
+    fn stall_weight(&self, stall: f64) -> f64 {
+        let calm = self.calm_team_runs.load(Ordering::Relaxed);
+        let usual = self.team.usual.load(Ordering::Relaxed) as f64;
+        if stall <= usual {
+            self.calm_team_runs.store(calm + 1, Ordering::Relaxed);
+            return 1.0;
+        }
+        self.calm_team_runs.store(0, Ordering::Relaxed);
+        (STALLS_KEPT / (calm as f64).max(1.0)).min(1.0)
     }
 
     /// Records a run taking `way`; how many runs in a row took it, this one included.
