@@ -195,14 +195,20 @@ fn share_on_team(ways: &[Way]) -> f64 {
     ways.iter().filter(|&&w| w == Way::Team).count() as f64 / ways.len() as f64
 }
 
-#[test]
-fn a_site_whose_team_runs_stall_moves_to_serial_and_comes_back_when_they_stop() {
+/// The site of `run_loop`'s loop after `runs` calls on a quiet machine, where it runs
+/// on the team (2x faster than serially).
+fn on_the_team_of_a_quiet_machine(runs: usize) -> Site {
     let site = Site::new();
     site.learn_now(Way::Pool, MICROS(60), 1000);
     site.learn_now(Way::Serial, MICROS(40), 1000);
-    // A quiet machine: the team, 2x faster.
-    assert!(share_on_team(&run_loop(&site, 1000, 0)) > 0.9);
-    // A busy one: one team run in 50 waits 4 ms for a descheduled worker, which
+    assert!(share_on_team(&run_loop(&site, runs, 0)) > 0.9);
+    site
+}
+
+#[test]
+fn a_site_whose_team_runs_stall_moves_to_serial_and_comes_back_when_they_stop() {
+    let site = on_the_team_of_a_quiet_machine(1000);
+    // A busy machine: one team run in 50 waits 4 ms for a descheduled worker, which
     // costs the team 80 µs a run on average, four times what it gains. Clamped as
     // an interrupted run (to 40 µs) the stalls would cost 0.4 µs a run, and the
     // loop would stay on the team.
@@ -260,10 +266,7 @@ fn a_parallel_way_must_gain_more_than_noise_to_be_taken() {
 
 #[test]
 fn one_stall_on_a_quiet_machine_does_not_move_a_loop_off_the_team() {
-    let site = Site::new();
-    site.learn_now(Way::Pool, MICROS(60), 1000);
-    site.learn_now(Way::Serial, MICROS(40), 1000);
-    assert!(share_on_team(&run_loop(&site, 1000, 0)) > 0.9);
+    let site = on_the_team_of_a_quiet_machine(1000);
     // Another process woke up on the worker's CPU for 3 ms, once.
     site.learn(Way::Team, MICROS(3020), MICROS(3000), 1000);
     let after = run_loop(&site, 1000, 0);
@@ -274,14 +277,11 @@ fn one_stall_on_a_quiet_machine_does_not_move_a_loop_off_the_team() {
 /// On a quiet VM the host now and then takes a CPU for milliseconds: one team run in
 /// thousands waits that long for its worker. Averaged over the 256 runs after it,
 /// such a stall outweighed what the team gains, and the loop ran serially for hundreds
-/// of runs after each (once, a whole row of `small_loops` at 1.03x). Spread over the
-/// runs since the last one, as rare as it is, it costs the team 2 µs a run here.
+/// of runs after each (10% of them here). Spread over the runs since the last one, as
+/// rare as it is, it costs the team 2 µs a run here.
 #[test]
 fn rare_long_stalls_on_a_quiet_machine_do_not_move_a_loop_off_the_team() {
-    let site = Site::new();
-    site.learn_now(Way::Pool, MICROS(60), 1000);
-    site.learn_now(Way::Serial, MICROS(40), 1000);
-    assert!(share_on_team(&run_loop(&site, 3000, 0)) > 0.9);
+    let site = on_the_team_of_a_quiet_machine(3000);
     // One team run in 2000 waits 4 ms.
     let quiet = run_loop(&site, 20_000, 2000);
     assert!(share_on_team(&quiet) > 0.95, "{}", share_on_team(&quiet));
