@@ -88,7 +88,7 @@ impl<T: Send, Ph: Phases<T>> ProducerCallback<T> for Split<'_, Ph> {
         let run = Run::start(site, way);
         let output = match (way, &mut owner) {
             (Way::Team, Some(owner)) => {
-                let min_len = min_len.unwrap_or(1).max(site.smallest_piece());
+                let min_len = site.smallest_piece(min_len);
                 phases.team(TeamItems::new(owner, producer, len, Some(min_len)))
             }
             (Way::Pool, _) => {

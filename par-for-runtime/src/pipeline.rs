@@ -265,7 +265,7 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
                 let before = on_team::runs_here();
                 let plan = TeamPlan {
                     threads,
-                    min_len: options.min_len.unwrap_or(1).max(site.smallest_piece()),
+                    min_len: site.smallest_piece(options.min_len),
                 };
                 let output = pipeline(iter.with_min_len(usize::MAX), Mode::team(plan));
                 // Another loop had the team (an outer one, or another thread's).

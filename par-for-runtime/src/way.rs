@@ -232,12 +232,14 @@ impl Site {
     }
 
     /// The fewest items a piece of this loop should hold on the team: about
-    /// [`PIECE_WORK`] of serial work, by what its serial runs took; 1 before any.
-    pub(crate) fn smallest_piece(&self) -> usize {
-        match self.serial.usual.load(Ordering::Relaxed) {
+    /// [`PIECE_WORK`] of serial work, by what its serial runs took (1 before any), or
+    /// the loop's own `min_len` if that is more.
+    pub(crate) fn smallest_piece(&self, min_len: Option<usize>) -> usize {
+        let by_work = match self.serial.usual.load(Ordering::Relaxed) {
             UNKNOWN => 1,
             per_item => (picos(PIECE_WORK) / per_item.max(1) as f64).ceil() as usize,
-        }
+        };
+        by_work.max(min_len.unwrap_or(1))
     }
 
     /// Whether a run of `way` is timed and learnt from: every run but serial ones of a

@@ -7,10 +7,9 @@
 //! down to a smallest piece: a 32nd of the share, or the loop's `min_len` if larger,
 //! which the loop's site makes about a microsecond of work (`Site::smallest_piece`).
 //! A thread claims the pieces of its own share from the front, on a cache line that no
-//! other thread writes while every thread is busy; once
-//! its share is empty, it claims pieces of the other shares from their backs, the
-//! smallest first (and a thread whose share was raided so takes the rest of its own
-//! from the back too). So when every thread arrives on time, a loop costs each thread a
+//! other thread writes while every thread is busy; once its share is empty, it claims
+//! pieces of the other shares from their backs, the smallest first (and a thread whose
+//! share was raided so takes the rest of its own from the back too). So when every thread arrives on time, a loop costs each thread a
 //! handful of uncontended claims, and the shares end close together; a thread that
 //! arrives late (or never, asleep), or is descheduled, leaves its share to the others,
 //! who wait at most for the one piece it holds.

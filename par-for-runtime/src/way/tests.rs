@@ -291,19 +291,19 @@ fn rare_long_stalls_on_a_quiet_machine_do_not_move_a_loop_off_the_team() {
 fn pieces_on_the_team_hold_a_microsecond_of_serial_work() {
     let site = Site::new();
     // Nothing known serially: pieces as small as the share's halving makes them.
-    assert_eq!(site.smallest_piece(), 1);
+    assert_eq!(site.smallest_piece(None), 1);
     site.learn_now(Way::Pool, MICROS(30), 1000);
-    assert_eq!(site.smallest_piece(), 1);
+    assert_eq!(site.smallest_piece(None), 1);
     // 1000 items in 40 µs: 40 ns each, 25 to a microsecond.
     site.learn_now(Way::Serial, MICROS(40), 1000);
-    assert_eq!(site.smallest_piece(), 25);
+    assert_eq!(site.smallest_piece(None), 25);
     // Items of more than a microsecond each: pieces of one item may be.
     let slow = tried(3000, 5000, 2600);
-    assert_eq!(slow.smallest_piece(), 1);
+    assert_eq!(slow.smallest_piece(None), 1);
     // Trivial items (a fraction of a nanosecond) make long pieces, not a division by 0.
     let trivial = Site::new();
     trivial.learn_now(Way::Serial, Duration::from_nanos(100), 1_000_000);
-    assert_eq!(trivial.smallest_piece(), 1_000_000);
+    assert_eq!(trivial.smallest_piece(None), 1_000_000);
 }
 
 /// How many of `runs` serial runs a site times, choosing each time as a loop would.
