@@ -274,7 +274,9 @@
 //!   be updated (`total += x`, `best = best.max(x)`, `acc = merge(acc, x)`,
 //!   `h.count[b] += 1`, `v.push(x);`): each copy holds a partial value, so any other read
 //!   (a condition, an index, an argument, a print) is a compile error at the read
-//!   (`docs/rules.md` lists the updates):
+//!   (`docs/rules.md` lists the updates). The copies combine the way the updates are
+//!   written: `if x > best { best = x; }` keeps the first of equal items and
+//!   `best.max(x)` the last, `f64::min` ignores a NaN, `wrapping_add` never overflows:
 //!
 //! ```
 //! use par_for::par_for;

@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Path, Token};
 
 use crate::error::Errors;
+use crate::update::Written;
 
 /// Everything written between the parentheses of a marking `#[par_for(...)]`.
 #[derive(Default)]
@@ -40,6 +41,10 @@ pub(crate) struct Reduction {
     /// The value each worker's copy starts from, when the type has no identity that
     /// par-for knows (`reduce(v: + = Vec3::ZERO)`).
     pub identity: Option<Expr>,
+    /// The body's own update form, where it decides how the copies combine (`best.max(x)`,
+    /// `if x > best { best = x; }`, `h.wrapping_add(x)`); found by the check of the body's
+    /// updates (`update.rs`), `None` until then and where the operation's own way holds.
+    pub written: Option<Written>,
 }
 
 /// The combining operation of a reduction.
@@ -231,7 +236,12 @@ impl Parse for Reduction {
         } else {
             None
         };
-        Ok(Reduction { var, op, identity })
+        Ok(Reduction {
+            var,
+            op,
+            identity,
+            written: None,
+        })
     }
 }
 

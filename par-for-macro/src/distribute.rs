@@ -132,13 +132,14 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
     let source = split_source(&for_loop.expr);
     let index: Vec<syn::Index> = (0..vars.len()).map(syn::Index::from).collect();
     let make_identity = options.reduce.iter().map(expand::identity);
-    let combines = options.reduce.iter().zip(&index).map(|(r, i)| {
-        let combine = expand::combine(r);
-        quote!(#combine(#left.#i, #right.#i))
-    });
+    let combiners = local_ident("combine");
+    let make_combine = options.reduce.iter().map(expand::combine);
+    let combines = index
+        .iter()
+        .map(|i| quote!((#combiners.#i)(#left.#i, #right.#i)));
     let merge_back = options.reduce.iter().zip(&index).map(|(r, i)| {
-        let (combine, var) = (expand::combine(r), &r.var);
-        quote!(#var = #combine(#var, #total.#i);)
+        let var = &r.var;
+        quote!(#var = (#combiners.#i)(#var, #total.#i);)
     });
     let value = if jumps.returns { quote!(_) } else { quote!(()) };
     let leave = if jumps.returns {
@@ -157,6 +158,7 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
             if #plan.splits() #cond {
                 let #options_var = #settings;
                 let #identities = (#(|| #make_identity,)*);
+                let #combiners = (#(#make_combine,)*);
                 #[allow(unreachable_code, unused_variables)]
                 let (#total, #exit) = ::par_for::__private::mpi::for_each_reduce(
                     &#plan,

@@ -18,9 +18,10 @@
 //! a call that ends a statement (`v.m(..);`, `let _ = v.m(..);`), or ends a block whose
 //! value is not used, is an update.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::visit::Visit;
 use syn::{Expr, ExprPath, Lit, Pat};
 
@@ -29,17 +30,23 @@ use crate::error::Errors;
 use crate::scope::{compound_assign, MacroArgs, Rule, Scopes, Walker};
 
 mod forms;
+mod written;
+
+pub(crate) use written::Written;
+use written::{assigned, kept_if, resolve, Update};
 
 use forms::{
     compound_allowed, first_operand, how_to_update, named_arg_message, not_an_update, op_name,
     read_message, strip, tokens, update_root, updates_with, used_call_message,
 };
 
-/// Reports every read of a reduction variable in a loop body that binds `pat`.
+/// Reports every read of a reduction variable in a loop body that binds `pat`, and
+/// records in each reduction the update form its copies combine with, if the body's
+/// updates decide it (see `written`).
 pub(crate) fn check_updates(
     pat: &Pat,
     body: &syn::Block,
-    reductions: &[Reduction],
+    reductions: &mut [Reduction],
     errors: &mut Errors,
 ) {
     if reductions.is_empty() {
@@ -49,10 +56,21 @@ pub(crate) fn check_updates(
         reductions,
         allowed: HashSet::new(),
         unused_calls: HashSet::new(),
-        min_max_ifs: HashSet::new(),
+        min_max_ifs: HashMap::new(),
+        forms: reductions.iter().map(|_| Vec::new()).collect(),
         errors,
     };
-    Walker::new(updates, &[pat]).visit_block(body);
+    let mut walker = Walker::new(updates, &[pat]);
+    walker.visit_block(body);
+    let Updates { forms, errors, .. } = walker.into_rule();
+    let written: Vec<Option<Written>> = reductions
+        .iter()
+        .zip(&forms)
+        .map(|(reduction, updates)| resolve(reduction, updates, errors))
+        .collect();
+    for (reduction, written) in reductions.iter_mut().zip(written) {
+        reduction.written = written;
+    }
 }
 
 /// The rule of reduction variables.
@@ -62,8 +80,10 @@ struct Updates<'a> {
     allowed: HashSet<*const ExprPath>,
     /// Method calls whose value the body does not use.
     unused_calls: HashSet<*const syn::ExprMethodCall>,
-    /// The `v = e` of `if e < v { v = e }` under `min` (`>` under `max`).
-    min_max_ifs: HashSet<*const syn::ExprAssign>,
+    /// The `v = e` of `if e < v { v = e }` under `min` (`>` under `max`), with its form.
+    min_max_ifs: HashMap<*const syn::ExprAssign, (Written, TokenStream)>,
+    /// Each reduction's updates of the bare variable, in the body's order.
+    forms: Vec<Vec<Update>>,
     errors: &'a mut Errors,
 }
 
@@ -81,6 +101,13 @@ impl<'a> Updates<'a> {
         self.allowed.insert(path as *const ExprPath);
     }
 
+    /// Records an update of the bare variable of `reduction`.
+    fn record(&mut self, reduction: &Reduction, written: Option<Written>, at: TokenStream) {
+        if let Some(index) = self.reductions.iter().position(|r| r.var == reduction.var) {
+            self.forms[index].push(Update { written, at });
+        }
+    }
+
     /// `v = RHS` and `P = RHS`.
     fn check_assign(&mut self, assign: &syn::ExprAssign, scopes: &Scopes) {
         let Some((root, bare)) = update_root(&assign.left) else {
@@ -90,10 +117,9 @@ impl<'a> Updates<'a> {
             return;
         };
         self.allow(root);
-        if self
-            .min_max_ifs
-            .contains(&(assign as *const syn::ExprAssign))
-        {
+        if let Some((written, cond)) = self.min_max_ifs.get(&(assign as *const syn::ExprAssign)) {
+            let (written, cond) = (Some(written.clone()), cond.clone());
+            self.record(reduction, written, cond);
             return;
         }
         let rhs = strip(&assign.right);
@@ -125,6 +151,12 @@ impl<'a> Updates<'a> {
             let message = not_an_update(reduction, rhs);
             self.errors
                 .push(syn::Error::new_spanned(&assign.right, message));
+        } else {
+            self.record(
+                reduction,
+                assigned(reduction, rhs),
+                assign.to_token_stream(),
+            );
         }
     }
 
@@ -151,18 +183,22 @@ impl<'a> Updates<'a> {
         let is_new = |e: &Expr| tokens(e) == tokens(&assign.right);
         use syn::BinOp::{Ge, Gt, Le, Lt};
         // `new < v` or `v > new` for `min`; the other way for `max`.
-        let (var, smaller) = match (&cond.op, is_var(&cond.left), is_var(&cond.right)) {
-            (Lt(_) | Le(_), false, true) if is_new(&cond.left) => (&cond.right, true),
-            (Gt(_) | Ge(_), true, false) if is_new(&cond.right) => (&cond.left, true),
-            (Gt(_) | Ge(_), false, true) if is_new(&cond.left) => (&cond.right, false),
-            (Lt(_) | Le(_), true, false) if is_new(&cond.right) => (&cond.left, false),
+        let (var, smaller, new_on_left) = match (&cond.op, is_var(&cond.left), is_var(&cond.right))
+        {
+            (Lt(_) | Le(_), false, true) if is_new(&cond.left) => (&cond.right, true, true),
+            (Gt(_) | Ge(_), true, false) if is_new(&cond.right) => (&cond.left, true, false),
+            (Gt(_) | Ge(_), false, true) if is_new(&cond.left) => (&cond.right, false, true),
+            (Lt(_) | Le(_), true, false) if is_new(&cond.right) => (&cond.left, false, false),
             _ => return,
         };
         if smaller == (m == "min") {
             if let Expr::Path(path) = strip(var) {
                 self.allow(path);
             }
-            self.min_max_ifs.insert(assign as *const syn::ExprAssign);
+            let written = kept_if(&cond.op, new_on_left);
+            let at = cond.to_token_stream();
+            self.min_max_ifs
+                .insert(assign as *const syn::ExprAssign, (written, at));
         }
     }
 
@@ -178,7 +214,9 @@ impl<'a> Updates<'a> {
             return;
         };
         self.allow(root);
-        if bare && !compound_allowed(&reduction.op, op) {
+        if bare && compound_allowed(&reduction.op, op) {
+            self.record(reduction, None, expr.to_token_stream());
+        } else if bare {
             let var = &reduction.var;
             self.errors.push(syn::Error::new_spanned(
                 expr.op,

@@ -64,8 +64,8 @@ pub mod __private {
     /// The identities and combining functions of `reduce(VAR: OP)`.
     pub mod reduce {
         pub use crate::reduce::{
-            add, all_ones, bitand, bitor, bitxor, greatest, least, max, min, mul, named, one, zero,
-            AllOnes, Bounded, One, Zero,
+            add, all_ones, bitand, bitor, bitxor, greatest, least, max, min, mul, named, one,
+            written, zero, AllOnes, Bounded, One, Zero,
         };
     }
     pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipSide};

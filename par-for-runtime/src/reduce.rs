@@ -129,6 +129,13 @@ pub fn named<T>(_like: &T, identity: T) -> T {
     identity
 }
 
+/// The function that combines two copies of a reduction variable, written in the body's
+/// own update form (`|a, b| a.max(b)`, `|a, b| if b > a { b } else { a }`): `like` gives
+/// the closure's arguments their type, so that its body can call methods on them.
+pub fn written<T, C: Fn(T, T) -> T>(_like: &T, combine: C) -> C {
+    combine
+}
+
 /// `a + b`.
 pub fn add<T: Add<Output = T>>(a: T, b: T) -> T {
     a + b

@@ -106,7 +106,7 @@ pub(crate) fn check(marked: Marked) -> syn::Result<Plan> {
 
 /// Form 1: the body and the source's closures write no shared state, the reductions
 /// are only updated, and the jumps leave no further than the loop.
-fn check_loop(options: Options, for_loop: ExprForLoop, errors: &mut Errors) -> LoopPlan {
+fn check_loop(mut options: Options, for_loop: ExprForLoop, errors: &mut Errors) -> LoopPlan {
     let reductions: HashSet<String> = options.reduce.iter().map(|r| r.var.to_string()).collect();
     let reads = check_task(
         &[&for_loop.pat],
@@ -115,7 +115,7 @@ fn check_loop(options: Options, for_loop: ExprForLoop, errors: &mut Errors) -> L
         errors,
     );
     let reads = reads.and(source_reads(&for_loop.expr, errors));
-    check_updates(&for_loop.pat, &for_loop.body, &options.reduce, errors);
+    check_updates(&for_loop.pat, &for_loop.body, &mut options.reduce, errors);
     let label = for_loop.label.as_ref().map(|l| &l.name);
     let jumps = jumps::check(&for_loop.body, label, Target::Worker, errors);
     LoopPlan {

@@ -40,17 +40,18 @@ impl Task {
         let index = (0..reductions.len())
             .map(syn::Index::from)
             .collect::<Vec<_>>();
-        let combines = reductions.iter().zip(&index).map(|(r, i)| {
-            let combine = combine(r);
-            quote!(#combine(#left.#i, #right.#i))
-        });
+        let combiners = local("combine");
+        let make_combine = reductions.iter().map(combine);
+        let combines = index
+            .iter()
+            .map(|i| quote!((#combiners.#i)(#left.#i, #right.#i)));
         let merge_back = reductions.iter().zip(&index).map(|(r, i)| {
             let var = &r.var;
-            let combine = combine(r);
-            quote!(#var = #combine(#var, #total.#i);)
+            quote!(#var = (#combiners.#i)(#var, #total.#i);)
         });
         let start = quote! {
             let #identities = (#(|| #make_identity,)*);
+            let #combiners = (#(#make_combine,)*);
         };
         let identity = quote!(|| (#((#identities.#index)(),)*));
         let combine = quote!(|#left, #right| (#(#combines,)*));
@@ -137,8 +138,15 @@ pub(crate) fn identity(reduction: &Reduction) -> TokenStream {
     quote_spanned!(span=> ::par_for::__private::reduce::#name(&#var))
 }
 
-/// The function that combines two copies of a reduction variable.
+/// The function that combines two copies of a reduction variable: the body's own update
+/// form where it decides (`update::written`), else the operation's. Takes the variable
+/// only for its type; bound once before the loop.
 pub(crate) fn combine(reduction: &Reduction) -> TokenStream {
+    let var = &reduction.var;
+    if let Some(written) = &reduction.written {
+        let closure = written.closure(&local("a"), &local("b"));
+        return quote!(::par_for::__private::reduce::written(&#var, #closure));
+    }
     let (name, span) = match &reduction.op {
         ReduceOp::Function(path) => return quote!(#path),
         ReduceOp::Operator(op @ syn::BinOp::Add(_)) => ("add", op.span()),
