@@ -78,9 +78,13 @@
 //! be `Sync`.
 //!
 //! Control flow keeps its serial meaning: `continue` ends the iteration; `break` stops
-//! the loop after every earlier iteration (in iteration order) has completed, without
-//! starting later ones; `return v` and `?` make the function return exactly what the
-//! serial loop would have, the value of the earliest iteration in order:
+//! the loop after every earlier iteration (in iteration order) has completed; `return v`
+//! and `?` make the function return exactly what the serial loop would have, the value
+//! of the earliest iteration in order. Reductions and collected values hold only what
+//! the serial loop's would. Iterations after the one that leaves may have run before
+//! it was known (other threads run later items meanwhile), so their effects through a
+//! `Mutex` or an atomic may show; once it is known, every thread stops at its next
+//! block of 256 items:
 //!
 //! ```
 //! use par_for::par_for;

@@ -6,23 +6,20 @@
 //!    `serial / threads` and is never much slower than the plain loop, where rayon
 //!    entered from outside its pool can be several times slower. The first run of a
 //!    site, and every loop long enough, goes to the pool in full.
-//! 2. **A cheap panic fuse.** After a panic in any iteration, no task starts another
-//!    block of [`FUSE_BLOCK`] items; within a block the items are folded in a tight
-//!    loop, so a trivial body still vectorizes (rayon's `panic_fuse` checks a flag
-//!    before every item).
+//! 2. **A cheap fuse.** After a panic in any iteration, or once an earlier part of the
+//!    loop has ended it, no task starts another block of [`FUSE_BLOCK`] items (see
+//!    `crate::fuse`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::iter::plumbing::{
     bridge_producer_consumer, Consumer, Folder, Producer, ProducerCallback, UnindexedConsumer,
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
+use crate::fuse::{blocks, Halt, FUSE_BLOCK};
 use crate::team::{self, TeamItems};
 use crate::way::{Run, Site, Way};
-
-/// How many items a task folds between two looks at the panic flag.
-pub(crate) const FUSE_BLOCK: usize = 256;
 
 /// A loop run one of two ways.
 pub(crate) trait Phases<T: Send>: Sized {
@@ -161,25 +158,32 @@ where
         D: Fn(&A) -> bool + Sync + Send,
     {
         let splits = rayon::current_num_threads();
-        fold_split(
-            self.producer,
-            self.len,
-            self.min_len,
-            splits,
-            false,
-            self.panicked,
-            fold,
-        )
+        // The offset of the first leaf whose accumulator is done: leaves after it stop.
+        let ended = AtomicUsize::new(usize::MAX);
+        let leaves = Leaves {
+            min_len: self.min_len,
+            panicked: self.panicked,
+            ended: &ended,
+        };
+        fold_split(self.producer, 0, self.len, splits, false, &leaves, fold)
     }
 }
 
+/// What every leaf of a fold on the pool shares.
+struct Leaves<'a> {
+    min_len: usize,
+    panicked: &'a AtomicBool,
+    ended: &'a AtomicUsize,
+}
+
+/// Folds the `len` items from `offset` on, splitting while it pays.
 fn fold_split<Pr, A, ID, F, C, D>(
     producer: Pr,
+    offset: usize,
     len: usize,
-    min_len: usize,
     mut splits: usize,
     migrated: bool,
-    panicked: &AtomicBool,
+    leaves: &Leaves<'_>,
     fold: &Fold<ID, F, C, D>,
 ) -> A
 where
@@ -190,7 +194,7 @@ where
     C: Fn(A, A) -> A + Sync + Send,
     D: Fn(&A) -> bool + Sync + Send,
 {
-    let split = len / 2 >= min_len
+    let split = len / 2 >= leaves.min_len
         && if migrated {
             splits = rayon::current_num_threads().max(splits / 2);
             true
@@ -201,30 +205,26 @@ where
             false
         };
     if !split {
-        return fold_leaf(producer, len, panicked, fold);
+        let halt = Halt::at(leaves.panicked, leaves.ended, offset);
+        let acc = fold_leaf(producer, len, halt, fold);
+        if (fold.done)(&acc) {
+            leaves.ended.fetch_min(offset, Ordering::Relaxed);
+        }
+        return acc;
     }
     let mid = len / 2;
     let (left, right) = producer.split_at(mid);
     let (left, right) = rayon::join_context(
+        |context| fold_split(left, offset, mid, splits, context.migrated(), leaves, fold),
         |context| {
-            fold_split(
-                left,
-                mid,
-                min_len,
-                splits,
-                context.migrated(),
-                panicked,
-                fold,
-            )
-        },
-        |context| {
+            let migrated = context.migrated();
             fold_split(
                 right,
+                offset + mid,
                 len - mid,
-                min_len,
                 splits,
-                context.migrated(),
-                panicked,
+                migrated,
+                leaves,
                 fold,
             )
         },
@@ -232,10 +232,12 @@ where
     (fold.combine)(left, right)
 }
 
+/// Folds a task's items into a new accumulator, block by block, until it is done or
+/// `halt` says to stop.
 fn fold_leaf<Pr, A, ID, F, C, D>(
     producer: Pr,
-    mut len: usize,
-    panicked: &AtomicBool,
+    len: usize,
+    halt: Halt<'_>,
     fold: &Fold<ID, F, C, D>,
 ) -> A
 where
@@ -244,16 +246,15 @@ where
     F: Fn(&mut A, Pr::Item),
     D: Fn(&A) -> bool,
 {
-    let _raise_on_unwind = RaiseOnUnwind(panicked);
+    let _raise_on_unwind = RaiseOnUnwind(halt.panicked());
     let mut acc = (fold.identity)();
-    let mut rest = producer;
-    while len > 0 && !panicked.load(Ordering::Relaxed) && !(fold.done)(&acc) {
-        let take = FUSE_BLOCK.min(len);
-        let (head, tail) = rest.split_at(take);
-        head.into_iter()
+    for block in blocks(producer, len, halt) {
+        block
+            .into_iter()
             .for_each(|item| (fold.fold)(&mut acc, item));
-        rest = tail;
-        len -= take;
+        if (fold.done)(&acc) {
+            break;
+        }
     }
     acc
 }
@@ -379,8 +380,8 @@ impl<T: Send, F: Fn(T) + Sync + Send> Phases<T> for ForEach<F> {
 
     fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) {
         items.run(
-            |chunk, len, panicked| {
-                for block in team::blocks(chunk, len, panicked) {
+            |chunk, len, halt| {
+                for block in blocks(chunk, len, halt) {
                     block.into_iter().for_each(&self.0);
                 }
             },
@@ -408,9 +409,8 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
     fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> Option<R> {
         items
             .run(
-                |chunk, len, panicked| {
-                    team::blocks(chunk, len, panicked)
-                        .find_map(|block| block.into_iter().find_map(&self.0))
+                |chunk, len, halt| {
+                    blocks(chunk, len, halt).find_map(|block| block.into_iter().find_map(&self.0))
                 },
                 Option::is_some,
             )
@@ -460,7 +460,7 @@ where
     /// The chunks' accumulators combine in order, up to the first that is `done`.
     fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> A {
         let accs = items.run(
-            |chunk, len, panicked| fold_leaf(chunk, len, panicked, &self),
+            |chunk, len, halt| fold_leaf(chunk, len, halt, &self),
             |acc| (self.done)(acc),
         );
         let mut total: Option<A> = None;
@@ -477,3 +477,6 @@ where
         total.unwrap_or_else(|| (self.identity)())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -18,6 +18,7 @@ mod bridge;
 mod capture;
 mod flow;
 mod for_each;
+mod fuse;
 mod indexed;
 pub mod mpi;
 mod options;

@@ -32,7 +32,7 @@ use rayon::iter::plumbing::Producer;
 use self::job::{Board, Owned};
 use self::share::{Line, Seats};
 use self::wait::{Policy, Waiting};
-pub(crate) use crate::indexed::FUSE_BLOCK;
+use crate::fuse::Halt;
 
 struct Team {
     board: Board,
@@ -140,16 +140,16 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
     }
 
     /// Cuts the items, in order, into a few chunks per thread (see [`share`]), and runs
-    /// `chunk(items, len, panicked)` on each, on whichever thread of the team claims it
+    /// `chunk(items, len, halt)` on each, on whichever thread of the team claims it
     /// first, the calling thread included. Returns the chunks' results in order; `None`
-    /// for the chunks after the first whose result `stops` (which are not started once
-    /// it is known). After a panic in a chunk no chunk starts, and the panic is
-    /// re-raised here once every started chunk has ended; `panicked` tells a running
-    /// chunk to stop too.
+    /// for the chunks after the first whose result `stops`, which are not started once
+    /// it is known, and stop at their next block if running (`halt`). After a panic in
+    /// a chunk no chunk starts, and the panic is re-raised here once every started
+    /// chunk has ended; `halt` tells a running chunk to stop too.
     pub(crate) fn run<R, C, S>(self, chunk: C, stops: S) -> Vec<Option<R>>
     where
         R: Send,
-        C: Fn(Pr, usize, &AtomicBool) -> R + Sync,
+        C: Fn(Pr, usize, Halt<'_>) -> R + Sync,
         S: Fn(&R) -> bool + Sync,
     {
         let mut rest = Some(self.producer);
@@ -172,9 +172,12 @@ impl<'a, Pr: Producer> TeamItems<'a, Pr> {
             else {
                 unreachable!("par_for: a chunk is claimed once")
             };
-            let result = chunk(items, len, panicked);
+            let result = chunk(items, len, Halt::at(panicked, &stop_after.0, index));
             if stops(&result) {
                 stop_after.0.fetch_min(index, Ordering::Relaxed);
+            } else if index > stop_after.0.load(Ordering::Relaxed) {
+                // Cut short, perhaps: not part of the result anyway.
+                return;
             }
             *lock(&chunks[index]) = Chunk::Done(result);
         });
@@ -243,41 +246,6 @@ enum Chunk<Pr, R> {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The items of a chunk in blocks of [`FUSE_BLOCK`], until a panic elsewhere.
-pub(crate) fn blocks<Pr: Producer>(
-    producer: Pr,
-    len: usize,
-    panicked: &AtomicBool,
-) -> Blocks<'_, Pr> {
-    Blocks {
-        rest: Some(producer),
-        len,
-        panicked,
-    }
-}
-
-pub(crate) struct Blocks<'a, Pr> {
-    rest: Option<Pr>,
-    len: usize,
-    panicked: &'a AtomicBool,
-}
-
-impl<Pr: Producer> Iterator for Blocks<'_, Pr> {
-    type Item = Pr;
-
-    fn next(&mut self) -> Option<Pr> {
-        if self.len == 0 || self.panicked.load(Ordering::Relaxed) {
-            return None;
-        }
-        let rest = self.rest.take()?;
-        let take = FUSE_BLOCK.min(self.len);
-        let (head, tail) = rest.split_at(take);
-        self.rest = Some(tail);
-        self.len -= take;
-        Some(head)
-    }
 }
 
 /// Raises the flag if dropped while unwinding (forgotten otherwise).

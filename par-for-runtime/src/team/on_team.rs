@@ -28,7 +28,8 @@ use rayon::iter::plumbing::{
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-use super::{blocks, may_use, own, Owner};
+use super::{may_use, own, Owner};
+use crate::fuse::{blocks, Halt};
 
 /// How a run the site sent to the team uses it: on a pool of `threads`, pieces of
 /// `min_len` items at least.
@@ -268,7 +269,7 @@ where
         return consumer.into_folder().complete();
     }
     let mut folder = consumer.into_folder();
-    for block in blocks(producer, len, panicked) {
+    for block in blocks(producer, len, Halt::on_panic(panicked)) {
         folder = block.fold_with(folder);
         if folder.full() {
             break;

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
@@ -12,6 +12,7 @@ use rayon::iter::plumbing::{Producer, ProducerCallback};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
 use super::{own, TeamItems};
+use crate::fuse::FUSE_BLOCK;
 use crate::indexed::{FindFirst, Fold, ForEach, Phases};
 
 /// Every test uses a team of this size (there is one per process).
@@ -85,6 +86,41 @@ fn find_first_is_the_first_in_order_and_every_earlier_item_ran() {
         assert!(ran[..target].iter().all(|r| r.load(Ordering::Relaxed) == 1));
     }
     assert_eq!(on_team(100, FindFirst(|_: usize| None::<()>)), None);
+}
+
+#[test]
+fn once_a_chunk_finds_the_first_the_running_chunks_after_it_stop_at_their_next_block() {
+    const N: usize = 100_000;
+    let first_found = AtomicBool::new(false);
+    let waited = Mutex::new(HashSet::new());
+    let ran_after = AtomicUsize::new(0);
+    let found = on_team(
+        N,
+        FindFirst(|i: usize| {
+            if i == 0 {
+                first_found.store(true, Ordering::SeqCst);
+                return Some(0);
+            }
+            // Every other item runs once item 0 has found; each thread first gives the
+            // thread that found it the time to say so.
+            while !first_found.load(Ordering::SeqCst) {
+                thread::yield_now();
+            }
+            if waited.lock().unwrap().insert(thread::current().id()) {
+                thread::sleep(Duration::from_millis(50));
+            }
+            ran_after.fetch_add(1, Ordering::Relaxed);
+            None
+        }),
+    );
+    assert_eq!(found, Some(0));
+    // Each other thread ends the block it is in. A chunk that ran to its end instead
+    // would run thousands (the first of a share has 12,500 items).
+    let ran_after = ran_after.into_inner();
+    assert!(
+        ran_after < THREADS * FUSE_BLOCK,
+        "{ran_after} items ran after the first was found"
+    );
 }
 
 #[test]
