@@ -7,7 +7,11 @@
 //! closure owns what it names, so each outer variable the value reads is named through
 //! an alias taken before the closure, a copy if its type is `Copy` (it may be a local
 //! of an enclosing parallel iteration) and a reference otherwise (see the runtime's
-//! `capture`): `counter` becomes `(*__par_for_outer_counter)`, the same value.
+//! `capture`): `counter` becomes `(*counter)`, the same value, where this `counter` is
+//! the alias (the macro's own hygiene keeps it apart from the user's). Each use keeps
+//! the user's location, so that an error about it (a `return` that would move an outer
+//! `Vec`: "cannot move out of `*header` which is behind a shared reference") points
+//! at the use and names the variable.
 
 use std::collections::HashSet;
 
@@ -40,10 +44,9 @@ pub(crate) fn deferred(value: &Expr, outer: &[Ident], span: Span) -> TokenStream
         .into_iter()
         .filter(|read| outer.contains(read) && !bound.contains(&read.unraw().to_string()))
         .map(|read| {
-            let alias = Ident::new(
-                &format!("__par_for_outer_{}", read.unraw()),
-                Span::mixed_site(),
-            );
+            // The same spelling (`r#type` stays raw), the macro's hygiene.
+            let mut alias = read.clone();
+            alias.set_span(Span::mixed_site());
             (read, alias)
         })
         .collect();
@@ -79,6 +82,10 @@ fn bound_names(expr: &Expr) -> HashSet<String> {
     bindings.0
 }
 
+fn expr_span(expr: &Expr) -> Span {
+    syn::spanned::Spanned::span(expr)
+}
+
 struct Rename<'a> {
     aliases: &'a [(Ident, Ident)],
 }
@@ -97,7 +104,11 @@ impl Rename<'_> {
 impl VisitMut for Rename<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Some(alias) = self.alias(expr) {
-            *expr = syn::parse_quote!((*#alias));
+            // The macro's hygiene, the user's location.
+            let span = Span::mixed_site().located_at(expr_span(expr));
+            let mut alias = alias.clone();
+            alias.set_span(span);
+            *expr = syn::parse_quote_spanned!(span=> (*#alias));
             return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
