@@ -183,3 +183,26 @@ fn a_reduction_over_an_endless_bridged_iterator_stops_at_its_break() {
     assert_eq!(total, want.iter().sum::<u64>());
     assert_eq!(seen, want);
 }
+
+#[par_for]
+fn longest_with_index(words: &[&str]) -> (usize, usize) {
+    let mut best = (0usize, 0usize);
+    #[par_for(reduce(best: max))]
+    for (i, w) in words.iter().enumerate() {
+        best = best.max((w.len(), i));
+    }
+    best
+}
+
+#[test]
+fn a_tuple_max_starts_from_the_least_tuple_without_a_named_identity() {
+    let words: Vec<String> = (0..5000).map(|i| "x".repeat(i % 37)).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let serial = words
+        .iter()
+        .enumerate()
+        .fold((0, 0), |best, (i, w)| best.max((w.len(), i)));
+    for call in 0..4 {
+        assert_eq!(longest_with_index(&words), serial, "call {call}");
+    }
+}

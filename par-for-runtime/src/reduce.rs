@@ -260,6 +260,17 @@ macro_rules! floats {
 }
 floats!(f32 f64);
 
+/// Tuples compare lexicographically: the greatest has every element at its greatest.
+macro_rules! tuples {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t: Bounded),+> Bounded for ($($t,)+) {
+            fn greatest() -> Self { ($($t::greatest(),)+) }
+            fn least() -> Self { ($($t::least(),)+) }
+        }
+    )*};
+}
+tuples!((A B) (A B C) (A B C D));
+
 impl AllOnes for bool {
     fn all_ones() -> Self {
         true
@@ -278,5 +289,10 @@ mod tests {
         assert_eq!(min(greatest(&0i16), -3), -3);
         assert_eq!(max(least(&0f64), -3.5), -3.5);
         assert!(bitand(all_ones(&false), true));
+        assert_eq!(max(least(&(0u32, 0i64)), (3, -7)), (3, -7));
+        assert_eq!(
+            min(greatest(&(0u8, 0.0f64, 'a' as u32)), (1, 2.5, 9)),
+            (1, 2.5, 9)
+        );
     }
 }
