@@ -17,6 +17,10 @@ use syn::{Expr, ExprPath, Ident, Pat};
 use crate::error::Errors;
 use crate::scope::{compound_assign, has_ref_mut, place_root, starts_upper, Rule, Scopes, Walker};
 
+mod hints;
+
+use hints::Hints;
+
 /// What a body reads from outside, for the `Sync` checks at the use sites.
 pub(crate) struct FreeVars {
     /// The first use of each free variable, in order of appearance.
@@ -70,6 +74,7 @@ fn check(
         reads: Vec::new(),
         seen: HashSet::new(),
         callees: HashSet::new(),
+        hints: Hints::default(),
     };
     let mut checker = Walker::new(writes, bound);
     body(&mut checker);
@@ -97,6 +102,8 @@ pub(crate) struct Writes<'a> {
     seen: HashSet<String>,
     /// The callees `f` of calls `f(..)`: usually function items, not captured variables.
     callees: HashSet<*const ExprPath>,
+    /// Assignments of a serial idiom whose fix the help names (see `hints`).
+    hints: Hints,
 }
 
 #[derive(Clone, Copy)]
@@ -110,6 +117,17 @@ enum Write {
 
 impl Writes<'_> {
     fn check_write(&mut self, place: &Expr, write: Write, scopes: &Scopes) {
+        self.check_write_with(place, write, None, scopes);
+    }
+
+    /// A write, with the help of a recognised idiom if there is one.
+    fn check_write_with(
+        &mut self,
+        place: &Expr,
+        write: Write,
+        help: Option<String>,
+        scopes: &Scopes,
+    ) {
         let Some(root) = place_root(place) else {
             return;
         };
@@ -124,9 +142,10 @@ impl Writes<'_> {
             name,
             collection: indexed_collection(place).map(shown),
         };
+        let help = help.unwrap_or_else(|| fix(&target, write, self.task));
         self.errors.push(syn::Error::new_spanned(
             place,
-            write_message(&target, write, self.task),
+            write_message(&target, write, &help),
         ));
     }
 
@@ -168,7 +187,7 @@ struct Target {
     collection: Option<String>,
 }
 
-fn write_message(target: &Target, write: Write, task: Task) -> String {
+fn write_message(target: &Target, write: Write, help: &str) -> String {
     let Target { place, name, .. } = target;
     let what = match write {
         Write::Assign | Write::AssignMinMax(_) => {
@@ -181,8 +200,7 @@ fn write_message(target: &Target, write: Write, task: Task) -> String {
     };
     format!(
         "{what}: `{name}` is declared outside the loop, so every iteration would write it at once\n\
-         help: {}",
-        fix(target, write, task)
+         help: {help}"
     )
 }
 
@@ -283,7 +301,13 @@ fn reducible(op: &str) -> bool {
 impl Rule for Writes<'_> {
     fn expr(&mut self, expr: &Expr, scopes: &Scopes) {
         match expr {
-            Expr::Assign(assign) => self.check_write(&assign.left, assignment(assign), scopes),
+            Expr::Assign(assign) => {
+                let help = self.hints.help(assign).cloned();
+                self.check_write_with(&assign.left, assignment(assign), help, scopes);
+            }
+            Expr::If(expr_if) if matches!(self.task, Task::LoopBody) => {
+                self.hints.note_if(expr_if, scopes);
+            }
             Expr::Binary(binary) => {
                 if let Some(op) = compound_assign(&binary.op) {
                     self.check_write(&binary.left, Write::Compound(op), scopes);
