@@ -24,3 +24,57 @@ impl Errors {
         self.0.is_none()
     }
 }
+
+/// Code as the user wrote it, for a message: the token printer's spaces around `.`,
+/// before `[` and after a unary `*` taken out (`v.len()`, `grid[i]`, `*x`; `a * b`
+/// keeps its spaces).
+pub(crate) fn shown(code: &impl quote::ToTokens) -> String {
+    let printed = code
+        .to_token_stream()
+        .to_string()
+        .replace(" . ", ".")
+        .replace(" [", "[");
+    let ends_operand = |c: char| c.is_alphanumeric() || matches!(c, ')' | ']' | '_' | '\'' | '"');
+    let mut out = String::with_capacity(printed.len());
+    let mut chars = printed.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' && chars.peek() == Some(&'(') && called(&out) {
+            continue;
+        }
+        out.push(c);
+        let before = out.trim_end_matches('*').trim_end().chars().last();
+        let unary = c == '*' && !before.is_some_and(ends_operand);
+        if unary && chars.peek() == Some(&' ') {
+            chars.next();
+        }
+    }
+    out
+}
+
+/// Whether `(` after `printed` opens a call's arguments: it follows a name that is not
+/// a keyword (`f (x)` is `f(x)`; `if (x)` stays).
+fn called(printed: &str) -> bool {
+    let word: String = printed
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let keywords = [
+        "if", "while", "match", "return", "in", "let", "as", "move", "mut", "else",
+    ];
+    !word.is_empty() && !keywords.iter().any(|k| k.chars().rev().eq(word.chars()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shown_code_loses_the_printer_s_spaces_but_not_a_product_s() {
+        let expr: syn::Expr = syn::parse_quote!(best_len = *x * **y + v[i].len() - f(2));
+        assert_eq!(
+            super::shown(&expr),
+            "best_len = *x * **y + v[i].len() - f(2)"
+        );
+        let expr: syn::Expr = syn::parse_quote!(total = if (a) { b } else { (c) });
+        assert_eq!(super::shown(&expr), "total = if (a) { b } else { (c) }");
+    }
+}

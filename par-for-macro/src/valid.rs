@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use quote::ToTokens;
 use syn::{Expr, ExprPath, Ident, Pat};
 
-use crate::error::Errors;
+use crate::error::{shown, Errors};
 use crate::scope::{compound_assign, has_ref_mut, place_root, starts_upper, Rule, Scopes, Walker};
 
 mod hints;
@@ -255,16 +255,6 @@ fn element_fix(collection: &str, write: Write) -> String {
             "{own}; or build it in order: `#[par_for] let v: Vec<_> = (0..n).map(|i| ..).collect();`"
         ),
     }
-}
-
-/// `place` as the user wrote it, without the spaces of the token printer.
-fn shown(place: &Expr) -> String {
-    place
-        .to_token_stream()
-        .to_string()
-        .replace(" . ", ".")
-        .replace(" [", "[")
-        .replace("* ", "*")
 }
 
 /// The collection whose element `place` is: `grid` in `grid[i][j].x`, `self.out` in

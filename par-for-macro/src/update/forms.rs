@@ -3,6 +3,7 @@
 use syn::{Expr, ExprPath};
 
 use crate::attr::{ReduceOp, Reduction};
+use crate::error::shown;
 use crate::scope::compound_assign;
 
 /// The place's root variable, and whether the place is the bare variable.
@@ -180,7 +181,7 @@ pub(super) fn not_an_update(reduction: &Reduction, rhs: &Expr) -> String {
     format!(
         "`{v} = {}` does not update the `{}` reduction `{v}`: each worker holds a partial value \
          of `{v}`, and the serial result comes only from updates that combine\nhelp: {}",
-        tokens(rhs),
+        shown(strip(rhs)),
         op_name(&reduction.op),
         how_to_update(reduction)
     )
