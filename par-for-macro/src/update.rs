@@ -26,7 +26,7 @@ use syn::visit::Visit;
 use syn::{Expr, ExprPath, Lit, Pat};
 
 use crate::attr::{ReduceOp, Reduction};
-use crate::error::Errors;
+use crate::error::{shown, Errors};
 use crate::scope::{compound_assign, MacroArgs, Rule, Scopes, Walker};
 
 mod forms;
@@ -124,6 +124,7 @@ impl<'a> Updates<'a> {
         }
         let rhs = strip(&assign.right);
         if !bare {
+            self.check_part_of_min_max(reduction, &assign.left);
             // `P = P op e`, `P = P.m(e)`, `P = f(P, e)`: the same place on the right.
             let same = |e: &Expr| tokens(e) == tokens(&assign.left);
             if let Some(operand) = first_operand(rhs).filter(|e| same(e)) {
@@ -214,9 +215,11 @@ impl<'a> Updates<'a> {
             return;
         };
         self.allow(root);
-        if bare && compound_allowed(&reduction.op, op) {
+        if !bare {
+            self.check_part_of_min_max(reduction, &expr.left);
+        } else if compound_allowed(&reduction.op, op) {
             self.record(reduction, None, expr.to_token_stream());
-        } else if bare {
+        } else {
             let var = &reduction.var;
             self.errors.push(syn::Error::new_spanned(
                 expr.op,
@@ -228,6 +231,32 @@ impl<'a> Updates<'a> {
                 ),
             ));
         }
+    }
+
+    /// `P = e` / `P op= e` on an element or field of a `min`/`max` reduction: its copies
+    /// are combined whole, by comparing them, so the elements' own maxima would be lost
+    /// (`[5, 0]` and `[0, 5]` give one of them, not `[5, 5]`).
+    fn check_part_of_min_max(&mut self, reduction: &Reduction, place: &Expr) {
+        let ReduceOp::MinMax(m) = &reduction.op else {
+            return;
+        };
+        if matches!(strip(place), Expr::Unary(_))
+            && update_root(place).is_some_and(|(_, bare)| bare)
+        {
+            return;
+        }
+        let v = &reduction.var;
+        self.errors.push(syn::Error::new_spanned(
+            place,
+            format!(
+                "`{}` updates a part of the `{m}` reduction `{v}`, but the workers' copies of \
+                 `{v}` are combined whole, by comparing them: the {m}ima of its parts would \
+                 be lost\nhelp: reduce by a function that combines part by part, \
+                 `#[par_for(reduce({v}: merge = ..))]` with `fn merge(a: T, b: T) -> T` taking \
+                 the {m} of each part, or make the parts atomics (`AtomicU64::fetch_{m}`)",
+                shown(place)
+            ),
+        ));
     }
 
     /// `&mut v` / `&mut P` given to a function or method.
