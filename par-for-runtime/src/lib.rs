@@ -66,7 +66,7 @@ pub mod __private {
     pub mod reduce {
         pub use crate::reduce::{
             add, all_ones, bitand, bitor, bitxor, greatest, least, max, min, mul, named, one,
-            written, zero, AllOnes, Bounded, One, Zero,
+            written, zero, Addable, AllOnes, Bounded, One, Zero,
         };
     }
     pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipSide};

@@ -137,9 +137,19 @@ pub fn written<T, C: Fn(T, T) -> T>(_like: &T, combine: C) -> C {
 }
 
 /// `a + b`.
-pub fn add<T: Add<Output = T>>(a: T, b: T) -> T {
+pub fn add<T: Addable>(a: T, b: T) -> T {
     a + b
 }
+
+/// A type whose copies a `+` reduction can add: `T + T -> T`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `+` reduction: the workers' copies are added as `a + b`, both of type `{Self}`",
+    label = "the copies of this variable are added with `+`",
+    note = "to concatenate `String`s or `Vec`s, reduce by a function: `reduce(s: concat)` with `fn concat(a: String, b: String) -> String {{ a + &b }}`"
+)]
+pub trait Addable: Add<Output = Self> + Sized {}
+
+impl<T: Add<Output = T>> Addable for T {}
 
 /// `a * b`.
 pub fn mul<T: Mul<Output = T>>(a: T, b: T) -> T {
