@@ -186,7 +186,10 @@
 //! ```
 //!
 //! A source rayon cannot split (an endless range `(1..)`, `text.split(' ')`, `lines()`,
-//! a user's iterator) is read on the calling thread in batches, each run on the pool
+//! a user's iterator), and any source of a pipeline that may stop at a count of
+//! positions after dropping items (`filter(..).take(n)`, `filter(..).position(..)`,
+//! `filter(..).enumerate().find(..)`: rayon would run the filter over every item first,
+//! to know the positions), is read on the calling thread in batches, each run on the pool
 //! while the next is read: a consumer that can stop early (`find`, `position`, `any`,
 //! `all`, a `take(n)`, a `collect` into `Result` that meets an error) stops after the
 //! batch that decided it, even on an endless source, and memory holds two batches

@@ -8,6 +8,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{AngleBracketedGenericArguments, Expr, Ident, Token};
 
 use crate::source::parallel_source;
@@ -139,12 +140,51 @@ impl Chain {
             .any(|a| a.method == "chain" || a.method == "rev")
     }
 
+    /// Whether the pipeline may stop early (`take`, `zip`, or a consumer that stops at a
+    /// match) at a step that counts positions, after one that drops or adds items
+    /// (`filter`, `filter_map`, `flat_map`, `flatten`). Split by rayon, the stage before
+    /// the count would run over every item first, to know the positions:
+    /// `(2..u64::MAX).filter(is_prime).take(10)` would test every number. Read in
+    /// batches it stops where the serial pipeline stops. A pipeline that consumes every
+    /// item keeps rayon's split, which is faster (about twice, on light items).
+    fn stops_after_unknown_positions(&self) -> bool {
+        let unknown = |step: &Step| {
+            ["filter", "filter_map", "flat_map", "flatten"]
+                .iter()
+                .any(|m| step.method == m)
+        };
+        let Some(first) = self.adapters.iter().position(unknown) else {
+            return false;
+        };
+        let after = &self.adapters[first..];
+        let counts = after
+            .iter()
+            .any(|a| matches!(adapter_entry(&a.method).1, Trait::Indexed))
+            || matches!(consumer_entry(&self.consumer.method).1, Trait::Indexed);
+        let stops = after
+            .iter()
+            .any(|a| a.method == "take" || a.method == "zip")
+            || ["find", "find_map", "position", "any", "all"]
+                .iter()
+                .any(|m| self.consumer.method == m);
+        counts && stops
+    }
+
     /// The expression that runs the pipeline with the runtime options in `options`: over
-    /// a source rayon splits, as rayon's chain; over any other, in batches.
+    /// a source rayon splits, as rayon's chain; over any other, or where it may stop at
+    /// a count of positions after items are dropped, in batches.
     pub(crate) fn expand(&self, options: &Ident) -> TokenStream {
         let iter = local("iter");
         let mode = local("mode");
-        let source = parallel_source(&self.source);
+        let source = if self.stops_after_unknown_positions() && !self.needs_whole() {
+            // Without its parentheses: `in_batches((0..n))` would warn at the user's code.
+            let serial = crate::source::strip_parens(&self.source);
+            quote_spanned! {serial.span()=>
+                ::par_for::__private::in_batches(#serial)
+            }
+        } else {
+            parallel_source(&self.source)
+        };
         let split = self.split(&iter, &mode);
         if self.needs_whole() {
             return quote! {

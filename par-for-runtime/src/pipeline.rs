@@ -173,6 +173,15 @@ where
     }
 }
 
+/// A pipeline's source read in batches, whatever its type: for a pipeline that counts
+/// positions after dropping items, which must stop reading where the serial one stops.
+pub fn in_batches<I>(source: I) -> Bridge<I::IntoIter>
+where
+    I: IntoIterator,
+{
+    Bridge(source.into_iter())
+}
+
 /// `source` whole, as a splittable source (see [`IntoWhole`]).
 pub fn whole<S: IntoWhole>(source: S) -> S::Whole {
     source.into_whole()
