@@ -18,17 +18,17 @@ fn is_prime(n: u64, calls: &AtomicU64) -> bool {
     n > 1 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
 }
 
-#[par_for]
-fn stopping(
-    v: &[u64],
-    calls: &AtomicU64,
-) -> (
+/// What the five pipelines give.
+type Stopped = (
     Vec<u64>,
     Vec<u64>,
     Option<usize>,
     Option<(usize, u64)>,
     Vec<(u64, char)>,
-) {
+);
+
+#[par_for]
+fn stopping(v: &[u64], calls: &AtomicU64) -> Stopped {
     #[par_for]
     let from_range: Vec<u64> = (0..N).filter(|n| is_prime(*n, calls)).take(10).collect();
     #[par_for]
