@@ -121,10 +121,15 @@ fn default_pool_size() -> usize {
         .unwrap_or_else(cpu_count)
 }
 
+/// The count a variable sets: none when it is empty or 0. A value that is not a number
+/// is a mistake in `PAR_FOR_THREADS`, said loudly; in `RAYON_NUM_THREADS` it is ignored,
+/// as rayon ignores it (a program that runs under rayon keeps running).
 fn parse_thread_count(var: &str, value: &str) -> Option<usize> {
-    match value.trim().parse::<usize>() {
+    let value = value.trim();
+    match value.parse::<usize>() {
         Ok(0) => None,
         Ok(n) => Some(n),
+        Err(_) if value.is_empty() || var == "RAYON_NUM_THREADS" => None,
         Err(_) => panic!("par_for: {var}={value:?} is not a number of threads"),
     }
 }
@@ -137,6 +142,14 @@ mod tests {
     fn zero_means_default_and_numbers_parse() {
         assert_eq!(parse_thread_count("X", "0"), None);
         assert_eq!(parse_thread_count("X", " 6 "), Some(6));
+    }
+
+    #[test]
+    fn empty_means_default_and_rayon_s_variable_is_read_as_rayon_reads_it() {
+        assert_eq!(parse_thread_count("PAR_FOR_THREADS", ""), None);
+        assert_eq!(parse_thread_count("PAR_FOR_THREADS", "  "), None);
+        assert_eq!(parse_thread_count("RAYON_NUM_THREADS", "auto"), None);
+        assert_eq!(parse_thread_count("RAYON_NUM_THREADS", "3"), Some(3));
     }
 
     #[test]
