@@ -11,8 +11,12 @@ use crate::valid::FreeVars;
 
 /// One `assert_shared(&var)` per free variable, spanned at its first use in the body,
 /// so that a capture that is not `Sync` is reported there, naming par-for.
-/// The error names the variable through a type the check declares with its name.
+/// The error names the variable through a type the check declares with its name. The
+/// variable is borrowed before that type is declared, so that a name that is not a
+/// variable at all (a typo) gets the compiler's own "cannot find value" once, not also
+/// "expected value, found enum".
 pub(crate) fn shared_reads(free: &FreeVars) -> TokenStream {
+    let borrowed = local("shared");
     free.reads
         .iter()
         .map(|var| {
@@ -21,9 +25,12 @@ pub(crate) fn shared_reads(free: &FreeVars) -> TokenStream {
             }
             quote_spanned! {var.span()=>
                 {
-                    #[allow(non_camel_case_types, dead_code)]
-                    enum #var {}
-                    ::par_for::__private::assert_shared::<#var, _>(&#var);
+                    let #borrowed = &#var;
+                    {
+                        #[allow(non_camel_case_types, dead_code)]
+                        enum #var {}
+                        ::par_for::__private::assert_shared::<#var, _>(#borrowed);
+                    }
                 }
             }
         })

@@ -189,6 +189,16 @@ impl<'ast, R: Rule> Visit<'ast> for Walker<R> {
         self.discard_statements(block);
         self.depth += 1;
         self.scopes.push();
+        // An item declared in a block (`fn`, `static`, `const`) is visible in all of it:
+        // its name is not the body's free variable (a marked pipeline nested in the body
+        // declares its own `static` site, for one).
+        for stmt in &block.stmts {
+            if let Stmt::Item(item) = stmt {
+                if let Some(name) = item_name(item) {
+                    self.scopes.bind(name);
+                }
+            }
+        }
         syn::visit::visit_block(self, block);
         self.scopes.pop();
         self.depth -= 1;
@@ -302,3 +312,13 @@ impl<'ast, R: Rule> Visit<'ast> for Walker<R> {
 
 #[cfg(test)]
 mod tests;
+
+/// The value name an item declares in its block, if any.
+fn item_name(item: &syn::Item) -> Option<&syn::Ident> {
+    match item {
+        syn::Item::Fn(f) => Some(&f.sig.ident),
+        syn::Item::Static(s) => Some(&s.ident),
+        syn::Item::Const(c) => Some(&c.ident),
+        _ => None,
+    }
+}
