@@ -1,6 +1,8 @@
 //! Running a loop body once per item (form 1 without reductions): `for_each` and
 //! `for_each_flow`, the entry points the macro calls.
 
+use std::panic::{self, AssertUnwindSafe};
+
 use crate::flow::{Exit, Flow};
 use crate::options::Options;
 use crate::pool;
@@ -37,7 +39,9 @@ where
 
 /// Like [`for_each`] for a body that may `break`, `return` or `?`: the result is the
 /// exit of the earliest iteration in order that left the loop, every iteration before
-/// it has completed, and iterations after it are not started once it is known.
+/// it has completed, and iterations after it are not started once it is known. A panic
+/// counts as a way of leaving: one before that exit is raised, one after it (run only
+/// because threads ran ahead) is dropped, as the serial loop never meets it.
 pub fn for_each_flow<'a, S, F, R>(source: S, options: &Options, body: F) -> Exit<'a, R>
 where
     S: Source,
@@ -48,17 +52,27 @@ where
     let bar = progress_bar(options, &source);
     let first = pool::install(options.threads, || {
         source.drive_find_first(options.run(), |item| {
-            let flow = body(item);
+            // A panic is a way of leaving too: the earliest in order of the exits and
+            // panics is what the serial loop meets first. Unwind safety: what an
+            // iteration can change is behind locks, which poison, or atomics.
+            let left = match panic::catch_unwind(AssertUnwindSafe(|| body(item))) {
+                Ok(flow) => flow.leaves_loop().map(Ok),
+                Err(payload) => Some(Err(payload)),
+            };
             if let Some(bar) = &bar {
                 bar.tick();
             }
-            flow.leaves_loop()
+            left
         })
     });
     if let Some(bar) = bar {
         bar.finish();
     }
-    Exit::from_first(first)
+    match first {
+        Some(Err(payload)) => panic::resume_unwind(payload),
+        Some(Ok(flow)) => Exit::from_first(Some(flow)),
+        None => Exit::from_first(None),
+    }
 }
 
 /// The progress bar a loop asked for with `progress`, sized by the source when its
