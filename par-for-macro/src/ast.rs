@@ -15,7 +15,7 @@ pub(crate) struct Marked {
 pub(crate) enum Form {
     /// `for PAT in EXPR { BODY }`: Form 1, or Form 3 with `stream`.
     Loop(ExprForLoop),
-    /// `let PAT = PIPELINE;`, `PLACE = PIPELINE;` or `PIPELINE;`: Form 2 when
+    /// `let PAT = PIPELINE;`, `PLACE = PIPELINE;`, `return PIPELINE;` or `PIPELINE;`: Form 2 when
     /// `PIPELINE` is a chain that ends in a consumer (see [`pipeline_expr`]).
     Pipeline(Stmt),
     /// Any other statement, which the check phase refuses to mark.
@@ -41,6 +41,12 @@ pub(crate) fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
         }) if init.diverge.is_none() => Some(&init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
+        Stmt::Expr(
+            Expr::Return(syn::ExprReturn {
+                expr: Some(expr), ..
+            }),
+            _,
+        ) => Some(expr),
         _ => None,
     }
 }
@@ -53,6 +59,12 @@ pub(crate) fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
         }) if init.diverge.is_none() => Some(&mut init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&mut assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
+        Stmt::Expr(
+            Expr::Return(syn::ExprReturn {
+                expr: Some(expr), ..
+            }),
+            _,
+        ) => Some(expr),
         _ => None,
     }
 }

@@ -42,7 +42,8 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         errors.push(syn::Error::new(
             item.name_span(),
             "#[par_for] on this item enables parallel loops inside it, but no statement inside is \
-             marked\nhelp: put `#[par_for]` on a `for` loop or a collecting `let` inside it too",
+             marked\nhelp: put `#[par_for]` on a `for` loop or a collecting `let` inside it too \
+             (a mark inside a `macro_rules!` body is not seen: only the macro's call is here)",
         ));
     }
     errors.push_result(marked.errors.finish());
@@ -112,6 +113,14 @@ fn parse_item(input: TokenStream) -> syn::Result<Enabled> {
         Ok(other) => Err(not_here(other.span())),
         Err(_) => match syn::parse2::<syn::ImplItemFn>(input.clone()) {
             Ok(method) => Ok(Enabled::Method(method)),
+            Err(_) if syn::parse2::<syn::Stmt>(input.clone()).is_ok() => Err(syn::Error::new(
+                input.span(),
+                "this #[par_for] marks a statement that no #[par_for] on an enclosing `fn` has \
+                 seen\nhelp: put `#[par_for]` on the `fn` (or `impl`, `trait`, inline `mod`) \
+                 around it; a mark inside a `macro_rules!` body is never seen that way (the \
+                 `fn`'s attribute sees only the macro's call): mark the statement where the \
+                 macro is used, or write the loop outside the macro",
+            )),
             Err(_) => Err(not_here(input.span())),
         },
     }
