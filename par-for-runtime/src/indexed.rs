@@ -7,17 +7,16 @@
 //!    entered from outside its pool can be several times slower. The first run of a
 //!    site, and every loop long enough, goes to the pool in full.
 //! 2. **A cheap fuse.** After a panic in any iteration, or once an earlier part of the
-//!    loop has ended it, no task starts another block of [`FUSE_BLOCK`] items (see
+//!    loop has ended it, no task starts another block of [`FUSE_BLOCK`](crate::fuse::FUSE_BLOCK) items (see
 //!    `crate::fuse`).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use rayon::iter::plumbing::{
-    bridge_producer_consumer, Consumer, Folder, Producer, ProducerCallback, UnindexedConsumer,
-};
+use rayon::iter::plumbing::{Producer, ProducerCallback};
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-use crate::fuse::{blocks, Halt, FUSE_BLOCK};
+use crate::fuse::{blocks, Halt};
+use crate::fused::{fused_producer, RaiseOnUnwind};
 use crate::team::{self, TeamItems};
 use crate::way::{Run, Site, Way};
 
@@ -134,20 +133,12 @@ where
             min_len,
             panicked,
         } = self;
-        FromProducer {
-            producer: FuseProducer {
-                base: producer,
-                len,
-                panicked,
-            },
-            len,
-        }
-        .with_min_len(min_len)
+        fused_producer(producer, len, panicked).with_min_len(min_len)
     }
 
     /// Folds in order and combines in order, splitting as rayon's adaptive splitter does
     /// (one task per thread, more when work is stolen). Leaves fold blocks of
-    /// [`FUSE_BLOCK`] items in a tight loop, which rayon's `fold` does not (it checks
+    /// [`FUSE_BLOCK`](crate::fuse::FUSE_BLOCK) items in a tight loop, which rayon's `fold` does not (it checks
     /// for early exit before every item).
     fn fold<A, ID, F, C, D>(self, fold: &Fold<ID, F, C, D>) -> A
     where
@@ -257,111 +248,6 @@ where
         }
     }
     acc
-}
-
-/// A producer as an indexed parallel iterator again, to use rayon's own consumers.
-struct FromProducer<Pr> {
-    producer: Pr,
-    len: usize,
-}
-
-impl<Pr> ParallelIterator for FromProducer<Pr>
-where
-    Pr: Producer,
-    Pr::Item: Send,
-{
-    type Item = Pr::Item;
-
-    fn drive_unindexed<C: UnindexedConsumer<Self::Item>>(self, consumer: C) -> C::Result {
-        bridge_producer_consumer(self.len, self.producer, consumer)
-    }
-
-    fn opt_len(&self) -> Option<usize> {
-        Some(self.len)
-    }
-}
-
-impl<Pr> IndexedParallelIterator for FromProducer<Pr>
-where
-    Pr: Producer,
-    Pr::Item: Send,
-{
-    fn drive<C: Consumer<Self::Item>>(self, consumer: C) -> C::Result {
-        bridge_producer_consumer(self.len, self.producer, consumer)
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn with_producer<CB: ProducerCallback<Self::Item>>(self, callback: CB) -> CB::Output {
-        callback.callback(self.producer)
-    }
-}
-
-/// Checks the panic flag once per block of [`FUSE_BLOCK`] items, and raises it when a
-/// block unwinds.
-struct FuseProducer<'a, Pr> {
-    base: Pr,
-    len: usize,
-    panicked: &'a AtomicBool,
-}
-
-impl<Pr: Producer> Producer for FuseProducer<'_, Pr> {
-    type Item = Pr::Item;
-    type IntoIter = Pr::IntoIter;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.base.into_iter()
-    }
-
-    fn min_len(&self) -> usize {
-        self.base.min_len()
-    }
-
-    fn max_len(&self) -> usize {
-        self.base.max_len()
-    }
-
-    fn split_at(self, index: usize) -> (Self, Self) {
-        let (left, right) = self.base.split_at(index);
-        (
-            FuseProducer {
-                base: left,
-                len: index,
-                panicked: self.panicked,
-            },
-            FuseProducer {
-                base: right,
-                len: self.len - index,
-                panicked: self.panicked,
-            },
-        )
-    }
-
-    fn fold_with<F: Folder<Self::Item>>(self, mut folder: F) -> F {
-        let _raise_on_unwind = RaiseOnUnwind(self.panicked);
-        let mut rest = self.base;
-        let mut len = self.len;
-        while len > 0 && !folder.full() && !self.panicked.load(Ordering::Relaxed) {
-            let take = FUSE_BLOCK.min(len);
-            let (head, tail) = rest.split_at(take);
-            folder = head.fold_with(folder);
-            rest = tail;
-            len -= take;
-        }
-        folder
-    }
-}
-
-struct RaiseOnUnwind<'a>(&'a AtomicBool);
-
-impl Drop for RaiseOnUnwind<'_> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.0.store(true, Ordering::Relaxed);
-        }
-    }
 }
 
 /// `for_each`: every item, no result.

@@ -19,6 +19,7 @@ mod capture;
 mod flow;
 mod for_each;
 mod fuse;
+mod fused;
 mod indexed;
 pub mod mpi;
 mod options;

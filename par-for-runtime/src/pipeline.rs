@@ -14,6 +14,7 @@ use std::cell::Cell;
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, MinLen, ParallelIterator};
 
+use crate::fused::Fused;
 use crate::options::Options;
 use crate::pool;
 use crate::source::{Bridge, Native, Unindexed};
@@ -245,12 +246,12 @@ pub trait SplitSource: Send + Sized {
 /// the team, whose [`OnTeam`] stages feed rayon's consumers in order; each way gives
 /// the same result.
 impl<P: IndexedParallelIterator> SplitSource for Native<P> {
-    type Iter = MinLen<P>;
+    type Iter = Fused<MinLen<P>>;
 
     fn run<R, F>(self, options: &Options, pipeline: F) -> R
     where
         R: Send,
-        F: FnOnce(MinLen<P>, Mode) -> R + Send,
+        F: FnOnce(Fused<MinLen<P>>, Mode) -> R + Send,
     {
         let iter = self.0;
         let on_pool = Mode {
@@ -259,7 +260,7 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
         };
         let Some(site) = options.site else {
             return pool::install(options.threads, move || {
-                pipeline(iter.with_min_len(on_pool.min_len), on_pool)
+                pipeline(Fused::new(iter.with_min_len(on_pool.min_len)), on_pool)
             });
         };
         let len = iter.len();
@@ -269,14 +270,14 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
         let mut way = site.choose(len, threads, team);
         let run = Run::start(site, way);
         let output = match way {
-            Way::Serial => pipeline(iter.with_min_len(usize::MAX), Mode::serial()),
+            Way::Serial => pipeline(Fused::new(iter.with_min_len(usize::MAX)), Mode::serial()),
             Way::Team => {
                 let before = on_team::runs_here();
                 let plan = TeamPlan {
                     threads,
                     min_len: site.smallest_piece(options.min_len),
                 };
-                let output = pipeline(iter.with_min_len(usize::MAX), Mode::team(plan));
+                let output = pipeline(Fused::new(iter.with_min_len(usize::MAX)), Mode::team(plan));
                 // Another loop had the team (an outer one, or another thread's).
                 if on_team::runs_here() == before {
                     way = Way::Serial;
@@ -284,15 +285,15 @@ impl<P: IndexedParallelIterator> SplitSource for Native<P> {
                 output
             }
             Way::Pool => pool::install(options.threads, move || {
-                pipeline(iter.with_min_len(on_pool.min_len), on_pool)
+                pipeline(Fused::new(iter.with_min_len(on_pool.min_len)), on_pool)
             }),
         };
         run.end(way, len);
         output
     }
 
-    fn into_iter(self) -> MinLen<P> {
-        self.0.with_min_len(1)
+    fn into_iter(self) -> Fused<MinLen<P>> {
+        Fused::new(self.0.with_min_len(1))
     }
 }
 
