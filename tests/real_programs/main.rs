@@ -10,23 +10,39 @@
 //! Where a kernel needed more than the attributes (a `reduce(..)`, an `iter_mut()` source
 //! instead of `out[i] = ..`), its module doc says what changed and why.
 
-// The kernels index as the programs they follow do; the serial twins must stay the
-// same code as the marked loops.
-#![allow(clippy::needless_range_loop)]
+// The kernels index as the programs they follow do, and take their arguments as those
+// do (`&mut Vec`, ten slices for gemver, wide result tuples); the serial twins must stay
+// the same code as the marked loops, manual `find`s included.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::ptr_arg,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    clippy::manual_find
+)]
 
 mod bfs;
+mod blackscholes;
+mod collatz;
+mod fannkuch;
 mod game_of_life;
+mod gemver;
 mod heat;
 mod histogram;
+mod jacobi2d;
 mod kmeans;
+mod knucleotide;
+mod levenshtein;
 mod mandelbrot;
 mod matmul;
 mod monte_carlo_pi;
 mod nbody;
+mod nqueens;
 mod pagerank;
 mod parse_numbers;
 mod ray_spheres;
 mod sieve;
+mod spectral;
 mod string_search;
 mod word_count;
 
@@ -59,4 +75,10 @@ impl SplitMix {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
     }
+}
+
+/// Whether two floats agree to within the rounding of a float sum regrouped across
+/// threads (a relative 1e-9).
+pub(crate) fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
 }
