@@ -109,8 +109,9 @@
 //! after every iteration before it has completed, as the serial loop computes it: a
 //! `return counter.fetch_add(1, SeqCst)` gives the serial value, whatever other
 //! iterations reached a `return` too. It may borrow what the function's arguments lend,
-//! and read variables declared outside the loop (copied if `Copy`, else borrowed; moving
-//! one out is the only thing the serial loop could do that it cannot):
+//! read variables declared outside the loop, and move them (`return (header, Some(i))`:
+//! such a value is built after the loop from the variables themselves, as the serial
+//! loop moves them when it returns):
 //!
 //! ```
 //! use par_for::par_for;

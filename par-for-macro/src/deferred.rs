@@ -9,9 +9,14 @@
 //! of an enclosing parallel iteration) and a reference otherwise (see the runtime's
 //! `capture`): `counter` becomes `(*counter)`, the same value, where this `counter` is
 //! the alias (the macro's own hygiene keeps it apart from the user's). Each use keeps
-//! the user's location, so that an error about it (a `return` that would move an outer
-//! `Vec`: "cannot move out of `*header` which is behind a shared reference") points
-//! at the use and names the variable.
+//! the user's location, so that an error about it points at the use and names the
+//! variable.
+//!
+//! A value that uses outer variables by value (`return (header, Some(i))`, moving
+//! `header`) is a function of those instead (the runtime's `Moving`): the calling
+//! thread hands them over after the loop, when the function returns, as the serial loop
+//! moves them. Every `return` of a loop takes the same variables (a `_` for those it
+//! does not use), so that their values have one type.
 
 use std::collections::HashSet;
 
@@ -26,9 +31,23 @@ use syn::{Expr, Ident, Token};
 use crate::error::Errors;
 use crate::valid::check_task;
 
+/// The outer variables a loop's `return` values move (see [`moved_by_value`]), and the
+/// local that holds their types: such values are built after the loop, from the
+/// variables themselves (the runtime's `Moving`).
+pub(crate) struct Moves<'a> {
+    pub moved: &'a [Ident],
+    pub types: &'a Ident,
+}
+
 /// `Deferred::new(move || VALUE)`, with the outer variables of VALUE (those of `outer`
-/// that VALUE reads) borrowed rather than moved.
-pub(crate) fn deferred(value: &Expr, outer: &[Ident], span: Span) -> TokenStream {
+/// that VALUE reads) borrowed rather than moved; with `moves`, VALUE is a function of
+/// the moved ones, which the calling thread hands over after the loop.
+pub(crate) fn deferred(
+    value: &Expr,
+    outer: &[Ident],
+    moves: Option<&Moves<'_>>,
+    span: Span,
+) -> TokenStream {
     let mut ignored = Errors::default();
     let free = check_task(
         &[],
@@ -37,12 +56,18 @@ pub(crate) fn deferred(value: &Expr, outer: &[Ident], span: Span) -> TokenStream
         &mut ignored,
     );
     let bound = bound_names(value);
-    // A name bound somewhere inside VALUE is left alone: renaming only names that are
-    // never bound there renames exactly their free uses.
-    let aliases: Vec<(Ident, Ident)> = free
+    let moved = moves.map_or(&[][..], |m| m.moved);
+    let reads: Vec<Ident> = free
         .reads
         .into_iter()
         .filter(|read| outer.contains(read) && !bound.contains(&read.unraw().to_string()))
+        .collect();
+    // A name bound somewhere inside VALUE is left alone: renaming only names that are
+    // never bound there renames exactly their free uses.
+    let aliases: Vec<(Ident, Ident)> = reads
+        .iter()
+        .filter(|read| !moved.contains(read))
+        .cloned()
         .map(|read| {
             // The same spelling (`r#type` stays raw), the macro's hygiene.
             let mut alias = read.clone();
@@ -60,11 +85,105 @@ pub(crate) fn deferred(value: &Expr, outer: &[Ident], span: Span) -> TokenStream
             };
         }
     });
+    let value = match moves {
+        None => quote!(#value),
+        Some(Moves { moved, types }) => {
+            let takes = moved.iter().map(|name| {
+                if reads.contains(name) {
+                    quote!(#name)
+                } else {
+                    quote!(_)
+                }
+            });
+            quote!(::par_for::__private::Moving::new(#types, move |(#(#takes,)*)| #value))
+        }
+    };
     quote_spanned! {span=>
         {
             #(#borrows)*
             ::par_for::__private::Deferred::new(move || #value)
         }
+    }
+}
+
+/// The variables of `outer` that `value` uses by value (a tuple's element, a call's
+/// argument, an operand of arithmetic, a struct field's value, ...), in order: those a
+/// serial `return value` moves (or copies). A method call's receiver, a field's or an
+/// index's base, a borrow, a comparison's operand and a macro's argument do not count
+/// (they are borrowed, or moved only in ways this cannot see); nor does `self`, which a
+/// closure cannot bind.
+pub(crate) fn moved_by_value(value: &Expr, outer: &[Ident]) -> Vec<Ident> {
+    let bound = bound_names(value);
+    let mut found = Vec::new();
+    by_value(value, true, &mut found);
+    let mut moved: Vec<Ident> = Vec::new();
+    for name in found {
+        let free = !bound.contains(&name.unraw().to_string());
+        if free && name != "self" && outer.contains(&name) && !moved.contains(&name) {
+            moved.push(name);
+        }
+    }
+    moved
+}
+
+/// Collects the single names `expr` uses by value (`moves`: whether `expr` itself is in
+/// a by-value position).
+fn by_value(expr: &Expr, moves: bool, found: &mut Vec<Ident>) {
+    use syn::BinOp::{Eq, Ge, Gt, Le, Lt, Ne};
+    match expr {
+        Expr::Path(path) => {
+            if let Some(name) = path.path.get_ident().filter(|_| moves) {
+                found.push(name.clone());
+            }
+        }
+        Expr::Paren(e) => by_value(&e.expr, moves, found),
+        Expr::Group(e) => by_value(&e.expr, moves, found),
+        Expr::Tuple(e) => e.elems.iter().for_each(|e| by_value(e, true, found)),
+        Expr::Array(e) => e.elems.iter().for_each(|e| by_value(e, true, found)),
+        Expr::Call(e) => e.args.iter().for_each(|e| by_value(e, true, found)),
+        Expr::MethodCall(e) => {
+            by_value(&e.receiver, false, found);
+            e.args.iter().for_each(|e| by_value(e, true, found));
+        }
+        Expr::Struct(e) => {
+            e.fields.iter().for_each(|f| by_value(&f.expr, true, found));
+            if let Some(rest) = &e.rest {
+                by_value(rest, true, found);
+            }
+        }
+        Expr::Binary(e) => {
+            let operands_move = !matches!(e.op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_));
+            by_value(&e.left, operands_move, found);
+            by_value(&e.right, operands_move, found);
+        }
+        Expr::Unary(e) => by_value(&e.expr, !matches!(e.op, syn::UnOp::Deref(_)), found),
+        Expr::Cast(e) => by_value(&e.expr, true, found),
+        Expr::Field(e) => by_value(&e.base, false, found),
+        Expr::Index(e) => {
+            by_value(&e.expr, false, found);
+            by_value(&e.index, true, found);
+        }
+        Expr::Reference(e) => by_value(&e.expr, false, found),
+        Expr::If(e) => {
+            by_value(&e.cond, false, found);
+            block_value(&e.then_branch, found);
+            if let Some((_, other)) = &e.else_branch {
+                by_value(other, true, found);
+            }
+        }
+        Expr::Block(e) => block_value(&e.block, found),
+        Expr::Match(e) => e
+            .arms
+            .iter()
+            .for_each(|arm| by_value(&arm.body, true, found)),
+        _ => {}
+    }
+}
+
+/// The tail of a block, which is its value.
+fn block_value(block: &syn::Block, found: &mut Vec<Ident>) {
+    if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
+        by_value(tail, true, found);
     }
 }
 
@@ -142,5 +261,48 @@ impl VisitMut for Rename<'_> {
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {
         // A nested item cannot name the loop's variables.
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moved_by_value;
+    use syn::Ident;
+
+    fn moved(value: syn::Expr) -> Vec<String> {
+        let outer: Vec<Ident> = ["header", "n", "a", "b", "x", "y", "self", "label"]
+            .iter()
+            .map(|name| Ident::new(name, proc_macro2::Span::call_site()))
+            .collect();
+        moved_by_value(&value, &outer)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_return_value_moves_what_it_uses_by_value_and_borrows_the_rest() {
+        assert_eq!(moved(syn::parse_quote!((header, Some(i)))), ["header"]);
+        assert_eq!(moved(syn::parse_quote!(header.len() + n)), ["n"]);
+        assert_eq!(
+            moved(syn::parse_quote!(Some(&header))),
+            Vec::<String>::new()
+        );
+        assert_eq!(moved(syn::parse_quote!(a == b)), Vec::<String>::new());
+        assert_eq!(moved(syn::parse_quote!(f(x, y.clone()))), ["x"]);
+        assert_eq!(moved(syn::parse_quote!(S { a, b: x[n] })), ["a", "n"]);
+        assert_eq!(
+            moved(syn::parse_quote!(format!("{label}"))),
+            Vec::<String>::new()
+        );
+        assert_eq!(moved(syn::parse_quote!(self)), Vec::<String>::new());
+        assert_eq!(
+            moved(syn::parse_quote!(match y {
+                Some(a) => a,
+                None => b,
+            })),
+            ["b"],
+            "`a` is bound by the arm"
+        );
     }
 }

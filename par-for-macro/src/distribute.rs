@@ -112,7 +112,9 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
     } = plan;
     // The same task as the local expansion's, each reduction variable `&mut` to this
     // task's private copy.
-    let mut body = expand::worker_body(plan);
+    // Each rank computes the value of a `return` and sends it: it is built from what the
+    // iterations borrow, not from variables moved after the loop.
+    let mut body = expand::worker_body(plan, None);
     let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
     let identities = local_ident("identity");
     in_place::rewrite(&for_loop.pat, &mut body, &vars, &|i| {

@@ -8,6 +8,7 @@ use syn::{Expr, ExprForLoop, Ident};
 use crate::ast::pipeline_expr_mut;
 use crate::attr::Options;
 use crate::check::{LoopPlan, PipelinePlan, Plan, StreamPlan};
+use crate::deferred::Moves;
 use crate::distribute::{distributed_loop, distributed_pipeline};
 use crate::flow::{self, Target};
 use crate::in_place;
@@ -39,7 +40,7 @@ pub(crate) fn plan(plan: Plan, lets: &Lets) -> TokenStream {
 
 /// The loop's body as one iteration runs it on a worker: its jumps rewritten into
 /// values the runtime carries back.
-pub(crate) fn worker_body(plan: &LoopPlan) -> syn::Block {
+pub(crate) fn worker_body(plan: &LoopPlan, moves: Option<&Moves<'_>>) -> syn::Block {
     let mut body = plan.for_loop.body.clone();
     let label = plan.for_loop.label.as_ref().map(|l| &l.name);
     flow::rewrite(
@@ -47,9 +48,31 @@ pub(crate) fn worker_body(plan: &LoopPlan) -> syn::Block {
         label,
         Target::Worker,
         &plan.reads.reads,
+        moves,
         plan.jumps,
     );
     body
+}
+
+/// A number no other loop of this compilation has, for names that must not shadow an
+/// enclosing loop's.
+fn next_loop_number() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The outer variables the loop's `return` values move, if any (at most 8, the most the
+/// runtime's `Witness` takes; more keep the borrowed form).
+fn moved_by_returns(plan: &LoopPlan) -> Vec<Ident> {
+    if !plan.jumps.returns {
+        return Vec::new();
+    }
+    let moved = flow::moved_outer(&plan.for_loop.body, &plan.reads.reads);
+    if moved.len() > 8 {
+        return Vec::new();
+    }
+    moved
 }
 
 pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
@@ -59,7 +82,15 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
         reads,
         jumps,
     } = plan;
-    let mut body = worker_body(plan);
+    let moved = moved_by_returns(plan);
+    // Its own name: the `return`s of a loop nested in this one's body are rewritten by
+    // both loops, each with its own moved variables.
+    let moved_types = local(&format!("moved_{}", next_loop_number()));
+    let moves = Moves {
+        moved: &moved,
+        types: &moved_types,
+    };
+    let mut body = worker_body(plan, (!moved.is_empty()).then_some(&moves));
     if !options.reduce.is_empty() {
         let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
         let identities = local("identity");
@@ -83,16 +114,23 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
     let pat = &for_loop.pat;
     let arg = local("item");
     let item_type = local("item_type");
+    let witness = if moved.is_empty() {
+        quote!()
+    } else {
+        quote!(let #moved_types = (#(::par_for::__private::type_of(&#moved),)*);)
+    };
     let task = Task {
         start: quote_spanned!(for_loop.for_token.span=> |#arg|),
         span: for_loop.for_token.span,
         bind: quote! {
             let #item_type = ::par_for::__private::item_type(&#source_var);
+            #witness
         },
         arg: quote!(let #pat = #item_type.pass(#arg);),
         item: arg,
         body,
         jumps: *jumps,
+        moved: moved.clone(),
     };
     let run = if options.reduce.is_empty() {
         task.run(&source_var, &options_var)
@@ -138,6 +176,8 @@ struct Task {
     item: Ident,
     body: syn::Block,
     jumps: flow::Jumps,
+    /// The outer variables the `return` values move, handed over after the loop.
+    moved: Vec<Ident>,
 }
 
 impl Task {
@@ -158,7 +198,14 @@ impl Task {
     /// After the loop: make the enclosing function return what the winning iteration
     /// returned.
     fn leave_function(&self, exit: &Ident) -> TokenStream {
-        if self.jumps.returns {
+        if self.jumps.returns && !self.moved.is_empty() {
+            let moved = &self.moved;
+            quote! {
+                if let ::par_for::__private::Exit::Returned(#exit) = #exit {
+                    return #exit.run().run((#(#moved,)*));
+                }
+            }
+        } else if self.jumps.returns {
             quote! {
                 if let ::par_for::__private::Exit::Returned(#exit) = #exit {
                     return #exit.run();
@@ -253,7 +300,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
     } = plan;
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    flow::rewrite(&mut body, label, Target::Consumer, &[], *jumps);
+    flow::rewrite(&mut body, label, Target::Consumer, &[], None, *jumps);
 
     let options_var = local("options");
     let exit_var = local("exit");

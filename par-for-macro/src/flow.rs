@@ -11,7 +11,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Lifetime};
 
-use crate::deferred::deferred;
+use crate::deferred::{deferred, moved_by_value, Moves};
 
 /// Where the rewritten body runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -60,12 +60,14 @@ pub(crate) fn scan(
 /// plain `return`.
 ///
 /// `outer` are the variables declared outside the loop that the body reads: a worker's
-/// deferred `return` value reads them without moving them (see `crate::deferred`).
+/// deferred `return` value reads them without moving them (see `crate::deferred`), but
+/// for `moves`, which its `return` values move and are handed over after the loop.
 pub(crate) fn rewrite(
     body: &mut syn::Block,
     label: Option<&Lifetime>,
     target: Target,
     outer: &[Ident],
+    moves: Option<&Moves<'_>>,
     jumps: Jumps,
 ) {
     let pass = if target == Target::Consumer || jumps.breaks || jumps.returns {
@@ -73,7 +75,44 @@ pub(crate) fn rewrite(
     } else {
         Pass::RewriteToUnit
     };
-    JumpWalker::new(label, target, outer, pass).visit_block_mut(body);
+    let mut walker = JumpWalker::new(label, target, outer, pass);
+    walker.moves = moves;
+    walker.visit_block_mut(body);
+}
+
+/// The variables of `outer` that some `return` of the body (its own, not a closure's)
+/// uses by value (see `crate::deferred::moved_by_value`), each once, in order.
+pub(crate) fn moved_outer(body: &syn::Block, outer: &[Ident]) -> Vec<Ident> {
+    struct Returns<'o> {
+        outer: &'o [Ident],
+        moved: Vec<Ident>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Returns<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Closure(_) | Expr::Async(_) => {}
+                Expr::Return(syn::ExprReturn {
+                    expr: Some(value), ..
+                }) => {
+                    for name in moved_by_value(value, self.outer) {
+                        if !self.moved.contains(&name) {
+                            self.moved.push(name);
+                        }
+                    }
+                    syn::visit::visit_expr(self, value);
+                }
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut returns = Returns {
+        outer,
+        moved: Vec::new(),
+    };
+    syn::visit::Visit::visit_block(&mut returns, body);
+    returns.moved
 }
 
 /// What a walk over a body does.
@@ -92,6 +131,7 @@ struct JumpWalker<'a> {
     label: Option<&'a Lifetime>,
     target: Target,
     outer: &'a [Ident],
+    moves: Option<&'a Moves<'a>>,
     pass: Pass,
     loops: usize,
     closures: usize,
@@ -106,6 +146,7 @@ impl<'a> JumpWalker<'a> {
             label,
             target,
             outer,
+            moves: None,
             pass,
             loops: 0,
             closures: 0,
@@ -183,7 +224,7 @@ impl<'a> JumpWalker<'a> {
             // the loop is over, as the serial loop computes it: once, after every
             // iteration before it. It may borrow what outlives the loop.
             Target::Worker => {
-                let deferred = deferred(value, self.outer, span);
+                let deferred = deferred(value, self.outer, self.moves, span);
                 quote_spanned!(span=> return ::par_for::__private::Flow::Return(#deferred))
             }
             Target::Consumer => quote_spanned! {span=>

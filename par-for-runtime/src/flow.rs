@@ -3,6 +3,8 @@
 use std::convert::Infallible;
 use std::ops::ControlFlow;
 
+use crate::task::TypeOf;
+
 /// How one iteration of a parallel loop ended.
 pub enum Flow<'a, R> {
     /// It ran to the end of the body, or hit `continue`.
@@ -62,6 +64,50 @@ impl<'a, R> Deferred<'a, R> {
         (self.0)()
     }
 }
+
+/// The value of a `return` that moves variables declared before the loop
+/// (`return (header, Some(i))`): the iterations only borrow those, so the value is
+/// built on the calling thread after the loop, from the variables themselves, handed
+/// over by value then (`run(moved)`), as the serial loop moves them when it returns.
+pub struct Moving<'a, M, R>(Box<dyn FnOnce(M) -> R + Send + 'a>);
+
+impl<'a, M, R> Moving<'a, M, R> {
+    /// Wraps the value of a `return`, a function of the moved variables; `types` (one
+    /// [`type_of`](crate::task::type_of) each) gives the function's argument its type.
+    pub fn new<W: Witness<Values = M>>(_types: W, value: impl FnOnce(M) -> R + Send + 'a) -> Self {
+        Moving(Box::new(value))
+    }
+
+    /// Computes the value from the moved variables.
+    pub fn run(self, moved: M) -> R {
+        (self.0)(moved)
+    }
+}
+
+impl<'a, M, R, Res> FromResidual<Res> for Moving<'a, M, R>
+where
+    R: FromResidual<Res>,
+    Res: Send + 'a,
+{
+    fn from_residual(residual: Res) -> Self {
+        Moving(Box::new(move |_| R::from_residual(residual)))
+    }
+}
+
+/// A tuple of types ([`TypeOf`]s), as the tuple of their values.
+pub trait Witness {
+    /// The values' tuple.
+    type Values;
+}
+
+macro_rules! witnesses {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t),+> Witness for ($(TypeOf<$t>,)+) {
+            type Values = ($($t,)+);
+        }
+    )*};
+}
+witnesses!((A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H));
 
 /// The `?` operator, split as `Try` does on nightly: continue with the output, or
 /// leave with the residual.
