@@ -85,9 +85,11 @@ fn consumer(
         let (_, kind, rayon) = consumer_entry(method);
         step.call(iter, kind, rayon, Args::Plain, mode)
     };
-    let batch = quote!(::par_for::__private::batch);
-    let std_iter = quote!(::core::iter::Iterator);
-    let flat = quote!(#std_iter::flatten(#batches));
+    // At the user's call, so that the compiler's errors about the result do not point
+    // at the function's attribute.
+    let batch = quote_spanned!(span=> ::par_for::__private::batch);
+    let std_iter = quote_spanned!(span=> ::core::iter::Iterator);
+    let flat = quote_spanned!(span=> #std_iter::flatten(#batches));
     match name.as_str() {
         "collect" | "unzip" => (
             quote!(::par_for::__private::ParallelIterator::collect::<::std::vec::Vec<_>>(#iter)),
