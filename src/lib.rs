@@ -271,7 +271,8 @@
 //! # Options: `#[par_for(...)]`
 //!
 //! - `threads = N`: run on a pool of exactly N threads, built once per N and reused
-//!   (`Pool(processes=N)`).
+//!   (`Pool(processes=N)`); loops the body starts run on it too. `threads = 1` runs the
+//!   loop on the calling thread, where the loops its body starts see one thread.
 //! - `reduce(VAR: OP, ...)`: VAR is a reduction: each worker task accumulates in place
 //!   into a private copy that starts at OP's identity (one copy per task, not per item);
 //!   the copies are combined in iteration order, then with VAR's value at the end, so an

@@ -102,6 +102,7 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
     }
 
     let options_var = local("options");
+    let one_thread = local("one_thread");
     let source_var = local("source");
     let site = Ident::new("__PAR_FOR_SITE", Span::mixed_site());
     let mut settings = runtime_options(options);
@@ -155,6 +156,7 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
                     }
                 }
             } else {
+                let #one_thread = #options_var.serially();
                 #serial
             }
         }
@@ -262,6 +264,7 @@ pub(crate) fn pipeline(plan: &PipelinePlan) -> TokenStream {
     } = plan;
     let mut stmt = stmt.clone();
     let options_var = local("options");
+    let one_thread = local("one_thread");
     let site = Ident::new("__PAR_FOR_SITE", Span::mixed_site());
     let mut settings = runtime_options(options);
     settings.extend(quote!(.site(&#site)));
@@ -281,6 +284,7 @@ pub(crate) fn pipeline(plan: &PipelinePlan) -> TokenStream {
                 #shared
                 #parallel
             } else {
+                let #one_thread = #options_var.serially();
                 #original
             }
         })

@@ -83,4 +83,10 @@ impl Options {
     pub fn runs_in_parallel(&self) -> bool {
         self.parallel_if && crate::pool::threads_for(self.threads) > 1
     }
+
+    /// Held while the loop runs serially on the calling thread: for `threads = 1`, the
+    /// loops its body starts see a pool of one thread, as they would inside one.
+    pub fn serially(&self) -> Option<crate::pool::OneThread> {
+        (self.threads == Some(1)).then(crate::pool::OneThread::enter)
+    }
 }

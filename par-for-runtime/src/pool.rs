@@ -1,6 +1,7 @@
 //! Pool sizing and control: the default pool, dedicated pools of N threads, and the
 //! CPU counts.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -40,8 +41,35 @@ pub fn physical_cpu_count() -> usize {
 /// assert_eq!(par_for_runtime::with_threads(3, par_for_runtime::current_threads), 3);
 /// ```
 pub fn current_threads() -> usize {
+    if ONE_THREAD.with(Cell::get) > 0 {
+        return 1;
+    }
     ensure_default_pool();
     rayon::current_num_threads()
+}
+
+thread_local! {
+    /// How many loops with `threads = 1` this thread is running serially, inside each
+    /// other: while any is, this thread's loops see a pool of one thread, as they would
+    /// inside a pool of one (the loop runs on the calling thread instead, so that its
+    /// `return` and `break` stay its own).
+    static ONE_THREAD: Cell<usize> = const { Cell::new(0) };
+}
+
+/// While alive, [`current_threads`] is 1 on this thread (see `ONE_THREAD`).
+pub struct OneThread(());
+
+impl OneThread {
+    pub(crate) fn enter() -> Self {
+        ONE_THREAD.with(|depth| depth.set(depth.get() + 1));
+        OneThread(())
+    }
+}
+
+impl Drop for OneThread {
+    fn drop(&mut self) {
+        ONE_THREAD.with(|depth| depth.set(depth.get() - 1));
+    }
 }
 
 /// Runs `f` inside a pool of exactly `n` threads; every annotated loop that `f` starts
