@@ -200,15 +200,20 @@ impl Task {
     /// After the loop: make the enclosing function return what the winning iteration
     /// returned.
     fn leave_function(&self, exit: &Ident) -> TokenStream {
+        // At the loop's `for`: the compiler's errors about the value returned (one that
+        // borrows a local of the function) point at the loop, not at the attribute.
+        let span = self.span;
+        let mut exit = exit.clone();
+        exit.set_span(Span::mixed_site().located_at(span));
         if self.jumps.returns && !self.moved.is_empty() {
             let moved = &self.moved;
-            quote! {
+            quote_spanned! {span=>
                 if let ::par_for::__private::Exit::Returned(#exit) = #exit {
                     return #exit.run().run((#(#moved,)*));
                 }
             }
         } else if self.jumps.returns {
-            quote! {
+            quote_spanned! {span=>
                 if let ::par_for::__private::Exit::Returned(#exit) = #exit {
                     return #exit.run();
                 }
