@@ -286,16 +286,21 @@ fn pipeline_value(
         local_ident("parts"),
     );
     let settings = settings(options);
-    quote! {
-        let #options_var = #settings;
-        let #iter = #source;
-        #prefix
-        let #parts = ::par_for::__private::mpi::pipeline(&#plan, &#options_var, #split(#iter), |#iter| {
+    // At the consumer: a result that cannot travel between ranks (no serde) is reported
+    // at the user's call, not at the function's attribute.
+    let run = quote_spanned! {chain.consumer.method.span()=>
+        ::par_for::__private::mpi::pipeline(&#plan, &#options_var, #split(#iter), |#iter| {
             #offset
             #min_len
             #rest
             #per_block
-        });
+        })
+    };
+    quote! {
+        let #options_var = #settings;
+        let #iter = #source;
+        #prefix
+        let #parts = #run;
         #fold
     }
 }
