@@ -296,6 +296,16 @@ fn strip_parens_mut(expr: &mut Expr) -> &mut Expr {
 }
 
 impl Step {
+    /// The range of `chain(a..b)` with literal bounds, whose type the items decide.
+    fn literal_range_chained(&self) -> Option<&Expr> {
+        match self.args.iter().collect::<Vec<_>>().as_slice() {
+            [range] if self.method == "chain" && crate::source::is_literal_range(range) => {
+                Some(crate::source::strip_parens(range))
+            }
+            _ => None,
+        }
+    }
+
     pub(crate) fn call(
         &self,
         iter: &Ident,
@@ -305,6 +315,9 @@ impl Step {
         mode: &Ident,
     ) -> TokenStream {
         let span = self.method.span();
+        if let Some(range) = self.literal_range_chained() {
+            return quote_spanned!(span=> ::par_for::__private::chain_range(#iter, #range));
+        }
         let method = Ident::new(rayon, span);
         let path = match kind {
             Trait::Parallel => quote_spanned!(span=> ::par_for::__private::ParallelIterator),

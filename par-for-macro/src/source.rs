@@ -61,6 +61,11 @@ fn translate(expr: &Expr) -> TokenStream {
             let inner = translate(receiver);
             quote_spanned!(span=> #inner.#method(#arg))
         }
+        ("chain", [other]) if call.turbofish.is_none() && is_literal_range(other) => {
+            let inner = translate(receiver);
+            let other = strip_parens(other);
+            quote_spanned!(span=> #inner.chain_range(#other))
+        }
         ("zip" | "chain", [other]) if call.turbofish.is_none() => {
             let inner = translate(receiver);
             let other = translate(other);
@@ -141,6 +146,29 @@ fn probe(
 }
 
 /// The expression inside any parentheses, for use as a function argument.
+/// Whether `expr` is `a..b` with integer literals of no suffix (`-5..0`): its type is
+/// the one the items it is chained after have, which only they decide.
+pub(crate) fn is_literal_range(expr: &Expr) -> bool {
+    fn unsuffixed(bound: Option<&Expr>) -> bool {
+        match bound.map(strip_parens) {
+            Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(int),
+                ..
+            })) => int.suffix().is_empty(),
+            Some(Expr::Unary(syn::ExprUnary {
+                op: syn::UnOp::Neg(_),
+                expr,
+                ..
+            })) => unsuffixed(Some(expr)),
+            _ => false,
+        }
+    }
+    matches!(strip_parens(expr), Expr::Range(range)
+        if matches!(range.limits, syn::RangeLimits::HalfOpen(_))
+            && unsuffixed(range.start.as_deref())
+            && unsuffixed(range.end.as_deref()))
+}
+
 pub(crate) fn strip_parens(expr: &Expr) -> &Expr {
     match expr {
         Expr::Paren(p) => strip_parens(&p.expr),

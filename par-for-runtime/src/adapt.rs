@@ -15,6 +15,7 @@
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
 use crate::source::{Bridge, Native, Unindexed};
+use crate::wide::ItemRange;
 
 /// Items in order, as a `Vec` rayon splits by index.
 type Collected<T> = rayon::vec::IntoIter<T>;
@@ -78,6 +79,14 @@ impl<P: IndexedParallelIterator> Native<P> {
     pub fn chain<O: ChainAfter<Self>>(self, other: O) -> O::Output {
         other.chain_after(self)
     }
+    /// `chain(a..b)` with literal bounds: the range takes the items' integer type.
+    pub fn chain_range<R>(self, other: R) -> <R::Source as ChainAfter<Self>>::Output
+    where
+        R: ItemRange<P::Item>,
+        R::Source: ChainAfter<Self>,
+    {
+        self.chain(other.into_source())
+    }
 }
 
 impl<P: ParallelIterator> Unindexed<P> {
@@ -140,6 +149,14 @@ impl<P: ParallelIterator> Unindexed<P> {
     pub fn chain<O: ChainAfter<Self>>(self, other: O) -> O::Output {
         other.chain_after(self)
     }
+    /// `chain(a..b)` with literal bounds: the range takes the items' integer type.
+    pub fn chain_range<R>(self, other: R) -> <R::Source as ChainAfter<Self>>::Output
+    where
+        R: ItemRange<P::Item>,
+        R::Source: ChainAfter<Self>,
+    {
+        self.chain(other.into_source())
+    }
 }
 
 impl<I: Iterator> Bridge<I> {
@@ -197,6 +214,14 @@ impl<I: Iterator> Bridge<I> {
     /// Like [`Iterator::chain`], with a source of any kind.
     pub fn chain<O: ChainAfter<Self>>(self, other: O) -> O::Output {
         other.chain_after(self)
+    }
+    /// `chain(a..b)` with literal bounds: the range takes the items' integer type.
+    pub fn chain_range<R>(self, other: R) -> <R::Source as ChainAfter<Self>>::Output
+    where
+        R: ItemRange<I::Item>,
+        R::Source: ChainAfter<Self>,
+    {
+        self.chain(other.into_source())
     }
 }
 

@@ -47,8 +47,8 @@ pub mod __private {
     pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;
     pub use crate::pipeline::{
-        collect, in_batches, install, position, run_split, side, whole, Check, IntoPipeline,
-        IntoWhole, Items, Mode, Pipeline, SplitSource, TeamStage, ToIndexed,
+        chain_range, collect, in_batches, install, position, run_split, side, whole, Check,
+        IntoPipeline, IntoWhole, Items, Mode, Pipeline, SplitSource, TeamStage, ToIndexed,
     };
     pub use crate::team::on_team::OnTeam;
 

@@ -188,6 +188,21 @@ pub fn whole<S: IntoWhole>(source: S) -> S::Whole {
     source.into_whole()
 }
 
+/// `chain(a..b)` with literal bounds in a pipeline: the range takes the items' integer
+/// type (the runtime's `wide::ItemRange`).
+pub fn chain_range<I, R>(
+    iter: I,
+    range: R,
+) -> rayon::iter::Chain<I, <<R::Source as IntoWhole>::Whole as SplitSource>::Iter>
+where
+    I: ParallelIterator,
+    R: crate::wide::ItemRange<I::Item>,
+    R::Source: IntoWhole,
+    <<R::Source as IntoWhole>::Whole as SplitSource>::Iter: ParallelIterator<Item = I::Item>,
+{
+    iter.chain(side(range.into_source()))
+}
+
 /// The other side of `zip(..)` / `chain(..)` as a parallel iterator.
 pub fn side<S: IntoWhole>(source: S) -> <S::Whole as SplitSource>::Iter {
     source.into_whole().into_iter()

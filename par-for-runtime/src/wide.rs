@@ -148,3 +148,38 @@ mod tests {
         assert_eq!((start..end).into_wide().len(), 0);
     }
 }
+
+/// A range whose integer type is the items' `T`, as a source: what a loop or pipeline's
+/// `chain(a..b)` takes when `a` and `b` are literals, whose type only the items it is
+/// chained after decide (left to itself, such a range would be taken for rayon's own
+/// before its type is known, which is not indexed for 64-bit integers).
+pub trait ItemRange<T> {
+    /// The source.
+    type Source;
+    /// Makes it.
+    fn into_source(self) -> Self::Source;
+}
+
+macro_rules! item_ranges {
+    ($($int:ty),*) => {$(
+        impl ItemRange<$int> for Range<$int> {
+            type Source = crate::source::Native<rayon::range::Iter<$int>>;
+            fn into_source(self) -> Self::Source {
+                crate::source::Native(rayon::iter::IntoParallelIterator::into_par_iter(self))
+            }
+        }
+    )*};
+}
+item_ranges!(u8, u16, u32, usize, i8, i16, i32, isize);
+
+macro_rules! wide_item_ranges {
+    ($($int:ty),*) => {$(
+        impl ItemRange<$int> for Range<$int> {
+            type Source = crate::source::Native<WideRange<$int>>;
+            fn into_source(self) -> Self::Source {
+                crate::source::Native(self.into_wide())
+            }
+        }
+    )*};
+}
+wide_item_ranges!(u64, i64);
