@@ -131,7 +131,7 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
         item: arg,
         body,
         jumps: *jumps,
-        moved: moved.clone(),
+        moved,
     };
     let run = if options.reduce.is_empty() {
         task.run(&source_var, &options_var)

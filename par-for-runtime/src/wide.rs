@@ -183,3 +183,16 @@ macro_rules! wide_item_ranges {
     )*};
 }
 wide_item_ranges!(u64, i64);
+
+// Rayon splits ranges of 128-bit integers without positions, as it always did here.
+macro_rules! unindexed_item_ranges {
+    ($($int:ty),*) => {$(
+        impl ItemRange<$int> for Range<$int> {
+            type Source = crate::source::Unindexed<rayon::range::Iter<$int>>;
+            fn into_source(self) -> Self::Source {
+                crate::source::Unindexed(rayon::iter::IntoParallelIterator::into_par_iter(self))
+            }
+        }
+    )*};
+}
+unindexed_item_ranges!(u128, i128);

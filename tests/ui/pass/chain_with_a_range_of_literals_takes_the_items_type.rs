@@ -26,7 +26,15 @@ fn h(n: u32) -> Vec<u32> {
     c
 }
 
+#[par_for]
+fn wide(n: u128) -> Vec<u128> {
+    #[par_for]
+    let c: Vec<u128> = (0..n).chain(7..9).collect();
+    c
+}
+
 fn main() {
+    assert_eq!(wide(3), vec![0, 1, 2, 7, 8]);
     for _ in 0..3 {
         assert_eq!(f(3), vec![0, 1, 2, -5, -4, -3, -2, -1]);
         assert_eq!(g(3), 3 - 15);
