@@ -132,7 +132,9 @@
 //! ```
 //!
 //! A panic in an iteration stops new iterations from starting and is raised again on
-//! the calling thread with its original payload; iterations already running finish.
+//! the calling thread with its original payload; iterations already running finish. A
+//! panic in an iteration after a `break`, `return` or `?` (one a thread ran before the
+//! exit was known) is dropped, as the serial loop never meets it.
 //!
 //! # Form 2: the collecting pipeline
 //!

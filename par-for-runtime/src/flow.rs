@@ -2,7 +2,9 @@
 
 use std::convert::Infallible;
 use std::ops::ControlFlow;
+use std::panic;
 
+use crate::fuse::Payload;
 use crate::task::TypeOf;
 
 /// How one iteration of a parallel loop ended.
@@ -27,12 +29,25 @@ pub enum Exit<'a, R> {
     Returned(Deferred<'a, R>),
 }
 
+/// How an iteration left the loop: by its body's exit, or by a panic (its payload).
+pub(crate) type Left<'a, R> = Result<Flow<'a, R>, Payload>;
+
 impl<'a, R> Exit<'a, R> {
     pub(crate) fn from_first(first: Option<Flow<'a, R>>) -> Self {
         match first {
             None | Some(Flow::Continue) => Exit::Completed,
             Some(Flow::Break) => Exit::Broke,
             Some(Flow::Return(value)) => Exit::Returned(value),
+        }
+    }
+
+    /// The exit of the earliest iteration in order that left the loop; if that one
+    /// panicked, its panic is raised here, with its payload.
+    pub(crate) fn from_first_left(first: Option<Left<'a, R>>) -> Self {
+        match first {
+            Some(Err(payload)) => panic::resume_unwind(payload),
+            Some(Ok(flow)) => Exit::from_first(Some(flow)),
+            None => Exit::Completed,
         }
     }
 }

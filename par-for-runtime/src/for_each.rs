@@ -68,11 +68,7 @@ where
     if let Some(bar) = bar {
         bar.finish();
     }
-    match first {
-        Some(Err(payload)) => panic::resume_unwind(payload),
-        Some(Ok(flow)) => Exit::from_first(Some(flow)),
-        None => Exit::from_first(None),
-    }
+    Exit::from_first_left(first)
 }
 
 /// The progress bar a loop asked for with `progress`, sized by the source when its

@@ -8,6 +8,8 @@
 //! items): nothing after that is part of the result, so running it would only be
 //! wasted work, and side effects (a `Mutex` push, an atomic count) that the serial loop
 //! never makes. Items after the end that a task ran before it was known still ran.
+//! A loop that can end early counts a panic as an end too ([`Keep`]): the tasks before
+//! it go on, since an earlier end would make the serial loop never meet the panic.
 //!
 //! # Memory ordering
 //!
@@ -15,6 +17,8 @@
 //! caller through the join that waits for it), and a stale read only runs one more
 //! block.
 
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::iter::plumbing::Producer;
@@ -91,6 +95,67 @@ impl<Pr: Producer> Iterator for Blocks<'_, Pr> {
         self.rest = Some(tail);
         self.len -= take;
         Some(head)
+    }
+}
+
+/// A panic's payload, as `catch_unwind` gives it.
+pub(crate) type Payload = Box<dyn Any + Send>;
+
+/// What a fold does with a panic in one of its tasks: unwind at once ([`Unwind`]), or
+/// make it the task's accumulator ([`Keep`]), which the fold then orders among the
+/// others' like an exit, so that a panic in an item after the loop's exit in iteration
+/// order is dropped, as the serial loop never meets it.
+pub trait OnPanic<A>: Sync + Send {
+    /// Runs `fold` (a task's blocks) on `acc` and gives the result; after a panic in
+    /// it, what the panic made. The accumulator moves into `fold`, so that nothing
+    /// outside it can see it while it folds and it may live in registers.
+    fn fold(&self, acc: A, fold: impl FnOnce(A) -> A) -> A;
+
+    /// Runs `fold` on `acc` in place; after a panic in it, `acc` is what the panic made.
+    fn fold_in_place(&self, acc: &mut A, fold: impl FnOnce(&mut A));
+}
+
+impl<A, K: OnPanic<A>> OnPanic<A> for &K {
+    fn fold(&self, acc: A, fold: impl FnOnce(A) -> A) -> A {
+        (**self).fold(acc, fold)
+    }
+
+    fn fold_in_place(&self, acc: &mut A, fold: impl FnOnce(&mut A)) {
+        (**self).fold_in_place(acc, fold)
+    }
+}
+
+/// A panic unwinds through the fold: the pool stops, and the caller re-raises it.
+pub(crate) struct Unwind;
+
+impl<A> OnPanic<A> for Unwind {
+    fn fold(&self, acc: A, fold: impl FnOnce(A) -> A) -> A {
+        fold(acc)
+    }
+
+    fn fold_in_place(&self, acc: &mut A, fold: impl FnOnce(&mut A)) {
+        fold(acc)
+    }
+}
+
+/// A panic becomes the task's accumulator, `caught(payload)`: one whose fold is `done`.
+/// Caught once per task, around all its blocks, not per item, so that a light body is
+/// still inlined into its block's loop: a task makes no item's call after it is done,
+/// so a panic in it comes before any exit of the same task.
+pub(crate) struct Keep<K>(pub(crate) K);
+
+impl<A, K: Fn(Payload) -> A + Sync + Send> OnPanic<A> for Keep<K> {
+    // Unwind safety: the accumulator a panic interrupted is dropped or overwritten, not
+    // read; what the body changes elsewhere is behind locks, which poison, or atomics.
+    fn fold(&self, acc: A, fold: impl FnOnce(A) -> A) -> A {
+        panic::catch_unwind(AssertUnwindSafe(|| fold(acc)))
+            .unwrap_or_else(|payload| (self.0)(payload))
+    }
+
+    fn fold_in_place(&self, acc: &mut A, fold: impl FnOnce(&mut A)) {
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| fold(acc))) {
+            *acc = (self.0)(payload);
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use rayon::iter::plumbing::{Producer, ProducerCallback};
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-use crate::fuse::{blocks, Halt};
+use crate::fuse::{blocks, Halt, OnPanic};
 use crate::fused::{fused_producer, RaiseOnUnwind};
 use crate::team::{self, TeamItems};
 use crate::way::{Run, Site, Way};
@@ -140,13 +140,14 @@ where
     /// (one task per thread, more when work is stolen). Leaves fold blocks of
     /// [`FUSE_BLOCK`](crate::fuse::FUSE_BLOCK) items in a tight loop, which rayon's `fold` does not (it checks
     /// for early exit before every item).
-    fn fold<A, ID, F, C, D>(self, fold: &Fold<ID, F, C, D>) -> A
+    fn fold<A, ID, F, C, D, K>(self, fold: &Fold<ID, F, C, D, K>) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
         F: Fn(&mut A, Pr::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>,
     {
         let splits = rayon::current_num_threads();
         // The offset of the first leaf whose accumulator is done: leaves after it stop.
@@ -168,14 +169,14 @@ struct Leaves<'a> {
 }
 
 /// Folds the `len` items from `offset` on, splitting while it pays.
-fn fold_split<Pr, A, ID, F, C, D>(
+fn fold_split<Pr, A, ID, F, C, D, K>(
     producer: Pr,
     offset: usize,
     len: usize,
     mut splits: usize,
     migrated: bool,
     leaves: &Leaves<'_>,
-    fold: &Fold<ID, F, C, D>,
+    fold: &Fold<ID, F, C, D, K>,
 ) -> A
 where
     Pr: Producer,
@@ -184,6 +185,7 @@ where
     F: Fn(&mut A, Pr::Item) + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
     D: Fn(&A) -> bool + Sync + Send,
+    K: OnPanic<A>,
 {
     let split = len / 2 >= leaves.min_len
         && if migrated {
@@ -224,30 +226,32 @@ where
 }
 
 /// Folds a task's items into a new accumulator, block by block, until it is done or
-/// `halt` says to stop.
-fn fold_leaf<Pr, A, ID, F, C, D>(
+/// `halt` says to stop; a panic goes where `fold.on_panic` says.
+fn fold_leaf<Pr, A, ID, F, C, D, K>(
     producer: Pr,
     len: usize,
     halt: Halt<'_>,
-    fold: &Fold<ID, F, C, D>,
+    fold: &Fold<ID, F, C, D, K>,
 ) -> A
 where
     Pr: Producer,
     ID: Fn() -> A,
     F: Fn(&mut A, Pr::Item),
     D: Fn(&A) -> bool,
+    K: OnPanic<A>,
 {
     let _raise_on_unwind = RaiseOnUnwind(halt.panicked());
-    let mut acc = (fold.identity)();
-    for block in blocks(producer, len, halt) {
-        block
-            .into_iter()
-            .for_each(|item| (fold.fold)(&mut acc, item));
-        if (fold.done)(&acc) {
-            break;
+    fold.on_panic.fold((fold.identity)(), |mut acc| {
+        for block in blocks(producer, len, halt) {
+            block
+                .into_iter()
+                .for_each(|item| (fold.fold)(&mut acc, item));
+            if (fold.done)(&acc) {
+                break;
+            }
         }
-    }
-    acc
+        acc
+    })
 }
 
 /// `for_each`: every item, no result.
@@ -309,15 +313,17 @@ impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFi
 
 /// `fold` then `reduce`, in order; a task stops folding once `done(acc)`. Each task
 /// creates one accumulator with `identity` and folds every item into it in place
-/// (`fold(&mut acc, item)`), so a large accumulator is never moved per item.
-pub(crate) struct Fold<ID, F, C, D> {
+/// (`fold(&mut acc, item)`), so a large accumulator is never moved per item. A panic
+/// in a task unwinds, or becomes its accumulator (see [`OnPanic`]).
+pub(crate) struct Fold<ID, F, C, D, K> {
     pub(crate) identity: ID,
     pub(crate) fold: F,
     pub(crate) combine: C,
     pub(crate) done: D,
+    pub(crate) on_panic: K,
 }
 
-impl<T, A, ID, F, C, D> Phases<T> for Fold<ID, F, C, D>
+impl<T, A, ID, F, C, D, K> Phases<T> for Fold<ID, F, C, D, K>
 where
     T: Send,
     A: Send,
@@ -325,6 +331,7 @@ where
     F: Fn(&mut A, T) + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
     D: Fn(&A) -> bool + Sync + Send,
+    K: OnPanic<A>,
 {
     type Output = A;
 
@@ -365,4 +372,4 @@ where
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -6,7 +6,8 @@
 
 use std::ops::{Add, BitAnd, BitOr, BitXor, Mul};
 
-use crate::flow::{Exit, Flow};
+use crate::flow::{Exit, Flow, Left};
+use crate::fuse::{Keep, Unwind};
 use crate::options::Options;
 use crate::pool;
 use crate::source::Source;
@@ -16,7 +17,8 @@ use crate::task::OnlyReadsOuterVariablesAndReduces;
 /// accumulator per task: `body(&mut acc, item)` updates it in place and says how the
 /// iteration ended. Returns the combination of every accumulator, in iteration order,
 /// of the iterations up to the first that left the loop (as the serial loop would
-/// have accumulated), and the loop's exit.
+/// have accumulated), and the loop's exit. A panic counts as a way of leaving, as in
+/// `for_each_flow`: one in an iteration after the exit is dropped.
 pub fn for_each_reduce<'a, S, A, R, I, C, F>(
     source: S,
     options: &Options,
@@ -45,9 +47,13 @@ where
         source.drive_fold(
             options.run(),
             || (identity(), None),
-            |(acc, exit): &mut (A, Option<Flow<R>>), item| {
+            |(acc, exit): &mut (A, Option<Left<R>>), item| {
                 if exit.is_none() {
-                    *exit = body(acc, item).leaves_loop();
+                    // Written only when it leaves: an assignment per item would drop
+                    // the `None` it overwrites, a call the compiler keeps.
+                    if let Some(left) = body(acc, item).leaves_loop() {
+                        *exit = Some(Ok(left));
+                    }
                 }
             },
             |(left, left_exit), (right, right_exit)| match left_exit {
@@ -55,12 +61,13 @@ where
                 None => (combine(left, right), right_exit),
             },
             |(_, exit)| exit.is_some(),
+            Keep(|payload| (identity(), Some(Err(payload)))),
         )
     });
     if let Some(bar) = bar {
         bar.finish();
     }
-    (acc, Exit::from_first(first))
+    (acc, Exit::from_first_left(first))
 }
 
 /// [`for_each_reduce`] for a body that never leaves the loop: `body(&mut acc, item)`
@@ -83,7 +90,7 @@ where
     let body = |acc: &mut A, item| body.call(acc, item);
     match crate::for_each::progress_bar(options, &source) {
         None => pool::install(options.threads, || {
-            source.drive_fold(options.run(), identity, body, combine, |_| false)
+            source.drive_fold(options.run(), identity, body, combine, |_| false, Unwind)
         }),
         Some(bar) => {
             let body = |acc: &mut A, item| {
@@ -91,7 +98,7 @@ where
                 bar.tick();
             };
             let acc = pool::install(options.threads, || {
-                source.drive_fold(options.run(), identity, body, combine, |_| false)
+                source.drive_fold(options.run(), identity, body, combine, |_| false, Unwind)
             });
             bar.finish();
             acc

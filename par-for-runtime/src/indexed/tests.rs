@@ -10,7 +10,7 @@ use rayon::iter::plumbing::{Producer, ProducerCallback};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
 use super::{Fold, Phases, Rest};
-use crate::fuse::FUSE_BLOCK;
+use crate::fuse::{Keep, Unwind, FUSE_BLOCK};
 
 const THREADS: usize = 4;
 
@@ -66,6 +66,7 @@ fn once_a_leaf_is_done_the_leaves_after_it_stop_at_their_next_block() {
         },
         combine: |a: (usize, bool), b: (usize, bool)| if a.1 { a } else { (a.0 + b.0, b.1) },
         done: |acc: &(usize, bool)| acc.1,
+        on_panic: Unwind,
     };
     assert_eq!(on_pool(N, fold), (0, true));
     // Each other thread ends the block it is in; a leaf that ran to its end instead
@@ -75,4 +76,63 @@ fn once_a_leaf_is_done_the_leaves_after_it_stop_at_their_next_block() {
         ran_after < THREADS * FUSE_BLOCK,
         "{ran_after} items ran after the first leaf was done"
     );
+}
+
+/// What a loop with `reduce(..)` folds: a count of items, and how the first iteration
+/// that left did (`Ok(i)` for an exit at item `i`, `Err(message)` for a panic).
+type CountAndLeft = (usize, Option<Result<usize, String>>);
+
+/// A reducing loop's fold that keeps panics: it leaves at item `exit_at` and panics at
+/// `panic_at`. The exit waits (a moment at most) for the panic, so that the panicking
+/// item runs before the exit is known, where it comes later.
+pub(crate) fn exit_or_panic(
+    exit_at: usize,
+    panic_at: usize,
+    panicked: &AtomicBool,
+) -> impl Phases<usize, Output = CountAndLeft> + Send + '_ {
+    Fold {
+        identity: || (0, None),
+        fold: move |acc: &mut CountAndLeft, i: usize| {
+            if acc.1.is_some() {
+                return;
+            }
+            if i == panic_at {
+                panicked.store(true, Ordering::SeqCst);
+                panic!("item {i}");
+            }
+            if i == exit_at {
+                let until = std::time::Instant::now() + Duration::from_millis(100);
+                while !panicked.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+                    thread::yield_now();
+                }
+                acc.1 = Some(Ok(i));
+                return;
+            }
+            acc.0 += 1;
+        },
+        combine: |a: CountAndLeft, b: CountAndLeft| match a.1 {
+            Some(_) => a,
+            None => (a.0 + b.0, b.1),
+        },
+        done: |acc: &CountAndLeft| acc.1.is_some(),
+        on_panic: Keep(|payload: crate::fuse::Payload| {
+            let message = payload.downcast_ref::<String>().cloned();
+            (0, Some(Err(message.unwrap_or_default())))
+        }),
+    }
+}
+
+#[test]
+fn a_kept_panic_after_an_exit_is_dropped_and_one_before_it_wins() {
+    const N: usize = 100_000;
+    for _ in 0..5 {
+        let panicked = AtomicBool::new(false);
+        assert_eq!(
+            on_pool(N, exit_or_panic(10, N - 1, &panicked)),
+            (10, Some(Ok(10)))
+        );
+        let panicked = AtomicBool::new(false);
+        let (_, left) = on_pool(N, exit_or_panic(N - 1, 10, &panicked));
+        assert_eq!(left, Some(Err("item 10".to_string())));
+    }
 }

@@ -13,6 +13,7 @@ use rayon::iter::{
     IndexedParallelIterator, IntoParallelIterator, ParallelBridge, ParallelIterator,
 };
 
+use crate::fuse::OnPanic;
 use crate::indexed::{drive, FindFirst, Fold, ForEach};
 use crate::way::Site;
 
@@ -58,21 +59,25 @@ pub trait Source: Send + Sized {
         T: Send;
     /// Folds items in order into accumulators (one per task, made by `identity`, updated
     /// in place by `fold(&mut acc, item)`) and combines those in order,
-    /// `combine(left, right)`; a task stops folding once `done(acc)`.
-    fn drive_fold<A, ID, F, C, D>(
+    /// `combine(left, right)`; a task stops folding once `done(acc)`. A panic in a task
+    /// unwinds, or becomes its accumulator, as `on_panic` says.
+    #[allow(clippy::too_many_arguments)]
+    fn drive_fold<A, ID, F, C, D, K>(
         self,
         run: Run<'_>,
         identity: ID,
         fold: F,
         combine: C,
         done: D,
+        on_panic: K,
     ) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
         F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
-        D: Fn(&A) -> bool + Sync + Send;
+        D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>;
 }
 
 impl<P: IndexedParallelIterator> Source for Native<P> {
@@ -94,13 +99,14 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
     {
         drive(self.0, run.min_len, run.site, FindFirst(op))
     }
-    fn drive_fold<A, ID, F, C, D>(
+    fn drive_fold<A, ID, F, C, D, K>(
         self,
         run: Run<'_>,
         identity: ID,
         fold: F,
         combine: C,
         done: D,
+        on_panic: K,
     ) -> A
     where
         A: Send,
@@ -108,12 +114,14 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
         F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>,
     {
         let phases = Fold {
             identity,
             fold,
             combine,
             done,
+            on_panic,
         };
         drive(self.0, run.min_len, run.site, phases)
     }
@@ -140,13 +148,24 @@ impl<P: ParallelIterator> Source for Unindexed<P> {
     {
         self.0.panic_fuse().find_map_first(op)
     }
-    fn drive_fold<A, ID, F, C, D>(self, _: Run<'_>, identity: ID, fold: F, combine: C, _: D) -> A
+    /// Rayon's tasks are out of reach here: a panic that `on_panic` keeps is caught per
+    /// item.
+    fn drive_fold<A, ID, F, C, D, K>(
+        self,
+        _: Run<'_>,
+        identity: ID,
+        fold: F,
+        combine: C,
+        _: D,
+        on_panic: K,
+    ) -> A
     where
         A: Send,
         ID: Fn() -> A + Sync + Send,
         F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>,
     {
         // Rayon's `fold` moves its accumulator per item: boxed, that is a pointer.
         self.0
@@ -154,7 +173,7 @@ impl<P: ParallelIterator> Source for Unindexed<P> {
             .fold(
                 || Box::new(identity()),
                 |mut acc, item| {
-                    fold(&mut acc, item);
+                    on_panic.fold_in_place(&mut acc, |acc| fold(acc, item));
                     acc
                 },
             )
@@ -205,13 +224,14 @@ where
     /// would, memory holds two batches whatever the length of the source, and once a
     /// batch is `done` (a `break`, `return` or `?`) no more than the batch read
     /// meanwhile is read.
-    fn drive_fold<A, ID, F, C, D>(
+    fn drive_fold<A, ID, F, C, D, K>(
         self,
         run: Run<'_>,
         identity: ID,
         fold: F,
         combine: C,
         done: D,
+        on_panic: K,
     ) -> A
     where
         A: Send,
@@ -219,6 +239,7 @@ where
         F: Fn(&mut A, Self::Item) + Sync + Send,
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>,
     {
         let mut items = self.0;
         let mut batch: Vec<I::Item> = items.by_ref().take(BRIDGE_BATCH).collect();
@@ -231,7 +252,7 @@ where
                         .into_par_iter()
                         .with_min_len(min_len.max(1)),
                 )
-                .drive_fold(run, &identity, &fold, &combine, &done)
+                .drive_fold(run, &identity, &fold, &combine, &done, &on_panic)
             };
             let read_next = || items.by_ref().take(BRIDGE_BATCH).collect::<Vec<_>>();
             // Reading goes first: this thread starts on it at once, and the folding

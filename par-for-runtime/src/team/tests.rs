@@ -12,7 +12,8 @@ use rayon::iter::plumbing::{Producer, ProducerCallback};
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
 use super::{own, TeamItems};
-use crate::fuse::FUSE_BLOCK;
+use crate::fuse::{Unwind, FUSE_BLOCK};
+use crate::indexed::tests::exit_or_panic;
 use crate::indexed::{FindFirst, Fold, ForEach, Phases};
 
 /// Every test uses a team of this size (there is one per process).
@@ -133,6 +134,7 @@ fn fold_combines_in_order_and_stops_at_done() {
             a
         },
         done: move |acc: &Vec<usize>| acc.last().is_some_and(|&i| i >= limit),
+        on_panic: Unwind,
     };
     assert_eq!(
         on_team(1000, fold(usize::MAX)),
@@ -185,6 +187,25 @@ fn a_panic_reaches_the_caller_with_its_payload_and_stops_new_chunks() {
 }
 
 #[test]
+fn a_kept_panic_in_a_chunk_after_an_exit_is_dropped_and_one_before_it_wins() {
+    for _ in 0..5 {
+        let panicked = AtomicBool::new(false);
+        assert_eq!(
+            on_team(1000, exit_or_panic(10, 999, &panicked)),
+            (10, Some(Ok(10)))
+        );
+        let panicked = AtomicBool::new(false);
+        let (_, left) = on_team(1000, exit_or_panic(999, 10, &panicked));
+        assert_eq!(left, Some(Err("item 10".to_string())));
+    }
+    // And the team still works.
+    assert_eq!(
+        on_team(10, FindFirst(|i: usize| (i == 9).then_some(i))),
+        Some(9)
+    );
+}
+
+#[test]
 fn a_loop_nested_in_a_team_loop_does_not_get_the_team_nor_wait_for_it() {
     let inner_got_team = AtomicUsize::new(0);
     let inner_sum = AtomicUsize::new(0);
@@ -229,6 +250,7 @@ fn threads_taking_turns_at_the_team_all_get_their_results() {
                             fold: |a: &mut usize, i: usize| *a += i,
                             combine: |a, b| a + b,
                             done: |_: &usize| false,
+                            on_panic: Unwind,
                         },
                     );
                     assert_eq!(sum, n * (n - 1) / 2);
