@@ -1,9 +1,8 @@
 //! Running a loop body once per item (form 1 without reductions): `for_each` and
 //! `for_each_flow`, the entry points the macro calls.
 
-use std::panic::{self, AssertUnwindSafe};
-
 use crate::flow::{Exit, Flow};
+use crate::fuse::Keep;
 use crate::options::Options;
 use crate::pool;
 use crate::progress::Progress;
@@ -51,19 +50,19 @@ where
     let body = move |item| body.call(item);
     let bar = progress_bar(options, &source);
     let first = pool::install(options.threads, || {
-        source.drive_find_first(options.run(), |item| {
+        source.drive_find_first(
+            options.run(),
+            |item| {
+                let left = body(item).leaves_loop().map(Ok);
+                if let Some(bar) = &bar {
+                    bar.tick();
+                }
+                left
+            },
             // A panic is a way of leaving too: the earliest in order of the exits and
-            // panics is what the serial loop meets first. Unwind safety: what an
-            // iteration can change is behind locks, which poison, or atomics.
-            let left = match panic::catch_unwind(AssertUnwindSafe(|| body(item))) {
-                Ok(flow) => flow.leaves_loop().map(Ok),
-                Err(payload) => Some(Err(payload)),
-            };
-            if let Some(bar) = &bar {
-                bar.tick();
-            }
-            left
-        })
+            // panics is what the serial loop meets first.
+            Keep(|payload| Some(Err(payload))),
+        )
     });
     if let Some(bar) = bar {
         bar.finish();

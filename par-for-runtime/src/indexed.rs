@@ -280,27 +280,53 @@ impl<T: Send, F: Fn(T) + Sync + Send> Phases<T> for ForEach<F> {
     }
 }
 
-/// `find_map_first`: the first `Some` in order.
-pub(crate) struct FindFirst<F>(pub(crate) F);
+/// `find_map_first`: the first `Some` in order; a panic unwinds or is a result, as
+/// the [`OnPanic`] says.
+pub(crate) struct FindFirst<F, K>(pub(crate) F, pub(crate) K);
 
-impl<T: Send, R: Send, F: Fn(T) -> Option<R> + Sync + Send> Phases<T> for FindFirst<F> {
+impl<T, R, F, K> Phases<T> for FindFirst<F, K>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> Option<R> + Sync + Send,
+    K: OnPanic<Option<R>>,
+{
     type Output = Option<R>;
 
     fn serial(self, mut items: impl Iterator<Item = T>) -> Option<R> {
         items.find_map(self.0)
     }
 
+    /// A fold whose tasks keep their first `Some`, so that a panic can be caught once
+    /// per task (rayon's `find_map_first` has no hook around its tasks).
     fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) -> Option<R> {
-        items.into_par_iter().find_map_first(self.0)
+        let FindFirst(op, on_panic) = self;
+        items.fold(&Fold {
+            identity: || None,
+            fold: |found: &mut Option<R>, item| {
+                if found.is_none() {
+                    // Written only when found: see `for_each_reduce`.
+                    if let Some(value) = op(item) {
+                        *found = Some(value);
+                    }
+                }
+            },
+            combine: |left: Option<R>, right| left.or(right),
+            done: Option::is_some,
+            on_panic,
+        })
     }
 
     /// No chunk before the first that finds something is skipped, so each has run to
     /// its end, and the first `Some` in chunk order is the first in item order.
     fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) -> Option<R> {
+        let FindFirst(op, on_panic) = self;
         items
             .run(
                 |chunk, len, halt| {
-                    blocks(chunk, len, halt).find_map(|block| block.into_iter().find_map(&self.0))
+                    on_panic.fold(None, |_| {
+                        blocks(chunk, len, halt).find_map(|block| block.into_iter().find_map(&op))
+                    })
                 },
                 Option::is_some,
             )

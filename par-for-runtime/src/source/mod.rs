@@ -53,10 +53,13 @@ pub trait Source: Send + Sized {
         F: Fn(Self::Item) + Sync + Send;
     /// Runs `op` for items in parallel and returns the first `Some` in iteration order;
     /// items after it are not started once it is known, every item before it completes.
-    fn drive_find_first<F, T>(self, run: Run<'_>, op: F) -> Option<T>
+    /// A panic in `op` unwinds, or is a result (`Some`) like the others, as `on_panic`
+    /// says.
+    fn drive_find_first<F, T, K>(self, run: Run<'_>, op: F, on_panic: K) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
-        T: Send;
+        T: Send,
+        K: OnPanic<Option<T>>;
     /// Folds items in order into accumulators (one per task, made by `identity`, updated
     /// in place by `fold(&mut acc, item)`) and combines those in order,
     /// `combine(left, right)`; a task stops folding once `done(acc)`. A panic in a task
@@ -92,12 +95,13 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
     {
         drive(self.0, run.min_len, run.site, ForEach(op))
     }
-    fn drive_find_first<F, T>(self, run: Run<'_>, op: F) -> Option<T>
+    fn drive_find_first<F, T, K>(self, run: Run<'_>, op: F, on_panic: K) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
+        K: OnPanic<Option<T>>,
     {
-        drive(self.0, run.min_len, run.site, FindFirst(op))
+        drive(self.0, run.min_len, run.site, FindFirst(op, on_panic))
     }
     fn drive_fold<A, ID, F, C, D, K>(
         self,
@@ -141,12 +145,16 @@ impl<P: ParallelIterator> Source for Unindexed<P> {
     {
         self.0.panic_fuse().for_each(op)
     }
-    fn drive_find_first<F, T>(self, _: Run<'_>, op: F) -> Option<T>
+    /// A panic that `on_panic` keeps is caught per item.
+    fn drive_find_first<F, T, K>(self, _: Run<'_>, op: F, on_panic: K) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
+        K: OnPanic<Option<T>>,
     {
-        self.0.panic_fuse().find_map_first(op)
+        self.0
+            .panic_fuse()
+            .find_map_first(|item| on_panic.fold(None, |_| op(item)))
     }
     /// Rayon's tasks are out of reach here: a panic that `on_panic` keeps is caught per
     /// item.
@@ -211,12 +219,14 @@ where
     {
         self.0.par_bridge().panic_fuse().for_each(op)
     }
-    fn drive_find_first<F, T>(self, _: Run<'_>, op: F) -> Option<T>
+    /// A panic that `on_panic` keeps is caught per item.
+    fn drive_find_first<F, T, K>(self, _: Run<'_>, op: F, on_panic: K) -> Option<T>
     where
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
+        K: OnPanic<Option<T>>,
     {
-        crate::bridge::find_first(self.0, op)
+        crate::bridge::find_first(self.0, |item| on_panic.fold(None, |_| op(item)))
     }
     /// Bridged items arrive in any order, so they are read into a `Vec`, a batch of
     /// [`BRIDGE_BATCH`] at a time, each folded as a native source while the next is

@@ -78,15 +78,18 @@ fn find_first_is_the_first_in_order_and_every_earlier_item_ran() {
         let ran: Vec<AtomicUsize> = (0..1000).map(|_| AtomicUsize::new(0)).collect();
         let found = on_team(
             1000,
-            FindFirst(|i: usize| {
-                ran[i].fetch_add(1, Ordering::Relaxed);
-                (i >= target && i % 7 == target % 7).then_some(i)
-            }),
+            FindFirst(
+                |i: usize| {
+                    ran[i].fetch_add(1, Ordering::Relaxed);
+                    (i >= target && i % 7 == target % 7).then_some(i)
+                },
+                Unwind,
+            ),
         );
         assert_eq!(found, Some(target));
         assert!(ran[..target].iter().all(|r| r.load(Ordering::Relaxed) == 1));
     }
-    assert_eq!(on_team(100, FindFirst(|_: usize| None::<()>)), None);
+    assert_eq!(on_team(100, FindFirst(|_: usize| None::<()>, Unwind)), None);
 }
 
 #[test]
@@ -97,22 +100,25 @@ fn once_a_chunk_finds_the_first_the_running_chunks_after_it_stop_at_their_next_b
     let ran_after = AtomicUsize::new(0);
     let found = on_team(
         N,
-        FindFirst(|i: usize| {
-            if i == 0 {
-                first_found.store(true, Ordering::SeqCst);
-                return Some(0);
-            }
-            // Every other item runs once item 0 has found; each thread first gives the
-            // thread that found it the time to say so.
-            while !first_found.load(Ordering::SeqCst) {
-                thread::yield_now();
-            }
-            if waited.lock().unwrap().insert(thread::current().id()) {
-                thread::sleep(Duration::from_millis(50));
-            }
-            ran_after.fetch_add(1, Ordering::Relaxed);
-            None
-        }),
+        FindFirst(
+            |i: usize| {
+                if i == 0 {
+                    first_found.store(true, Ordering::SeqCst);
+                    return Some(0);
+                }
+                // Every other item runs once item 0 has found; each thread first gives the
+                // thread that found it the time to say so.
+                while !first_found.load(Ordering::SeqCst) {
+                    thread::yield_now();
+                }
+                if waited.lock().unwrap().insert(thread::current().id()) {
+                    thread::sleep(Duration::from_millis(50));
+                }
+                ran_after.fetch_add(1, Ordering::Relaxed);
+                None
+            },
+            Unwind,
+        ),
     );
     assert_eq!(found, Some(0));
     // Each other thread ends the block it is in. A chunk that ran to its end instead
@@ -181,7 +187,7 @@ fn a_panic_reaches_the_caller_with_its_payload_and_stops_new_chunks() {
     );
     // And the team still works.
     assert_eq!(
-        on_team(10, FindFirst(|i: usize| (i == 9).then_some(i))),
+        on_team(10, FindFirst(|i: usize| (i == 9).then_some(i), Unwind)),
         Some(9)
     );
 }
@@ -200,7 +206,7 @@ fn a_kept_panic_in_a_chunk_after_an_exit_is_dropped_and_one_before_it_wins() {
     }
     // And the team still works.
     assert_eq!(
-        on_team(10, FindFirst(|i: usize| (i == 9).then_some(i))),
+        on_team(10, FindFirst(|i: usize| (i == 9).then_some(i), Unwind)),
         Some(9)
     );
 }
