@@ -101,10 +101,10 @@ impl<Pr: Producer> Iterator for Blocks<'_, Pr> {
 /// A panic's payload, as `catch_unwind` gives it.
 pub(crate) type Payload = Box<dyn Any + Send>;
 
-/// What a fold does with a panic in one of its tasks: unwind at once ([`Unwind`]), or
-/// make it the task's accumulator ([`Keep`]), which the fold then orders among the
-/// others' like an exit, so that a panic in an item after the loop's exit in iteration
-/// order is dropped, as the serial loop never meets it.
+/// What a fold does with a panic in one of its tasks: make it the task's accumulator
+/// ([`Keep`]), which the fold then orders among the others' like an exit. So the
+/// earliest panic in iteration order is the one raised, and a panic in an item after
+/// the loop's exit is dropped, as the serial loop never meets them.
 pub trait OnPanic<A>: Sync + Send {
     /// Runs `fold` (a task's blocks) on `acc` and gives the result; after a panic in
     /// it, what the panic made. The accumulator moves into `fold`, so that nothing
@@ -125,9 +125,12 @@ impl<A, K: OnPanic<A>> OnPanic<A> for &K {
     }
 }
 
-/// A panic unwinds through the fold: the pool stops, and the caller re-raises it.
+/// A panic unwinds through the fold: the pool stops, and the caller re-raises it (for
+/// tests of the unwinding that the runtime's own code may still do).
+#[cfg(test)]
 pub(crate) struct Unwind;
 
+#[cfg(test)]
 impl<A> OnPanic<A> for Unwind {
     fn fold(&self, acc: A, fold: impl FnOnce(A) -> A) -> A {
         fold(acc)

@@ -3,38 +3,17 @@
 //! checks before every item, which keeps a light body from being vectorized; without
 //! any fuse every other task runs its whole share, and an item that panics each time
 //! floods stderr with one message per item). [`Fused`] puts it on a pipeline's first
-//! stage, [`fused_producer`] on a producer a loop already holds.
+//! stage.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rayon::iter::plumbing::{
-    bridge, bridge_producer_consumer, Consumer, Folder, Producer, ProducerCallback,
-    UnindexedConsumer,
+    bridge, Consumer, Folder, Producer, ProducerCallback, UnindexedConsumer,
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
 use crate::fuse::FUSE_BLOCK;
-
-/// `producer`'s `len` items as an indexed parallel iterator, fused by `panicked`.
-pub(crate) fn fused_producer<Pr>(
-    producer: Pr,
-    len: usize,
-    panicked: &AtomicBool,
-) -> FromProducer<FuseProducer<'_, Pr>>
-where
-    Pr: Producer,
-    Pr::Item: Send,
-{
-    FromProducer {
-        producer: FuseProducer {
-            base: producer,
-            len,
-            panicked,
-        },
-        len,
-    }
-}
 
 /// An indexed parallel iterator with the block-wise panic fuse, for rayon's consumers.
 pub struct Fused<I> {
@@ -98,46 +77,6 @@ impl<I: IndexedParallelIterator> IndexedParallelIterator for Fused<I> {
                 })
             }
         }
-    }
-}
-
-/// A producer as an indexed parallel iterator again, to use rayon's own consumers.
-pub(crate) struct FromProducer<Pr> {
-    producer: Pr,
-    len: usize,
-}
-
-impl<Pr> ParallelIterator for FromProducer<Pr>
-where
-    Pr: Producer,
-    Pr::Item: Send,
-{
-    type Item = Pr::Item;
-
-    fn drive_unindexed<C: UnindexedConsumer<Self::Item>>(self, consumer: C) -> C::Result {
-        bridge_producer_consumer(self.len, self.producer, consumer)
-    }
-
-    fn opt_len(&self) -> Option<usize> {
-        Some(self.len)
-    }
-}
-
-impl<Pr> IndexedParallelIterator for FromProducer<Pr>
-where
-    Pr: Producer,
-    Pr::Item: Send,
-{
-    fn drive<C: Consumer<Self::Item>>(self, consumer: C) -> C::Result {
-        bridge_producer_consumer(self.len, self.producer, consumer)
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn with_producer<CB: ProducerCallback<Self::Item>>(self, callback: CB) -> CB::Output {
-        callback.callback(self.producer)
     }
 }
 

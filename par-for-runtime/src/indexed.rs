@@ -13,10 +13,10 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::iter::plumbing::{Producer, ProducerCallback};
-use rayon::iter::{IndexedParallelIterator, ParallelIterator};
+use rayon::iter::IndexedParallelIterator;
 
 use crate::fuse::{blocks, Halt, OnPanic};
-use crate::fused::{fused_producer, RaiseOnUnwind};
+use crate::fused::RaiseOnUnwind;
 use crate::team::{self, TeamItems};
 use crate::way::{Run, Site, Way};
 
@@ -120,20 +120,6 @@ where
             min_len,
             panicked,
         }
-    }
-
-    /// As a rayon iterator, with the block-wise panic fuse, to use rayon's consumers.
-    fn into_par_iter(self) -> impl IndexedParallelIterator<Item = Pr::Item> + 'a
-    where
-        Pr: 'a,
-    {
-        let Rest {
-            producer,
-            len,
-            min_len,
-            panicked,
-        } = self;
-        fused_producer(producer, len, panicked).with_min_len(min_len)
     }
 
     /// Folds in order and combines in order, splitting as rayon's adaptive splitter does
@@ -252,32 +238,6 @@ where
         }
         acc
     })
-}
-
-/// `for_each`: every item, no result.
-pub(crate) struct ForEach<F>(pub(crate) F);
-
-impl<T: Send, F: Fn(T) + Sync + Send> Phases<T> for ForEach<F> {
-    type Output = ();
-
-    fn serial(self, items: impl Iterator<Item = T>) {
-        items.for_each(self.0)
-    }
-
-    fn parallel<Pr: Producer<Item = T>>(self, items: Rest<'_, Pr>) {
-        items.into_par_iter().for_each(self.0)
-    }
-
-    fn team<Pr: Producer<Item = T>>(self, items: TeamItems<'_, Pr>) {
-        items.run(
-            |chunk, len, halt| {
-                for block in blocks(chunk, len, halt) {
-                    block.into_iter().for_each(&self.0);
-                }
-            },
-            |()| false,
-        );
-    }
 }
 
 /// `find_map_first`: the first `Some` in order; a panic unwinds or is a result, as

@@ -5,9 +5,10 @@
 //! accumulator its type, so the loop body can call methods on it.
 
 use std::ops::{Add, BitAnd, BitOr, BitXor, Mul};
+use std::panic;
 
 use crate::flow::{Exit, Flow, Left};
-use crate::fuse::{Keep, Unwind};
+use crate::fuse::{Keep, Payload};
 use crate::options::Options;
 use crate::pool;
 use crate::source::Source;
@@ -72,6 +73,8 @@ where
 
 /// [`for_each_reduce`] for a body that never leaves the loop: `body(&mut acc, item)`
 /// updates the task's accumulator, and the result combines them all in iteration order.
+/// A panic is raised once every task before it has ended: the earliest in order, as
+/// the serial loop meets it first.
 pub fn for_each_fold<S, A, I, C, F>(
     source: S,
     options: &Options,
@@ -89,20 +92,45 @@ where
 {
     let body = |acc: &mut A, item| body.call(acc, item);
     match crate::for_each::progress_bar(options, &source) {
-        None => pool::install(options.threads, || {
-            source.drive_fold(options.run(), identity, body, combine, |_| false, Unwind)
-        }),
+        None => fold_in_order(source, options, identity, combine, body),
         Some(bar) => {
             let body = |acc: &mut A, item| {
                 body(acc, item);
                 bar.tick();
             };
-            let acc = pool::install(options.threads, || {
-                source.drive_fold(options.run(), identity, body, combine, |_| false, Unwind)
-            });
+            let acc = fold_in_order(source, options, identity, combine, body);
             bar.finish();
             acc
         }
+    }
+}
+
+/// Folds on the pool `options` chose, a task's panic kept beside its accumulator and
+/// raised here if it is the earliest in order.
+fn fold_in_order<S, A, I, C, F>(source: S, options: &Options, identity: I, combine: C, body: F) -> A
+where
+    S: Source,
+    A: Send,
+    I: Fn() -> A + Sync + Send,
+    C: Fn(A, A) -> A + Sync + Send,
+    F: Fn(&mut A, S::Item) + Sync + Send,
+{
+    let (acc, panic) = pool::install(options.threads, || {
+        source.drive_fold(
+            options.run(),
+            || (identity(), None),
+            |(acc, _): &mut (A, Option<Payload>), item| body(acc, item),
+            |(left, left_panic), (right, right_panic)| match left_panic {
+                Some(panic) => (left, Some(panic)),
+                None => (combine(left, right), right_panic),
+            },
+            |(_, panic)| panic.is_some(),
+            Keep(|payload| (identity(), Some(payload))),
+        )
+    });
+    match panic {
+        Some(payload) => panic::resume_unwind(payload),
+        None => acc,
     }
 }
 

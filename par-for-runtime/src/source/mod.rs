@@ -13,8 +13,10 @@ use rayon::iter::{
     IndexedParallelIterator, IntoParallelIterator, ParallelBridge, ParallelIterator,
 };
 
-use crate::fuse::OnPanic;
-use crate::indexed::{drive, FindFirst, Fold, ForEach};
+use std::panic;
+
+use crate::fuse::{Keep, OnPanic};
+use crate::indexed::{drive, FindFirst, Fold};
 use crate::way::Site;
 
 /// An indexed parallel iterator rayon splits natively (no bridge).
@@ -89,11 +91,23 @@ impl<P: IndexedParallelIterator> Source for Native<P> {
     fn len_hint(&self) -> Option<usize> {
         Some(self.0.len())
     }
+    /// A panic is its task's result, so that the earliest in order is raised, as the
+    /// serial loop meets it first: a later one, sooner in time, stops only the tasks
+    /// after it.
     fn drive_for_each<F>(self, run: Run<'_>, op: F)
     where
         F: Fn(Self::Item) + Sync + Send,
     {
-        drive(self.0, run.min_len, run.site, ForEach(op))
+        let each = FindFirst(
+            |item| {
+                op(item);
+                None
+            },
+            Keep(Some),
+        );
+        if let Some(payload) = drive(self.0, run.min_len, run.site, each) {
+            panic::resume_unwind(payload)
+        }
     }
     fn drive_find_first<F, T, K>(self, run: Run<'_>, op: F, on_panic: K) -> Option<T>
     where

@@ -14,7 +14,7 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 use super::{own, TeamItems};
 use crate::fuse::{Unwind, FUSE_BLOCK};
 use crate::indexed::tests::exit_or_panic;
-use crate::indexed::{FindFirst, Fold, ForEach, Phases};
+use crate::indexed::{FindFirst, Fold, Phases};
 
 /// Every test uses a team of this size (there is one per process).
 const THREADS: usize = 4;
@@ -43,6 +43,17 @@ fn on_team<Ph: Phases<usize>>(n: usize, phases: Ph) -> Ph::Output {
         .with_producer(OnTeam { phases, len: n })
 }
 
+/// Runs `op` on every item, a panic unwinding at once.
+fn for_each(op: impl Fn(usize) + Sync + Send) -> impl Phases<usize, Output = Option<()>> {
+    FindFirst(
+        move |i| {
+            op(i);
+            None
+        },
+        Unwind,
+    )
+}
+
 fn sleep_a_little() {
     thread::sleep(Duration::from_micros(20));
 }
@@ -60,7 +71,7 @@ fn for_each_runs_every_item_once_and_on_several_threads() {
         let threads = Mutex::new(HashSet::<ThreadId>::new());
         on_team(
             200,
-            ForEach(|i: usize| {
+            for_each(|i: usize| {
                 sleep_a_little();
                 hits[i].fetch_add(1, Ordering::Relaxed);
                 threads.lock().unwrap().insert(thread::current().id());
@@ -165,7 +176,7 @@ fn a_panic_reaches_the_caller_with_its_payload_and_stops_new_chunks() {
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             on_team(
                 1000,
-                ForEach(|i: usize| {
+                for_each(|i: usize| {
                     started.fetch_add(1, Ordering::Relaxed);
                     if i == 3 {
                         panic!("item {i}");
@@ -217,7 +228,7 @@ fn a_loop_nested_in_a_team_loop_does_not_get_the_team_nor_wait_for_it() {
     let inner_sum = AtomicUsize::new(0);
     on_team(
         64,
-        ForEach(|_: usize| {
+        for_each(|_: usize| {
             if own(THREADS).is_some() {
                 inner_got_team.fetch_add(1, Ordering::Relaxed);
             }
@@ -277,7 +288,7 @@ fn the_caller_reports_how_long_it_waited_for_a_worker_still_in_its_piece() {
         let start = Instant::now();
         on_team(
             64,
-            ForEach(|_: usize| {
+            for_each(|_: usize| {
                 // A worker's first item takes 20 ms, every other item no time.
                 if thread::current().id() != caller
                     && on_workers.fetch_add(1, Ordering::Relaxed) == 0
