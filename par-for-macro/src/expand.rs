@@ -3,6 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Expr, ExprForLoop, Ident};
 
 use crate::ast::pipeline_expr_mut;
@@ -103,7 +104,13 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
 
     let options_var = local("options");
     let one_thread = local("one_thread");
-    let source_var = local("source");
+    // At the user's source, with its hygiene: one the loop cannot run over (an
+    // iterator that is not `Send`) is reported there (an identifier of the macro's own
+    // is reported at the attribute). No user code names it: the prefix is par-for's.
+    let source_var = Ident::new(
+        "__par_for_source",
+        crate::source::strip_parens(&for_loop.expr).span(),
+    );
     let site = Ident::new("__PAR_FOR_SITE", Span::mixed_site());
     let mut settings = runtime_options(options);
     settings.extend(quote!(.site(&#site)));

@@ -195,10 +195,16 @@ impl Chain {
         }
         let items = local("items");
         let batched = crate::batch::expand(self, &items);
+        // At the source: one the pipeline cannot run over (`stdin().lock().lines()`) is
+        // reported there.
+        let at_source = crate::source::strip_parens(&self.source).span();
+        let dispatch = quote_spanned! {at_source=>
+            (&&::par_for::__private::Check::new(#source)).__par_for_pipeline()
+        };
         quote! {
             match {
                 use ::par_for::__private::dispatch::{ViaBorrowed as _, ViaOwned as _};
-                (&&::par_for::__private::Check::new(#source)).__par_for_pipeline()
+                #dispatch
             } {
                 ::par_for::__private::Pipeline::Split(#iter) => {
                     ::par_for::__private::run_split(&#options, #iter, |#iter, #mode| {

@@ -21,8 +21,8 @@ pub(crate) fn parallel_source(expr: &Expr) -> TokenStream {
     quote! {
         {
             use ::par_for::__private::dispatch::{
-                Receiver as _, ViaBridge as _, ViaIndexedRayon as _, ViaRayon as _, ViaRecover as _,
-                ViaWideRange as _,
+                Receiver as _, ViaBridge as _, ViaIndexedRayon as _, ViaNotSend as _, ViaRayon as _,
+                ViaRecover as _, ViaWideRange as _,
             };
             #dispatch
         }
@@ -45,7 +45,7 @@ pub(crate) fn is_native(expr: &Expr) -> TokenStream {
 fn translate(expr: &Expr) -> TokenStream {
     let expr = strip_parens(expr);
     let Expr::MethodCall(call) = expr else {
-        return probe(quote!(#expr), |r| quote!(|#r| #r), expr.span());
+        return probe(quote!(#expr), into_iter, expr.span());
     };
     let name = call.method.to_string();
     let receiver = &call.receiver;
@@ -83,8 +83,14 @@ fn translate(expr: &Expr) -> TokenStream {
         ("chunks_mut" | "chunks_exact_mut", [size]) => {
             quote_spanned!(span=> ::par_for::__private::#method(#receiver.__par_for_mut(), #size))
         }
-        _ => probe(quote!(#expr), |r| quote!(|#r| #r), expr.span()),
+        _ => probe(quote!(#expr), into_iter, expr.span()),
     }
+}
+
+/// The serial iterator of a value the loop runs over as written: what `for` calls, so
+/// that an `IntoIterator` that is not itself an iterator (`&graph`) works too.
+fn into_iter(collection: &Ident) -> TokenStream {
+    quote!(|#collection| ::core::iter::IntoIterator::into_iter(#collection))
 }
 
 /// The closures `translate` hands to the source's adapters (`map(f)`), which run on the
@@ -141,7 +147,7 @@ fn probe(
     // clippy's `needless_borrow` then leave the autoref tower alone.
     let span = span.resolved_at(Span::mixed_site());
     quote_spanned! {span=>
-        (&&&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
+        (&&&&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
     }
 }
 

@@ -72,7 +72,7 @@ pub mod __private {
     }
     pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipSide};
     pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
-    pub use crate::source::{Bridge, Native, Probe, Recover, Source, Unindexed};
+    pub use crate::source::{Bridge, Native, NotSend, Probe, Recover, Source, Unindexed};
     pub use crate::stream::{
         stream_for_each, stream_loop, AllSendSync, Captures, Fed, Pulled, StreamOptions,
         StreamProbe, StreamSource, Unseen,
@@ -92,7 +92,9 @@ pub mod __private {
         };
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;
-        pub use crate::source::{Receiver, ViaBridge, ViaIndexedRayon, ViaRayon, ViaRecover};
+        pub use crate::source::{
+            Receiver, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon, ViaRecover,
+        };
         pub use crate::stream::{ViaFed, ViaPulled};
         /// Stands in for `ViaWideRange` where `usize` is narrower than 64 bits.
         #[cfg(not(target_pointer_width = "64"))]

@@ -40,6 +40,12 @@ pub struct Items<I> {
 
 /// A pipeline's source, told apart by type. The arm a source does not take is still
 /// compiled, over an empty iterator of the same items.
+#[diagnostic::on_unimplemented(
+    message = "`#[par_for]` cannot share out the items of this pipeline's source: it is an iterator that cannot be sent to the pool's threads, or whose items cannot",
+    label = "this pipeline's source is `{Self}`",
+    note = "a parallel pipeline starts from a range, a collection (`Vec`, slice, array, map, set) or a reference to one, or an `Iterator` that is `Send` with `Send` items",
+    note = "read the items into a `Vec` first (`let items: Vec<_> = SOURCE.collect();`), or give a generic iterator a `+ Send` bound (items borrowed from a slice need `T: Sync`)"
+)]
 pub trait IntoPipeline {
     /// What rayon splits.
     type Split: SplitSource;
@@ -121,20 +127,23 @@ where
     }
 }
 
-/// Dispatch level 2: any other source, by its type (see [`IntoPipeline`]).
-pub trait ViaOwned {
-    /// What rayon splits.
-    type Split;
-    /// What is read in batches.
-    type Serial;
+/// Dispatch level 2: any other source, by its type (see [`IntoPipeline`]). It takes
+/// every source, and asks for `IntoPipeline` in its method: so that one the pipeline
+/// cannot run over (a `stdin().lock().lines()`, a slice of items that are not `Sync`)
+/// is reported by what keeps it from being sent to the pool, once, rather than by an
+/// unresolved method.
+pub trait ViaOwned<S> {
     /// Which way the source runs.
-    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
+    fn __par_for_pipeline(&self) -> Pipeline<S::Split, S::Serial>
+    where
+        S: IntoPipeline;
 }
 
-impl<S: IntoPipeline> ViaOwned for Check<S> {
-    type Split = S::Split;
-    type Serial = S::Serial;
-    fn __par_for_pipeline(&self) -> Pipeline<S::Split, S::Serial> {
+impl<S> ViaOwned<S> for Check<S> {
+    fn __par_for_pipeline(&self) -> Pipeline<S::Split, S::Serial>
+    where
+        S: IntoPipeline,
+    {
         self.take().into_pipeline()
     }
 }

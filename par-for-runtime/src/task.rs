@@ -85,7 +85,7 @@ impl<T> TypeOf<T> {
 }
 
 /// The type of the items `source` gives a loop body.
-pub fn item_type<S: crate::source::Source>(_source: &S) -> TypeOf<S::Item> {
+pub fn item_type<S: crate::source::Items>(_source: &S) -> TypeOf<S::Item> {
     TypeOf::new()
 }
 

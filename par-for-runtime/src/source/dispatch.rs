@@ -10,7 +10,9 @@
 //! 3. one rayon can split otherwise (maps, sets) becomes an [`Unindexed`] one;
 //! 4. a std iterator whose collection can be recovered ([`Recover`]: `slice::Iter`,
 //!    `slice::IterMut`, `vec::IntoIter`) becomes [`Native`];
-//! 5. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand.
+//! 5. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand;
+//! 6. an iterator that is not `Send` (or whose items are not) becomes a [`NotSend`],
+//!    which no loop runs over: the compiler says so where the loop runs.
 //!
 //! The macro builds a `Probe` from the receiver of `.iter()`/`.iter_mut()`/
 //! `.into_iter()` (as `&recv`/`&mut recv`/`recv`) together with a closure that calls
@@ -22,7 +24,7 @@ use std::cell::Cell;
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
-use super::{Bridge, Native, Unindexed};
+use super::{Bridge, Native, NotSend, Unindexed};
 
 /// A value waiting to be turned into a [`Native`] or a [`Bridge`]; see the module docs.
 pub struct Probe<R, F>(Cell<Option<(R, F)>>);
@@ -55,7 +57,7 @@ pub trait ViaWideRange {
 }
 
 #[cfg(target_pointer_width = "64")]
-impl<R: crate::wide::IntoWideRange, F> ViaWideRange for &&&Probe<R, F>
+impl<R: crate::wide::IntoWideRange, F> ViaWideRange for &&&&Probe<R, F>
 where
     crate::wide::WideRange<R::Int>: IndexedParallelIterator,
 {
@@ -73,7 +75,7 @@ pub trait ViaIndexedRayon {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R, F> ViaIndexedRayon for &&&&Probe<R, F>
+impl<R, F> ViaIndexedRayon for &&&&&Probe<R, F>
 where
     R: IntoParallelIterator,
     R::Iter: IndexedParallelIterator,
@@ -92,7 +94,7 @@ pub trait ViaRayon {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R: IntoParallelIterator, F> ViaRayon for &&Probe<R, F> {
+impl<R: IntoParallelIterator, F> ViaRayon for &&&Probe<R, F> {
     type Source = Unindexed<R::Iter>;
     fn __par_for_source(&self) -> Self::Source {
         Unindexed(self.take().0.into_par_iter())
@@ -107,7 +109,7 @@ pub trait ViaRecover {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R, F, I> ViaRecover for &Probe<R, F>
+impl<R, F, I> ViaRecover for &&Probe<R, F>
 where
     F: FnOnce(R) -> I,
     I: Recover,
@@ -119,12 +121,7 @@ where
     }
 }
 
-/// Dispatch level 5: any other iterator, bridged.
-#[diagnostic::on_unimplemented(
-    message = "`#[par_for]` cannot iterate over this source",
-    label = "this is neither something rayon can split nor an `Iterator` whose items are `Send`",
-    note = "a parallel loop needs a range, a collection (`Vec`, slice, array, map, set), a reference to one, or an `Iterator + Send` with `Send` items"
-)]
+/// Dispatch level 5: any other iterator that may be sent to the pool, bridged.
 pub trait ViaBridge {
     /// What the probe becomes.
     type Source;
@@ -132,7 +129,7 @@ pub trait ViaBridge {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R, F, I> ViaBridge for Probe<R, F>
+impl<R, F, I> ViaBridge for &Probe<R, F>
 where
     F: FnOnce(R) -> I,
     I: Iterator + Send,
@@ -142,6 +139,28 @@ where
     fn __par_for_source(&self) -> Self::Source {
         let (value, serial) = self.take();
         Bridge(serial(value))
+    }
+}
+
+/// Dispatch level 6: what is left, a serial iterator that cannot be sent to the pool
+/// (or whose items cannot), as a [`NotSend`]: so that it is reported where the loop
+/// runs, as not being a source, with what to write instead, rather than by an
+/// unresolved method.
+pub trait ViaNotSend {
+    /// What the probe becomes.
+    type Source;
+    /// Turns the probe into a source the loop cannot run over.
+    fn __par_for_source(&self) -> Self::Source;
+}
+
+impl<R, F, I> ViaNotSend for Probe<R, F>
+where
+    F: FnOnce(R) -> I,
+{
+    type Source = NotSend<I>;
+    fn __par_for_source(&self) -> Self::Source {
+        let (value, serial) = self.take();
+        NotSend(serial(value))
     }
 }
 

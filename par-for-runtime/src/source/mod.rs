@@ -7,7 +7,9 @@ mod dispatch;
 
 #[cfg(target_pointer_width = "64")]
 pub use dispatch::ViaWideRange;
-pub use dispatch::{Probe, Receiver, Recover, ViaBridge, ViaIndexedRayon, ViaRayon, ViaRecover};
+pub use dispatch::{
+    Probe, Receiver, Recover, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon, ViaRecover,
+};
 
 use rayon::iter::{
     IndexedParallelIterator, IntoParallelIterator, ParallelBridge, ParallelIterator,
@@ -31,6 +33,37 @@ pub struct Unindexed<P>(pub(crate) P);
 #[derive(Debug)]
 pub struct Bridge<I>(pub(crate) I);
 
+/// A serial iterator that cannot be sent to the pool's threads, or whose items cannot
+/// (`stdin().lock().lines()`, `slice.iter()` over items that are not `Sync`): no loop
+/// runs over it, and the compiler says so, with what to write instead, where the loop
+/// runs (see `dispatch`).
+#[derive(Debug)]
+pub struct NotSend<I>(pub(crate) I);
+
+/// What a source's items are, asking no more of it than that (a [`NotSend`] has items
+/// too): so that the loop body's type is known, and a source the loop cannot run over
+/// is reported once, where it runs, as not being a [`Source`].
+pub trait Items {
+    /// The item each iteration gets.
+    type Item;
+}
+
+impl<P: ParallelIterator> Items for Native<P> {
+    type Item = P::Item;
+}
+
+impl<P: ParallelIterator> Items for Unindexed<P> {
+    type Item = P::Item;
+}
+
+impl<I: Iterator> Items for Bridge<I> {
+    type Item = I::Item;
+}
+
+impl<I: Iterator> Items for NotSend<I> {
+    type Item = I::Item;
+}
+
 /// How one loop runs: its task size and what its site learnt.
 #[derive(Clone, Copy)]
 pub struct Run<'a> {
@@ -42,6 +75,12 @@ pub struct Run<'a> {
 ///
 /// Every way of running stops starting new items after a panic in one, and re-raises
 /// the panic on the calling thread.
+#[diagnostic::on_unimplemented(
+    message = "`#[par_for]` cannot share out the items of this source: it is an iterator that cannot be sent to the pool's threads, or whose items cannot",
+    label = "this loop's source is `{Self}`",
+    note = "a parallel loop runs over a range, a collection (`Vec`, slice, array, map, set) or a reference to one, or an `Iterator` that is `Send` with `Send` items",
+    note = "read the items into a `Vec` first (`let items: Vec<_> = SOURCE.collect();`), give a generic iterator a `+ Send` bound (items borrowed from a slice need `T: Sync`), or stream it: `#[par_for(stream)] for r in SOURCE.map(TASK) {{ .. }}` keeps the source on the calling thread"
+)]
 pub trait Source: Send + Sized {
     /// The item each iteration gets.
     type Item: Send;
