@@ -14,7 +14,7 @@ use crate::distribute::{distributed_loop, distributed_pipeline};
 use crate::flow::{self, Target};
 use crate::in_place;
 use crate::source::{parallel_source, strip_parens};
-use crate::task::{shared_reads, typed_task};
+use crate::task::{reads_under_the_source, shared_reads, typed_task};
 
 mod captures;
 mod reducing;
@@ -312,6 +312,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
         source,
         task,
         reads,
+        read_by_source,
         jumps,
     } = plan;
     let mut body = for_loop.body.clone();
@@ -321,6 +322,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
     let options_var = local("options");
     let exit_var = local("exit");
     let shared = shared_reads(reads);
+    let unchanged = reads_under_the_source(read_by_source);
     let mut settings = quote!(::par_for::__private::StreamOptions::new());
     if let Some(window) = &options.window {
         settings.extend(quote!(.window(#window)));
@@ -358,6 +360,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
         {
             let #options_var = #settings;
             #shared
+            #unchanged
             // A `match`, as in the desugaring of `for`: temporaries of the source live as
             // long as the loop.
             #[allow(unreachable_code)]

@@ -37,6 +37,33 @@ pub(crate) fn shared_reads(free: &FreeVars) -> TokenStream {
         .collect()
 }
 
+/// One `assert_unchanged_under_the_source(&var)` per variable that a streaming loop's
+/// source and body both use, spanned at its first use in the body, naming it as
+/// [`shared_reads`] does: one that is not `Sync` (a `Cell`, a `RefCell`) is reported
+/// there (see `check::source_reads`).
+pub(crate) fn reads_under_the_source(vars: &[Ident]) -> TokenStream {
+    let borrowed = local("read_by_source");
+    vars.iter()
+        .map(|var| {
+            if var == "self" {
+                return quote_spanned! {var.span()=>
+                    ::par_for::__private::assert_self_unchanged_under_the_source(&#var);
+                };
+            }
+            quote_spanned! {var.span()=>
+                {
+                    let #borrowed = &#var;
+                    {
+                        #[allow(non_camel_case_types, dead_code)]
+                        enum #var {}
+                        ::par_for::__private::assert_unchanged_under_the_source::<#var, _>(#borrowed);
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// A task closure `|PAT| BODY` as `|ARG| { let PAT = ITEM_TYPE.pass(ARG); BODY }`, so
 /// that its kind is inferred from its body (see the runtime's `task` module). Any other
 /// task (a function's path) is kept.

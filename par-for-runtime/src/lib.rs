@@ -74,8 +74,9 @@ pub mod __private {
     pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
     pub use crate::source::{Bridge, Native, NotSend, Probe, Recover, Source, Unindexed};
     pub use crate::stream::{
-        stream_for_each, stream_loop, AllSendSync, Captures, Fed, Pulled, StreamOptions,
-        StreamProbe, StreamSource, Unseen,
+        assert_self_unchanged_under_the_source, assert_unchanged_under_the_source, stream_for_each,
+        stream_loop, AllSendSync, Captures, Fed, Pulled, SelfUnchangedUnderTheSource,
+        StreamOptions, StreamProbe, StreamSource, UnchangedUnderTheSource, Unseen,
     };
     pub use crate::task::{
         item_type, stream_item_type, type_of, OnlyReadsOuterVariables,

@@ -28,6 +28,7 @@ mod chain;
 mod distribute;
 mod jumps;
 mod options;
+mod source_reads;
 #[cfg(test)]
 mod tests;
 
@@ -81,6 +82,9 @@ pub(crate) struct StreamPlan {
     pub task: Expr,
     /// The outer variables the task reads (the consumer runs on the calling thread).
     pub reads: FreeVars,
+    /// The outer variables both the source and the body use, at the body's first use,
+    /// unless `window = 1` (see `source_reads`).
+    pub read_by_source: Vec<syn::Ident>,
     pub jumps: Jumps,
 }
 
@@ -207,12 +211,18 @@ fn check_stream(
     let label = for_loop.label.as_ref().map(|l| &l.name);
     let jumps = jumps::check(&for_loop.body, label, Target::Consumer, errors);
     options::reject_for_stream(&options, errors);
+    let read_by_source = if source_reads::window_of_one(options.window.as_ref()) {
+        Vec::new()
+    } else {
+        source_reads::read_by_source_and_body(&source, &for_loop)
+    };
     StreamPlan {
         options,
         for_loop,
         source,
         task,
         reads,
+        read_by_source,
         jumps,
     }
 }

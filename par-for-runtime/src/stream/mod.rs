@@ -75,6 +75,7 @@ mod for_each;
 mod iter;
 mod pulling;
 mod shared;
+mod source_reads;
 #[cfg(test)]
 mod tests;
 mod window;
@@ -84,6 +85,10 @@ pub use engine::{
 };
 pub use for_each::{stream_for_each, stream_loop, StreamOptions};
 pub use iter::{stream, stream_unordered, Stream};
+pub use source_reads::{
+    assert_self_unchanged_under_the_source, assert_unchanged_under_the_source,
+    SelfUnchangedUnderTheSource, UnchangedUnderTheSource,
+};
 
 /// A finished job: the item's index and the task's value, or the payload of its panic.
 type Done<T> = (usize, std::thread::Result<T>);
