@@ -114,7 +114,7 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
     // task's private copy.
     // Each rank computes the value of a `return` and sends it: it is built from what the
     // iterations borrow, not from variables moved after the loop.
-    let mut body = expand::worker_body(plan, None);
+    let mut body = expand::worker_body(plan, None, None);
     let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
     let identities = local_ident("identity");
     in_place::rewrite(&for_loop.pat, &mut body, &vars, &|i| {

@@ -41,7 +41,11 @@ pub(crate) fn plan(plan: Plan, lets: &Lets) -> TokenStream {
 
 /// The loop's body as one iteration runs it on a worker: its jumps rewritten into
 /// values the runtime carries back.
-pub(crate) fn worker_body(plan: &LoopPlan, moves: Option<&Moves<'_>>) -> syn::Block {
+pub(crate) fn worker_body(
+    plan: &LoopPlan,
+    moves: Option<&Moves<'_>>,
+    returns: Option<&Ident>,
+) -> syn::Block {
     let mut body = plan.for_loop.body.clone();
     let label = plan.for_loop.label.as_ref().map(|l| &l.name);
     flow::rewrite(
@@ -50,9 +54,22 @@ pub(crate) fn worker_body(plan: &LoopPlan, moves: Option<&Moves<'_>>) -> syn::Bl
         Target::Worker,
         &plan.reads.reads,
         moves,
+        returns,
         plan.jumps,
     );
     body
+}
+
+/// Ties `returns` to the type the enclosing function returns, before the loop's body
+/// is checked (see `flow::rewrite`). At the loop's `for`, like the `return` after the
+/// loop: the compiler's errors about the value returned point there.
+fn bind_return_type(returns: &Ident, span: Span) -> TokenStream {
+    quote_spanned! {span=>
+        let #returns = ::par_for::__private::return_type();
+        if false {
+            return #returns.never_given();
+        }
+    }
 }
 
 /// A number no other loop of this compilation has, for names that must not shadow an
@@ -91,7 +108,11 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
         moved: &moved,
         types: &moved_types,
     };
-    let mut body = worker_body(plan, (!moved.is_empty()).then_some(&moves));
+    // At the loop's `for`: the compiler's errors about the value returned point there.
+    let mut returns = local("returns");
+    returns.set_span(Span::mixed_site().located_at(for_loop.for_token.span));
+    let returns = jumps.returns.then_some(&returns);
+    let mut body = worker_body(plan, (!moved.is_empty()).then_some(&moves), returns);
     if !options.reduce.is_empty() {
         let vars: Vec<&Ident> = options.reduce.iter().map(|r| &r.var).collect();
         let identities = local("identity");
@@ -145,6 +166,7 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
     } else {
         task.run_reducing(&source_var, &options_var, &options.reduce)
     };
+    let return_type = returns.map(|returns| bind_return_type(returns, for_loop.for_token.span));
     let serial = ExprForLoop {
         attrs: Vec::new(),
         ..for_loop.clone()
@@ -155,6 +177,7 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
             let #options_var = #settings;
             if #options_var.runs_in_parallel() {
                 #shared
+                #return_type
                 // A `match`, as in the desugaring of `for`: temporaries of the source
                 // (`make().iter()`) live as long as the loop.
                 match #source {
@@ -317,7 +340,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
     } = plan;
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    flow::rewrite(&mut body, label, Target::Consumer, &[], None, *jumps);
+    flow::rewrite(&mut body, label, Target::Consumer, &[], None, None, *jumps);
 
     let options_var = local("options");
     let exit_var = local("exit");

@@ -62,12 +62,16 @@ pub(crate) fn scan(
 /// `outer` are the variables declared outside the loop that the body reads: a worker's
 /// deferred `return` value reads them without moving them (see `crate::deferred`), but
 /// for `moves`, which its `return` values move and are handed over after the loop.
+/// `returns`, when given, is a local holding the `TypeOf` the enclosing function
+/// returns: a `return`'s value is passed through it, so that it coerces to that type
+/// as a serial `return` does (`Some(w)` with `w: &String` into `Option<&str>`).
 pub(crate) fn rewrite(
     body: &mut syn::Block,
     label: Option<&Lifetime>,
     target: Target,
     outer: &[Ident],
     moves: Option<&Moves<'_>>,
+    returns: Option<&Ident>,
     jumps: Jumps,
 ) {
     let pass = if target == Target::Consumer || jumps.breaks || jumps.returns {
@@ -77,6 +81,7 @@ pub(crate) fn rewrite(
     };
     let mut walker = JumpWalker::new(label, target, outer, pass);
     walker.moves = moves;
+    walker.returns = returns;
     walker.visit_block_mut(body);
 }
 
@@ -132,6 +137,7 @@ struct JumpWalker<'a> {
     target: Target,
     outer: &'a [Ident],
     moves: Option<&'a Moves<'a>>,
+    returns: Option<&'a Ident>,
     pass: Pass,
     loops: usize,
     closures: usize,
@@ -147,6 +153,7 @@ impl<'a> JumpWalker<'a> {
             target,
             outer,
             moves: None,
+            returns: None,
             pass,
             loops: 0,
             closures: 0,
@@ -219,6 +226,16 @@ impl<'a> JumpWalker<'a> {
     fn leave_return(&self, value: Option<&Expr>, span: Span) -> TokenStream {
         let unit: Expr = syn::parse_quote_spanned!(span=> ());
         let value = value.unwrap_or(&unit);
+        let typed;
+        let value = match self.returns {
+            Some(returns) => {
+                let mut returns = returns.clone();
+                returns.set_span(Span::mixed_site().located_at(span));
+                typed = syn::parse_quote_spanned!(span=> #returns.pass(#value));
+                &typed
+            }
+            None => value,
+        };
         match self.target {
             // Only the winning iteration's value is computed, on the calling thread once
             // the loop is over, as the serial loop computes it: once, after every

@@ -79,7 +79,7 @@ pub mod __private {
         StreamOptions, StreamProbe, StreamSource, UnchangedUnderTheSource, Unseen,
     };
     pub use crate::task::{
-        item_type, stream_item_type, type_of, OnlyReadsOuterVariables,
+        item_type, return_type, stream_item_type, type_of, OnlyReadsOuterVariables,
         OnlyReadsOuterVariablesAndReduces, TypeOf,
     };
 

@@ -94,6 +94,21 @@ pub fn stream_item_type<I: IntoIterator>(_source: &I) -> TypeOf<I::Item> {
     TypeOf::new()
 }
 
+/// The type the enclosing function returns, once the generated code ties it there
+/// (`if false { return returns.never_given(); }`), for the values of a loop's `return`s
+/// to coerce to, as a serial `return`'s value does.
+pub fn return_type<T>() -> TypeOf<T> {
+    TypeOf::new()
+}
+
+impl<T> TypeOf<T> {
+    /// A value of the type, for code that never runs (`if false { return .. }`), which
+    /// only ties the type to the function's.
+    pub fn never_given(self) -> T {
+        unreachable!("par_for: the return type's witness is never asked for a value")
+    }
+}
+
 /// The type of `value`: a reduction variable's, for its private copies.
 pub fn type_of<T>(_value: &T) -> TypeOf<T> {
     TypeOf::new()
