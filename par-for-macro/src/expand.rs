@@ -309,7 +309,20 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
     } = plan;
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    flow::rewrite(&mut body, label, Target::Consumer, &[], None, *jumps);
+    let number = next_loop_number();
+    let taken = taken_by_returns(plan);
+    let taken_types = local(&format!("taken_{number}"));
+    let taken_by = Moves {
+        moved: &taken,
+        types: &taken_types,
+    };
+    let leave_enum = Ident::new(&format!("__ParForLeave{number}"), Span::mixed_site());
+    let outer_jumps = flow::rewrite_consumer(
+        &mut body,
+        label,
+        (!taken.is_empty()).then_some(&taken_by),
+        &leave_enum,
+    );
 
     let options_var = local("options");
     let exit_var = local("exit");
@@ -333,24 +346,32 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
     let item_type = local("item_type");
     let task = typed_task(task, &item_type);
     let run_stream = quote_spanned!(for_loop.for_token.span=> ::par_for::__private::stream_loop);
-    let value = if jumps.returns {
+    let value = if jumps.returns || jumps.outer {
         quote!(_)
     } else {
         quote!(::core::convert::Infallible)
     };
-    let leave = if jumps.returns {
-        quote! {
-            if let ::core::option::Option::Some(#exit_var) = #exit_var {
-                return #exit_var;
-            }
-        }
+    let exit = StreamExit {
+        var: &exit_var,
+        span: for_loop.for_token.span,
+        returns: jumps.returns,
+        taken: &taken,
+        leave: &leave_enum,
+        outer_jumps: &outer_jumps,
+    };
+    let declare = exit.declare();
+    let leave = exit.leave();
+    let witness = if taken.is_empty() {
+        quote!()
     } else {
-        quote!(let _ = #exit_var;)
+        quote!(let #taken_types = (#(::par_for::__private::type_of(&#taken),)*);)
     };
     quote! {
         {
             let #options_var = #settings;
             #shared
+            #declare
+            #witness
             // A `match`, as in the desugaring of `for`: temporaries of the source live as
             // long as the loop.
             #[allow(unreachable_code)]
@@ -372,6 +393,140 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
                 }
             };
             #leave
+        }
+    }
+}
+
+/// The variables declared before a stream's loop that the values of its body's `return`s
+/// name, when some `return` moves one (and they are at most 8, the most the runtime's
+/// `Witness` takes): those values are built after the stream, from these variables.
+fn taken_by_returns(plan: &StreamPlan) -> Vec<Ident> {
+    if !plan.jumps.returns {
+        return Vec::new();
+    }
+    let body = &plan.for_loop.body;
+    let outer = crate::deferred::stream_outer(&plan.for_loop.pat, body);
+    if flow::moved_outer(body, &outer).is_empty() {
+        return Vec::new();
+    }
+    let taken = flow::named_by_returns(body, &outer);
+    if taken.len() > 8 {
+        return Vec::new();
+    }
+    taken
+}
+
+/// How a stream's body left it, and what the code after the stream does about it.
+struct StreamExit<'a> {
+    /// The stream's result: `Some(EXIT)` when the body left it by `return`, `?` or a
+    /// jump to a loop around it.
+    var: &'a Ident,
+    /// The loop's `for`, where the `return` after the stream is spanned.
+    span: Span,
+    returns: bool,
+    /// The variables the `return` values are built from (see [`taken_by_returns`]).
+    taken: &'a [Ident],
+    /// The exit enum, when the body jumps to loops around the stream.
+    leave: &'a Ident,
+    outer_jumps: &'a [flow::OuterJump],
+}
+
+impl StreamExit<'_> {
+    /// The exit enum, when the body jumps to loops around the stream: `Return(R)` when
+    /// it returns, one variant per jump (`Break_rows`, `Break_found(B0)`,
+    /// `Continue_rows`), generic in the values so that the compiler infers them.
+    fn declare(&self) -> TokenStream {
+        if self.outer_jumps.is_empty() {
+            return quote!();
+        }
+        let leave = self.leave;
+        let mut params = Vec::new();
+        let mut variants = Vec::new();
+        if self.returns {
+            let param = Ident::new("__R", Span::mixed_site());
+            variants.push(quote!(Return(#param)));
+            params.push(param);
+        }
+        for (i, jump) in self.outer_jumps.iter().enumerate() {
+            let variant = jump.variant();
+            if jump.value {
+                let param = Ident::new(&format!("__B{i}"), Span::mixed_site());
+                variants.push(quote!(#variant(#param)));
+                params.push(param);
+            } else {
+                variants.push(quote!(#variant));
+            }
+        }
+        let generics = if params.is_empty() {
+            quote!()
+        } else {
+            quote!(<#(#params),*>)
+        };
+        quote! {
+            #[allow(non_camel_case_types, dead_code)]
+            enum #leave #generics { #(#variants,)* }
+        }
+    }
+
+    /// The `return` of the value the body returned: built from the taken variables
+    /// when they are handed over.
+    fn return_value(&self, value: &Ident) -> TokenStream {
+        let mut value = value.clone();
+        value.set_span(Span::mixed_site().located_at(self.span));
+        let taken = self.taken;
+        if taken.is_empty() {
+            quote_spanned!(self.span=> return #value)
+        } else {
+            quote_spanned!(self.span=> return #value.run((#(#taken,)*)))
+        }
+    }
+
+    /// After the stream: make the function return what the body returned, or make the
+    /// jump the body made.
+    fn leave(&self) -> TokenStream {
+        let exit = self.var;
+        if self.outer_jumps.is_empty() {
+            if !self.returns {
+                return quote!(let _ = #exit;);
+            }
+            let ret = self.return_value(exit);
+            return quote! {
+                if let ::core::option::Option::Some(#exit) = #exit {
+                    #ret;
+                }
+            };
+        }
+        let leave = self.leave;
+        let mut arms = Vec::new();
+        if self.returns {
+            let ret = self.return_value(exit);
+            arms.push(quote!(::core::option::Option::Some(#leave::Return(#exit)) => #ret,));
+        }
+        for jump in self.outer_jumps {
+            let variant = jump.variant();
+            let label = &jump.label;
+            let value = local("value");
+            let (pattern, jump) = match (jump.keyword, jump.value) {
+                ("break", true) => (
+                    quote!(#leave::#variant(#value)),
+                    quote_spanned!(jump.span=> break #label #value),
+                ),
+                ("break", false) => (
+                    quote!(#leave::#variant),
+                    quote_spanned!(jump.span=> break #label),
+                ),
+                _ => (
+                    quote!(#leave::#variant),
+                    quote_spanned!(jump.span=> continue #label),
+                ),
+            };
+            arms.push(quote!(::core::option::Option::Some(#pattern) => #jump,));
+        }
+        quote! {
+            match #exit {
+                #(#arms)*
+                ::core::option::Option::None => {}
+            }
         }
     }
 }
