@@ -17,9 +17,17 @@
 //! thread hands them over after the loop, when the function returns, as the serial loop
 //! moves them. Every `return` of a loop takes the same variables (a `_` for those it
 //! does not use), so that their values have one type.
+//!
+//! A stream's body runs on the calling thread, but in a closure the stream calls again
+//! and again, which cannot give away the variables it uses either: a `return` there
+//! whose value moves one (`return out;`) is built once the stream has stopped
+//! ([`after_stream`], the runtime's `AfterStream`), from every variable declared before
+//! the loop that the value names, handed over by value then. The value names them as
+//! written: its closure binds them under their own names.
 
 use std::collections::HashSet;
 
+use proc_macro2::TokenTree;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
@@ -29,6 +37,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Token};
 
 use crate::error::Errors;
+use crate::scope::starts_upper;
 use crate::valid::check_task;
 
 /// The outer variables a loop's `return` values move (see [`moved_by_value`]), and the
@@ -103,6 +112,136 @@ pub(crate) fn deferred(
             #(#borrows)*
             ::par_for::__private::Deferred::new(move || #value)
         }
+    }
+}
+
+/// The variables declared before a stream's loop that its body names: the free
+/// variables of the body (and its pattern), `self` included, less any name the body binds somewhere itself, where a `return` could mean
+/// either (such a variable stays the body's to move, as before). A closure's bindings
+/// do not count: the body's own `return`s are outside closures, out of their scope
+/// (so the closures an inner marked loop's expansion binds the variables in do not
+/// hide them).
+pub(crate) fn stream_outer(pat: &syn::Pat, body: &syn::Block) -> Vec<Ident> {
+    let mut ignored = Errors::default();
+    let free = check_task(
+        &[pat],
+        &|checker| checker.visit_block(body),
+        &HashSet::new(),
+        &mut ignored,
+    );
+    struct OutsideClosures(Bindings);
+    impl<'ast> Visit<'ast> for OutsideClosures {
+        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+            self.0.visit_pat_ident(pat);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut bindings = OutsideClosures(Bindings(HashSet::new()));
+    bindings.visit_pat(pat);
+    bindings.visit_block(body);
+    let bindings = bindings.0;
+    free.reads
+        .into_iter()
+        .filter(|name| !bindings.0.contains(&name.unraw().to_string()))
+        .collect()
+}
+
+/// The variables of `outer` that `value` names, as a path or inside a format string
+/// (`format!("{acc}")`), in order, each once; not those it binds itself.
+pub(crate) fn named_outer(value: &Expr, outer: &[Ident]) -> Vec<Ident> {
+    let mut ignored = Errors::default();
+    let free = check_task(
+        &[],
+        &|checker| checker.visit_expr(value),
+        &HashSet::new(),
+        &mut ignored,
+    );
+    let bound = bound_names(value);
+    let mut named = Vec::new();
+    let in_strings = format_names(value.to_token_stream());
+    for name in free.reads.iter().chain(&in_strings) {
+        let key = name.unraw().to_string();
+        if bound.contains(&key) || named.iter().any(|n: &Ident| n.unraw() == key) {
+            continue;
+        }
+        if let Some(outer) = outer.iter().find(|o| o.unraw() == key) {
+            named.push(outer.clone());
+        }
+    }
+    named
+}
+
+/// The names a string literal among `tokens` names inline, as a format string does:
+/// `{name}`, `{name:?}`, `{name:>8}` (not `{{`, `{0}`, `{}`).
+fn format_names(tokens: TokenStream) -> Vec<Ident> {
+    let mut names = Vec::new();
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(group) => names.extend(format_names(group.stream())),
+            TokenTree::Literal(literal) => {
+                let Ok(string) = syn::parse2::<syn::LitStr>(TokenTree::Literal(literal).into())
+                else {
+                    continue;
+                };
+                let text = string.value();
+                let mut rest = text.as_str();
+                while let Some(open) = rest.find('{') {
+                    rest = &rest[open + 1..];
+                    if let Some(after) = rest.strip_prefix('{') {
+                        rest = after;
+                        continue;
+                    }
+                    let end = rest
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .unwrap_or(rest.len());
+                    let (name, after) = rest.split_at(end);
+                    let closes = after.starts_with('}') || after.starts_with(':');
+                    let is_name = name.starts_with(|c: char| c.is_alphabetic() || c == '_');
+                    if closes && is_name && name != "_" {
+                        if let Ok(ident) = syn::parse_str::<Ident>(name) {
+                            let mut ident = ident;
+                            ident.set_span(string.span());
+                            names.push(ident);
+                        }
+                    }
+                    rest = after;
+                }
+            }
+            _ => {}
+        }
+    }
+    names.retain(|name| !starts_upper(name));
+    names
+}
+
+/// `AfterStream::new(TYPES, move |taken| { let (a, _, b) = taken; VALUE })`: the value
+/// of a `return` in a stream's body, built after the stream from the variables of
+/// `taken` (those VALUE names, bound under their own names, `mut` in case it calls
+/// what takes `&mut self`; `_` for the others). What else VALUE uses (the body's
+/// locals, the item) the closure owns.
+pub(crate) fn after_stream(value: &Expr, taken: &Moves<'_>, span: Span) -> TokenStream {
+    let Moves { moved, types } = taken;
+    let named = named_outer(value, moved);
+    // `self` cannot be a closure's parameter: it is taken under another name.
+    let this = Ident::new("__par_for_self", Span::mixed_site());
+    let takes = moved.iter().map(|name| match () {
+        _ if !named.contains(name) => quote!(_),
+        _ if name == "self" => quote!(#this),
+        _ => quote!(mut #name),
+    });
+    let mut value = value.clone();
+    if named.iter().any(|name| name == "self") {
+        RenameSelf { to: &this }.visit_expr_mut(&mut value);
+    }
+    let arg = Ident::new("__par_for_taken", Span::mixed_site());
+    quote_spanned! {span=>
+        ::par_for::__private::AfterStream::new(#types, move |#arg| {
+            #[allow(unused_mut, unused_variables)]
+            let (#(#takes,)*) = #arg;
+            #value
+        })
     }
 }
 
@@ -189,20 +328,64 @@ fn block_value(block: &syn::Block, found: &mut Vec<Ident>) {
 
 /// Every name a pattern inside `expr` binds.
 fn bound_names(expr: &Expr) -> HashSet<String> {
-    struct Bindings(HashSet<String>);
-    impl<'ast> Visit<'ast> for Bindings {
-        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
-            self.0.insert(pat.ident.unraw().to_string());
-            syn::visit::visit_pat_ident(self, pat);
-        }
-    }
     let mut bindings = Bindings(HashSet::new());
     bindings.visit_expr(expr);
     bindings.0
 }
 
+/// The names the patterns a walk visits bind (not inside nested items).
+struct Bindings(HashSet<String>);
+
+impl<'ast> Visit<'ast> for Bindings {
+    fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+        self.0.insert(pat.ident.unraw().to_string());
+        syn::visit::visit_pat_ident(self, pat);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 fn expr_span(expr: &Expr) -> Span {
     syn::spanned::Spanned::span(expr)
+}
+
+/// Renames `self` (a path of its own, not `Self`), in the value and its macros'
+/// arguments, keeping each use's location.
+struct RenameSelf<'a> {
+    to: &'a Ident,
+}
+
+impl VisitMut for RenameSelf<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Path(path) = expr {
+            if path.qself.is_none() && path.path.is_ident("self") {
+                let span = Span::mixed_site().located_at(expr_span(expr));
+                let mut to = self.to.clone();
+                to.set_span(span);
+                *expr = syn::parse_quote_spanned!(span=> #to);
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+        let Ok(mut args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
+            return;
+        };
+        for arg in &mut args {
+            match arg {
+                Expr::Assign(named) if matches!(&*named.left, Expr::Path(_)) => {
+                    self.visit_expr_mut(&mut named.right);
+                }
+                other => self.visit_expr_mut(other),
+            }
+        }
+        mac.tokens = args.to_token_stream();
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
 struct Rename<'a> {
@@ -266,8 +449,62 @@ impl VisitMut for Rename<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::moved_by_value;
+    use super::{moved_by_value, named_outer, stream_outer};
     use syn::Ident;
+
+    fn names(idents: &[Ident]) -> Vec<String> {
+        idents.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_stream_return_names_outer_variables_as_paths_and_in_format_strings() {
+        let outer: Vec<Ident> = ["out", "acc", "sep", "n"]
+            .iter()
+            .map(|name| Ident::new(name, proc_macro2::Span::call_site()))
+            .collect();
+        let named = |value: syn::Expr| names(&named_outer(&value, &outer));
+        assert_eq!(named(syn::parse_quote!(out)), ["out"]);
+        assert_eq!(
+            named(syn::parse_quote!(Ok((acc, sep.len(), r)))),
+            ["acc", "sep"]
+        );
+        assert_eq!(
+            named(syn::parse_quote!(Err(format!(
+                "{acc:?} after {} {{n}} {n:>4} {0}",
+                sep
+            )))),
+            ["sep", "acc", "n"]
+        );
+        assert_eq!(
+            named(syn::parse_quote!(xs.iter().map(|out| out + n).sum())),
+            ["n"],
+            "a closure's parameter is its own"
+        );
+        assert_eq!(
+            named(syn::parse_quote!(format!("{LIMIT} {_x}"))),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn the_outer_variables_of_a_stream_body_leave_out_what_it_binds() {
+        let pat: syn::Pat = syn::parse_quote!((i, r));
+        let body: syn::Block = syn::parse_quote!({
+            out.push(r + i);
+            if r > stop {
+                return (out, count, self.name());
+            }
+            let count = out.len();
+            helper(count);
+            let _ = xs.iter().map(|stop| stop + 1);
+        });
+        assert_eq!(
+            names(&stream_outer(&pat, &body)),
+            ["out", "stop", "self", "xs"],
+            "`count` is also a local of the body (not `stop`, a closure's parameter); \
+             `helper` is called"
+        );
+    }
 
     fn moved(value: syn::Expr) -> Vec<String> {
         let outer: Vec<Ident> = ["header", "n", "a", "b", "x", "y", "self", "label"]

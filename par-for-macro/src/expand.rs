@@ -8,19 +8,21 @@ use syn::{Expr, ExprForLoop, Ident};
 
 use crate::ast::pipeline_expr_mut;
 use crate::attr::Options;
-use crate::check::{LoopPlan, PipelinePlan, Plan, StreamPlan};
+use crate::check::{LoopPlan, PipelinePlan, Plan};
 use crate::deferred::Moves;
 use crate::distribute::{distributed_loop, distributed_pipeline};
 use crate::flow::{self, Target};
 use crate::in_place;
-use crate::source::{parallel_source, strip_parens};
-use crate::task::{reads_under_the_source, shared_reads, typed_task};
+use crate::source::parallel_source;
+use crate::task::shared_reads;
 
 mod captures;
 mod reducing;
+mod stream;
 
 pub(crate) use captures::Lets;
 pub(crate) use reducing::{combine, identity};
+pub(crate) use stream::stream_loop;
 
 /// The code that replaces one checked marked statement.
 /// `lets` are the `let` bindings visible at the statement (see [`Lets`]).
@@ -326,87 +328,6 @@ pub(crate) fn pipeline(plan: &PipelinePlan) -> TokenStream {
     };
     *slot = Expr::Verbatim(expansion);
     quote!(#stmt)
-}
-
-pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStream {
-    let StreamPlan {
-        options,
-        for_loop,
-        source,
-        task,
-        reads,
-        read_by_source,
-        jumps,
-    } = plan;
-    let mut body = for_loop.body.clone();
-    let label = for_loop.label.as_ref().map(|l| &l.name);
-    flow::rewrite(&mut body, label, Target::Consumer, &[], None, None, *jumps);
-
-    let options_var = local("options");
-    let exit_var = local("exit");
-    let shared = shared_reads(reads);
-    let unchanged = reads_under_the_source(read_by_source);
-    let mut settings = quote!(::par_for::__private::StreamOptions::new());
-    if let Some(window) = &options.window {
-        settings.extend(quote!(.window(#window)));
-    }
-    if let Some(threads) = &options.threads {
-        settings.extend(quote!(.threads(#threads)));
-    }
-    if options.unordered.is_some() {
-        settings.extend(quote!(.unordered()));
-    }
-    settings.extend(progress_setting(options));
-    let pat = &for_loop.pat;
-    let source = strip_parens(source);
-    let captures = captures::captures_witness(source, lets);
-    let captures_var = local("captures");
-    let source_var = local("source");
-    let item_type = local("item_type");
-    let task = typed_task(task, &item_type);
-    let run_stream = quote_spanned!(for_loop.for_token.span=> ::par_for::__private::stream_loop);
-    let value = if jumps.returns {
-        quote!(_)
-    } else {
-        quote!(::core::convert::Infallible)
-    };
-    let leave = if jumps.returns {
-        quote! {
-            if let ::core::option::Option::Some(#exit_var) = #exit_var {
-                return #exit_var;
-            }
-        }
-    } else {
-        quote!(let _ = #exit_var;)
-    };
-    quote! {
-        {
-            let #options_var = #settings;
-            #shared
-            #unchanged
-            // A `match`, as in the desugaring of `for`: temporaries of the source live as
-            // long as the loop.
-            #[allow(unreachable_code)]
-            let #captures_var = #captures;
-            let #exit_var = match #source {
-                #source_var => {
-                    // Pulled by the pool's threads when it is `Send`, by this one otherwise.
-                    let #source_var = {
-                        use ::par_for::__private::dispatch::{ViaFed as _, ViaPulled as _};
-                        (&&::par_for::__private::StreamProbe::new(#source_var, #captures_var))
-                            .__par_for_stream_source()
-                    };
-                    let #item_type = ::par_for::__private::stream_item_type(&#source_var);
-                    #run_stream(#source_var, #task, &#options_var,
-                        |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {
-                            #body
-                            ::core::ops::ControlFlow::Continue(())
-                        })
-                }
-            };
-            #leave
-        }
-    }
 }
 
 /// `::par_for::__private::Options::new().threads(4)...` for the loop's options.

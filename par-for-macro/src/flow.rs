@@ -2,16 +2,21 @@
 //! are rewritten into values the runtime carries back to the calling thread.
 //!
 //! One walk, in two passes: [`scan`] finds the jumps a body makes (the check phase
-//! refuses those the runtime cannot honour: a label outside the loop, `.await`,
-//! `yield`), and [`rewrite`] then rewrites them for the task that runs the body.
+//! refuses those the runtime cannot honour: a label outside a parallel loop, `.await`,
+//! `yield`), and [`rewrite`] (a parallel loop's body) or [`rewrite_consumer`] (a
+//! stream's body) then rewrites them for the task that runs the body.
+//!
+//! A stream's body runs on the calling thread, in order, so it may jump to a loop around
+//! the stream (`break 'rows`, `continue 'rows`): it stops the stream with a value that
+//! says which jump, and the code after the stream makes it (see [`OuterJump`]).
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote_spanned;
+use quote::{format_ident, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Lifetime};
 
-use crate::deferred::{deferred, moved_by_value, Moves};
+use crate::deferred::{after_stream, deferred, moved_by_value, named_outer, Moves};
 
 /// Where the rewritten body runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,11 +32,14 @@ pub(crate) enum Target {
 pub(crate) struct Jumps {
     pub breaks: bool,
     pub returns: bool,
+    /// A stream's body jumps to a loop around the stream.
+    pub outer: bool,
 }
 
 /// A jump out of the task that a parallel iteration cannot make.
 pub(crate) enum Escape {
-    /// `break 'outer` / `continue 'outer` to a loop around the marked one.
+    /// `break 'outer` / `continue 'outer` to a loop around the marked one (from a
+    /// parallel iteration; a stream's body makes it, see [`OuterJump`]).
     OuterLabel {
         keyword: &'static str,
         label: Lifetime,
@@ -41,6 +49,36 @@ pub(crate) enum Escape {
     Await(Span),
     /// `yield`, at its `yield`.
     Yield(Span),
+}
+
+/// A `break 'label` or `continue 'label` in a stream's body to a loop (or block) around
+/// the stream: the body stops the stream with the variant of the expansion's exit enum
+/// named after it (`Break_rows`, `Continue_rows`), and the code after the stream makes
+/// the jump itself, with the value the body gave (`break 'found v`).
+pub(crate) struct OuterJump {
+    pub keyword: &'static str,
+    pub label: Lifetime,
+    /// Whether some `break` to it carries a value.
+    pub value: bool,
+    /// The first such jump in the body, where the jump after the stream is spanned.
+    pub span: Span,
+}
+
+impl OuterJump {
+    /// The exit enum's variant: `Break_rows`, `Continue_rows`.
+    pub(crate) fn variant(&self) -> Ident {
+        let keyword = if self.keyword == "break" {
+            "Break"
+        } else {
+            "Continue"
+        };
+        format_ident!(
+            "{}_{}",
+            keyword,
+            self.label.ident,
+            span = Span::mixed_site()
+        )
+    }
 }
 
 /// The jumps of `body` (the body of the loop labelled `label`) run as `target`, and the
@@ -53,6 +91,32 @@ pub(crate) fn scan(
     let mut walker = JumpWalker::new(label, target, &[], Pass::Scan);
     walker.visit_block_mut(&mut body.clone());
     (walker.jumps, walker.escapes)
+}
+
+/// Rewrites the jumps of a stream's body (run on the calling thread, as the consumer of
+/// the loop labelled `label`) into the `ControlFlow` its closure returns, and gives the
+/// jumps to loops around the stream that the code after the stream makes.
+///
+/// With `taken`, the values of its `return`s are built after the stream from those
+/// variables (see `crate::deferred::after_stream`). With jumps to loops around the
+/// stream, every exit is a variant of the enum `leave` (`Return(v)`, `Break_rows`, ...).
+pub(crate) fn rewrite_consumer(
+    body: &mut syn::Block,
+    label: Option<&Lifetime>,
+    taken: Option<&Moves<'_>>,
+    returns: Option<&Ident>,
+    leave: &Ident,
+) -> Vec<OuterJump> {
+    let mut scan = JumpWalker::new(label, Target::Consumer, &[], Pass::Scan);
+    scan.visit_block_mut(&mut body.clone());
+    let outer_jumps = scan.outer_jumps;
+    let mut walker = JumpWalker::new(label, Target::Consumer, &[], Pass::RewriteToFlow);
+    walker.moves = taken;
+    walker.returns = returns;
+    walker.leave = (!outer_jumps.is_empty()).then_some(leave);
+    walker.outer_jumps = outer_jumps;
+    walker.visit_block_mut(body);
+    walker.outer_jumps
 }
 
 /// Rewrites the jumps of `body`, which [`scan`] found to be `jumps`, for `target`. A
@@ -88,8 +152,25 @@ pub(crate) fn rewrite(
 /// The variables of `outer` that some `return` of the body (its own, not a closure's)
 /// uses by value (see `crate::deferred::moved_by_value`), each once, in order.
 pub(crate) fn moved_outer(body: &syn::Block, outer: &[Ident]) -> Vec<Ident> {
+    returns_outer(body, outer, moved_by_value)
+}
+
+/// The variables of `outer` that some `return` of the body (its own, not a closure's)
+/// names (see `crate::deferred::named_outer`), each once, in order.
+pub(crate) fn named_by_returns(body: &syn::Block, outer: &[Ident]) -> Vec<Ident> {
+    returns_outer(body, outer, named_outer)
+}
+
+/// The variables of `outer` that `of` finds in the value of some `return` of the body,
+/// each once, in order.
+fn returns_outer(
+    body: &syn::Block,
+    outer: &[Ident],
+    of: fn(&Expr, &[Ident]) -> Vec<Ident>,
+) -> Vec<Ident> {
     struct Returns<'o> {
         outer: &'o [Ident],
+        of: fn(&Expr, &[Ident]) -> Vec<Ident>,
         moved: Vec<Ident>,
     }
     impl<'ast> syn::visit::Visit<'ast> for Returns<'_> {
@@ -99,7 +180,7 @@ pub(crate) fn moved_outer(body: &syn::Block, outer: &[Ident]) -> Vec<Ident> {
                 Expr::Return(syn::ExprReturn {
                     expr: Some(value), ..
                 }) => {
-                    for name in moved_by_value(value, self.outer) {
+                    for name in (self.of)(value, self.outer) {
                         if !self.moved.contains(&name) {
                             self.moved.push(name);
                         }
@@ -114,10 +195,21 @@ pub(crate) fn moved_outer(body: &syn::Block, outer: &[Ident]) -> Vec<Ident> {
     }
     let mut returns = Returns {
         outer,
+        of,
         moved: Vec::new(),
     };
     syn::visit::Visit::visit_block(&mut returns, body);
     returns.moved
+}
+
+/// Where a `break` or `continue` goes.
+enum Goes {
+    /// To a loop or block inside the body.
+    Inside,
+    /// Out of the marked loop (or to its next item).
+    OutOfTheLoop,
+    /// To a loop or block around the marked loop.
+    Around,
 }
 
 /// What a walk over a body does.
@@ -138,6 +230,11 @@ struct JumpWalker<'a> {
     outer: &'a [Ident],
     moves: Option<&'a Moves<'a>>,
     returns: Option<&'a Ident>,
+    /// A consumer's exit enum, when it jumps to loops around the stream.
+    leave: Option<&'a Ident>,
+    /// A consumer's jumps to loops around the stream: found by the scan, looked up by
+    /// the rewrite.
+    outer_jumps: Vec<OuterJump>,
     pass: Pass,
     loops: usize,
     closures: usize,
@@ -154,6 +251,8 @@ impl<'a> JumpWalker<'a> {
             outer,
             moves: None,
             returns: None,
+            leave: None,
+            outer_jumps: Vec::new(),
             pass,
             loops: 0,
             closures: 0,
@@ -167,21 +266,75 @@ impl<'a> JumpWalker<'a> {
         self.closures == 0
     }
 
-    /// Whether a `break`/`continue` with this label leaves the parallel loop.
-    fn leaves_loop(&mut self, label: Option<&Lifetime>, keyword: &'static str, span: Span) -> bool {
+    /// Where a `break`/`continue` with this label goes.
+    fn goes_to(&self, label: Option<&Lifetime>) -> Goes {
         match label {
-            None => self.loops == 0,
-            Some(l) if self.labels.contains(&l.ident.to_string()) => false,
-            Some(l) if self.label.is_some_and(|own| own.ident == l.ident) => true,
-            Some(l) => {
-                self.escapes.push(Escape::OuterLabel {
-                    keyword,
-                    label: l.clone(),
-                    span,
-                });
-                false
-            }
+            None if self.loops == 0 => Goes::OutOfTheLoop,
+            None => Goes::Inside,
+            Some(l) if self.labels.contains(&l.ident.to_string()) => Goes::Inside,
+            Some(l) if self.label.is_some_and(|own| own.ident == l.ident) => Goes::OutOfTheLoop,
+            Some(_) => Goes::Around,
         }
+    }
+
+    /// A jump to a loop around this one: an escape from a worker, an [`OuterJump`] of a
+    /// consumer (recorded by the scan, whose index the rewrite gives).
+    fn jump_around(
+        &mut self,
+        keyword: &'static str,
+        label: &Lifetime,
+        value: bool,
+        span: Span,
+    ) -> Option<usize> {
+        if self.target == Target::Worker {
+            self.escapes.push(Escape::OuterLabel {
+                keyword,
+                label: label.clone(),
+                span,
+            });
+            return None;
+        }
+        self.jumps.outer = true;
+        let same = |jump: &OuterJump| jump.keyword == keyword && jump.label.ident == label.ident;
+        if let Some(index) = self.outer_jumps.iter().position(same) {
+            self.outer_jumps[index].value |= value;
+            return Some(index);
+        }
+        self.outer_jumps.push(OuterJump {
+            keyword,
+            label: label.clone(),
+            value,
+            span,
+        });
+        Some(self.outer_jumps.len() - 1)
+    }
+
+    /// A consumer's exit: `Break(Some(EXIT))`, `EXIT` wrapped in the exit enum's
+    /// `Return` when there is one.
+    fn consumer_exit(&self, exit: TokenStream, span: Span) -> TokenStream {
+        let exit = match self.leave {
+            Some(leave) => quote_spanned!(span=> #leave::Return(#exit)),
+            None => exit,
+        };
+        quote_spanned! {span=>
+            ::core::ops::ControlFlow::Break(::core::option::Option::Some(#exit))
+        }
+    }
+
+    /// `return Break(Some(Leave::Break_rows(VALUE)))`, for the jump `index` of
+    /// `outer_jumps`; none in the scan, which has no exit enum yet.
+    fn leave_around(&self, index: usize, value: Option<&Expr>, span: Span) -> Option<TokenStream> {
+        let jump = self.outer_jumps.get(index)?;
+        let variant = jump.variant();
+        let leave = self.leave?;
+        let exit = match (jump.value, value) {
+            (false, _) => quote_spanned!(span=> #leave::#variant),
+            (true, Some(value)) => quote_spanned!(span=> #leave::#variant(#value)),
+            (true, None) => quote_spanned!(span=> #leave::#variant(())),
+        };
+        Some(quote_spanned! {span=>
+            return ::core::ops::ControlFlow::Break(::core::option::Option::Some(#exit))
+        })
     }
 
     fn nested<F: FnOnce(&mut Self)>(&mut self, label: Option<&Lifetime>, is_loop: bool, f: F) {
@@ -244,9 +397,15 @@ impl<'a> JumpWalker<'a> {
                 let deferred = deferred(value, self.outer, self.moves, span);
                 quote_spanned!(span=> return ::par_for::__private::Flow::Return(#deferred))
             }
-            Target::Consumer => quote_spanned! {span=>
-                return ::core::ops::ControlFlow::Break(::core::option::Option::Some(#value))
-            },
+            Target::Consumer => {
+                let value = match self.moves {
+                    // Built after the stream, from the variables it takes.
+                    Some(taken) => after_stream(value, taken, span),
+                    None => quote_spanned!(span=> #value),
+                };
+                let exit = self.consumer_exit(value, span);
+                quote_spanned!(span=> return #exit)
+            }
         }
     }
 
@@ -257,11 +416,10 @@ impl<'a> JumpWalker<'a> {
             Target::Worker => quote_spanned! {span=>
                 ::par_for::__private::Flow::Return(::par_for::__private::residual(#residual))
             },
-            Target::Consumer => quote_spanned! {span=>
-                ::core::ops::ControlFlow::Break(::core::option::Option::Some(
-                    ::par_for::__private::FromResidual::from_residual(#residual)
-                ))
-            },
+            Target::Consumer => self.consumer_exit(
+                quote_spanned!(span=> ::par_for::__private::FromResidual::from_residual(#residual)),
+                span,
+            ),
         };
         quote_spanned! {span=>
             match ::par_for::__private::branch(#operand) {
@@ -307,17 +465,39 @@ impl VisitMut for JumpWalker<'_> {
             Expr::Break(e) if self.in_task() => {
                 syn::visit_mut::visit_expr_break_mut(self, e);
                 let span = e.span();
-                if self.leaves_loop(e.label.as_ref(), "break", span) {
-                    self.jumps.breaks = true;
-                    let tokens = self.leave_break(span);
-                    self.replace(expr, tokens);
+                match (self.goes_to(e.label.as_ref()), &e.label) {
+                    (Goes::OutOfTheLoop, _) => {
+                        self.jumps.breaks = true;
+                        let tokens = self.leave_break(span);
+                        self.replace(expr, tokens);
+                    }
+                    (Goes::Around, Some(label)) => {
+                        let value = e.expr.is_some();
+                        let index = self.jump_around("break", label, value, span);
+                        let tokens =
+                            index.and_then(|i| self.leave_around(i, e.expr.as_deref(), span));
+                        if let Some(tokens) = tokens {
+                            self.replace(expr, tokens);
+                        }
+                    }
+                    _ => {}
                 }
             }
             Expr::Continue(e) if self.in_task() => {
                 let span = e.span();
-                if self.leaves_loop(e.label.as_ref(), "continue", span) {
-                    let tokens = self.leave_continue(span);
-                    self.replace(expr, tokens);
+                match (self.goes_to(e.label.as_ref()), &e.label) {
+                    (Goes::OutOfTheLoop, _) => {
+                        let tokens = self.leave_continue(span);
+                        self.replace(expr, tokens);
+                    }
+                    (Goes::Around, Some(label)) => {
+                        let index = self.jump_around("continue", label, false, span);
+                        let tokens = index.and_then(|i| self.leave_around(i, None, span));
+                        if let Some(tokens) = tokens {
+                            self.replace(expr, tokens);
+                        }
+                    }
+                    _ => {}
                 }
             }
             Expr::Return(e) if self.in_task() => {

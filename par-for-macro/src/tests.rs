@@ -150,6 +150,10 @@ fn unusual_but_valid_input_expands_to_code() {
         "mod m { fn f() { let c = || { #[par_for] for i in 0..3 { h(i); } }; c(); } }",
         "fn f() { #[par_for] 'a: for i in 0..3 { if i > 1 { break 'a; } } }",
         "fn f() { #[par_for] for i in 0..3 { #[par_for] for j in 0..3 { k(i, j); } } }",
+        "fn f() -> Vec<u32> { let mut v = Vec::new(); #[par_for(stream)] \
+         for r in (0..9).map(g) { v.push(r); if r > 3 { return v; } } v }",
+        "fn f() { 'a: for i in 0..3 { 'b: loop { #[par_for(stream)] 's: for r in (0..i).map(g) \
+         { if r > 1 { continue 'a; } if r > 2 { break 'b r; } if r > 3 { break 's; } } } } }",
     ] {
         let out = expand("", item).expect("valid tokens");
         assert!(

@@ -109,6 +109,38 @@ where
     }
 }
 
+/// The value of a `return` in the body of a stream (`#[par_for(stream)]`) that moves
+/// variables declared before the loop (`return out;`): the body runs on the calling
+/// thread, but in a closure the stream calls again and again, which cannot give them
+/// away. So the value is built once the stream has stopped, from the variables
+/// themselves, handed over by value then (`run(taken)`), as the serial loop moves them
+/// when it returns. Unlike [`Moving`] it never leaves the calling thread, so it need not
+/// be `Send`.
+pub struct AfterStream<'a, M, R>(Box<dyn FnOnce(M) -> R + 'a>);
+
+impl<'a, M, R> AfterStream<'a, M, R> {
+    /// Wraps the value of a `return`, a function of the variables it takes; `types` (one
+    /// [`type_of`](crate::task::type_of) each) gives the function's argument its type.
+    pub fn new<W: Witness<Values = M>>(_types: W, value: impl FnOnce(M) -> R + 'a) -> Self {
+        AfterStream(Box::new(value))
+    }
+
+    /// Computes the value from the variables it takes.
+    pub fn run(self, taken: M) -> R {
+        (self.0)(taken)
+    }
+}
+
+impl<'a, M, R, Res> FromResidual<Res> for AfterStream<'a, M, R>
+where
+    R: FromResidual<Res>,
+    Res: 'a,
+{
+    fn from_residual(residual: Res) -> Self {
+        AfterStream(Box::new(move |_| R::from_residual(residual)))
+    }
+}
+
 /// A tuple of types ([`TypeOf`]s), as the tuple of their values.
 pub trait Witness {
     /// The values' tuple.

@@ -42,7 +42,9 @@ pub use stream::{stream, stream_unordered, Stream};
 /// attribute, not these calls.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::flow::{Branch, Deferred, Exit, Flow, FromResidual, Moving, Witness};
+    pub use crate::flow::{
+        AfterStream, Branch, Deferred, Exit, Flow, FromResidual, Moving, Witness,
+    };
     pub use crate::for_each::{for_each, for_each_flow};
     pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;

@@ -114,13 +114,13 @@ fn every_problem_of_a_statement_is_reported_together() {
             x
         }) {
             if r {
-                break 'outer;
+                fetch(r).await;
             }
         }),
     ));
     let expected = [
         "cannot update `n`",
-        "`break 'outer` jumps to a loop outside",
+        "`.await` cannot be used inside a #[par_for] loop",
         "`reduce(...)` does not apply to a streaming loop",
         "`min_len` does not apply to a streaming loop",
     ];
@@ -140,4 +140,25 @@ fn what_cannot_be_marked_is_refused_first() {
     ));
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("a `while` loop cannot be split across threads"));
+}
+
+#[test]
+fn a_labelled_jump_around_the_loop_is_refused_in_a_parallel_loop_only() {
+    let body: syn::Block = parse_quote!({
+        if r > 3 {
+            continue 'rows;
+        }
+        if r > 4 {
+            break 'rows;
+        }
+    });
+    let stream = plan("stream", parse_quote!(for r in xs.map(f) #body));
+    match stream {
+        Ok(Plan::Stream(stream)) => assert!(stream.jumps.outer),
+        _ => panic!("a stream's body runs on the calling thread: it may jump around"),
+    }
+    let found = messages(plan("", parse_quote!(for r in xs #body)));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("`continue 'rows` jumps to a loop outside"));
+    assert!(found[1].starts_with("`break 'rows` jumps to a loop outside"));
 }

@@ -184,7 +184,7 @@ where
 pub(super) type Deliver<'a, T, R> = &'a mut dyn FnMut(T) -> ControlFlow<Option<R>>;
 
 /// Runs a loop whatever its engine: the progress bar, and on a pool of one thread the
-/// serial loop; otherwise `parallel(items, task, plan, deliver)`.
+/// serial loop (its tasks confined to one thread with `threads = 1`); otherwise `parallel(items, task, plan, deliver)`.
 pub(super) fn run<It, F, T, C, R>(
     items: It,
     task: F,
@@ -211,6 +211,7 @@ where
     };
     let plan = Plan::new(options.window, options.threads, options.ordered);
     let exit = if plan.threads <= 1 {
+        let task = plan.confine(task);
         match items.try_for_each(|item| deliver(task(item))) {
             ControlFlow::Continue(()) => None,
             ControlFlow::Break(exit) => exit,

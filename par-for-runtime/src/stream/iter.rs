@@ -120,7 +120,7 @@ impl<T: Send + 'static> Stream<T> {
         let items = items.fuse();
         let start = move |plan: &Plan| -> State<T> {
             if plan.threads <= 1 {
-                return State::Serial(Box::new(items.map(task)));
+                return State::Serial(Box::new(items.map(plan.confine(task))));
             }
             let runners = Spawned {
                 state: Arc::new(Shared::new(items, task, plan)),
@@ -161,7 +161,8 @@ impl<T> Stream<T> {
 
     /// Runs the tasks on a dedicated pool of exactly `n` threads (built once per size
     /// and reused), like `Pool(processes=n)`. With `n == 1` the stream runs serially on
-    /// the calling thread.
+    /// the calling thread, and the loops its tasks start see one thread, as inside
+    /// [`with_threads(1, ..)`](crate::with_threads).
     ///
     /// # Panics
     /// If `n` is zero, or if the stream has already started.

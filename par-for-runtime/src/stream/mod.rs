@@ -109,6 +109,10 @@ pub(super) struct Plan {
     /// How far the window may grow while tasks are cheap (the window, if one was given).
     pub(super) grow_to: usize,
     pub(super) ordered: bool,
+    /// `threads = 1`: the tasks run on the calling thread, each under a
+    /// [`OneThread`](crate::pool::OneThread) guard, so that the loops they start see
+    /// one thread, as inside a pool of one.
+    pub(super) one_thread: bool,
 }
 
 impl Plan {
@@ -120,6 +124,17 @@ impl Plan {
             window: window.unwrap_or(WINDOW_PER_THREAD * n),
             grow_to: window.unwrap_or(CHEAP_WINDOW_PER_THREAD * n),
             ordered,
+            one_thread: threads == Some(1),
+        }
+    }
+
+    /// `task`, confined to one thread when the stream asked for `threads = 1` (see
+    /// `one_thread`).
+    pub(super) fn confine<I, T>(&self, task: impl Fn(I) -> T) -> impl Fn(I) -> T {
+        let one_thread = self.one_thread;
+        move |item| {
+            let _one = one_thread.then(crate::pool::OneThread::enter);
+            task(item)
         }
     }
 }

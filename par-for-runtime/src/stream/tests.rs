@@ -73,6 +73,7 @@ fn plan(window: usize, ordered: bool) -> Plan {
         window,
         grow_to: window,
         ordered,
+        one_thread: false,
     }
 }
 

@@ -1,6 +1,7 @@
 // A `return`'s value coerces to the function's return type, as serially: `Some(w)` with
 // `w: &String` into `Option<&str>`, `Some(l)` with `l: &&str`, `Box::new(x)` into a
-// `Box<dyn Debug>`, in a plain loop, a reducing one and one nested in a closure.
+// `Box<dyn Debug>`, in a plain loop, a reducing one, one nested in a closure and a
+// streaming loop's body.
 use std::fmt::Debug;
 
 use par_for::par_for;
@@ -55,6 +56,17 @@ fn per_row(rows: &[Vec<String>]) -> Vec<Option<&str>> {
         .collect()
 }
 
+#[par_for]
+fn first_stream_match(words: &[String]) -> Option<&str> {
+    #[par_for(stream)]
+    for (w, long) in words.iter().map(|w| (w, w.len() > 3)) {
+        if long {
+            return Some(w);
+        }
+    }
+    None
+}
+
 fn main() {
     assert_eq!(first_empty(&["a".into(), String::new()]), Some(""));
     assert_eq!(first_long(&["ab", "abcd", "x"]), Some("abcd"));
@@ -62,4 +74,6 @@ fn main() {
     assert_eq!(format!("{:?}", seven_or_total(&[1, 2])), "Some(3)");
     let rows = vec![vec!["a".to_string(), "xb".to_string()], vec!["c".to_string()]];
     assert_eq!(per_row(&rows), [Some("xb"), None]);
+    let words = ["ab".to_string(), "abcd".to_string(), "abcde".to_string()];
+    assert_eq!(first_stream_match(&words), Some("abcd"));
 }
