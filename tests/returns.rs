@@ -246,3 +246,41 @@ fn return_values_read_raw_names_and_enclosing_iterations() {
     assert_eq!(serial.as_deref(), Some("cell 106"));
     assert_eq!(par_for::with_threads(4, || raw_and_nested(8)), serial);
 }
+
+/// The body reads an outer `header`, then shadows it with its own: the `return` moves
+/// the body's, as serially, not the outer one.
+#[par_for]
+fn shadowed_header(n: u64) -> (Vec<u64>, u64) {
+    let header = vec![100];
+    #[par_for]
+    for i in 0..n {
+        let base = header.len() as u64;
+        let header = vec![i, base];
+        if i == 7 {
+            return (header, i);
+        }
+    }
+    (header, 0)
+}
+
+/// The same, where the value only reads the name (a clone): it reads the body's.
+#[par_for]
+fn shadowed_label(n: u64) -> Option<String> {
+    let label = String::from("outer");
+    #[par_for]
+    for i in 0..n {
+        let width = label.len();
+        let label = format!("item {i} of width {width}");
+        if i == 7 {
+            return Some(label.clone());
+        }
+    }
+    None
+}
+
+#[test]
+fn a_return_moves_the_bodys_own_variable_where_it_shadows_an_outer_one() {
+    assert_eq!(shadowed_header(20), (vec![7, 1], 7));
+    assert_eq!(shadowed_header(3), (vec![100], 0));
+    assert_eq!(shadowed_label(20).as_deref(), Some("item 7 of width 5"));
+}

@@ -116,11 +116,8 @@ pub(crate) fn deferred(
 }
 
 /// The variables declared before a stream's loop that its body names: the free
-/// variables of the body (and its pattern), `self` included, less any name the body binds somewhere itself, where a `return` could mean
-/// either (such a variable stays the body's to move, as before). A closure's bindings
-/// do not count: the body's own `return`s are outside closures, out of their scope
-/// (so the closures an inner marked loop's expansion binds the variables in do not
-/// hide them).
+/// variables of the body (and its pattern), `self` included, less those of
+/// [`bound_in_body`].
 pub(crate) fn stream_outer(pat: &syn::Pat, body: &syn::Block) -> Vec<Ident> {
     let mut ignored = Errors::default();
     let free = check_task(
@@ -129,6 +126,20 @@ pub(crate) fn stream_outer(pat: &syn::Pat, body: &syn::Block) -> Vec<Ident> {
         &HashSet::new(),
         &mut ignored,
     );
+    let bound = bound_in_body(pat, body);
+    free.reads
+        .into_iter()
+        .filter(|name| !bound.contains(&name.unraw().to_string()))
+        .collect()
+}
+
+/// The names a loop's pattern and body bind somewhere, outside closures: where a
+/// `return` names one, it may mean the body's own (`let header = ..; return (header,
+/// i)` after reading an outer `header`), which stays the body's to move, so that the
+/// value is never built from the outer variable instead. A closure's bindings do not
+/// count: the body's own `return`s are outside closures, out of their scope (so the
+/// closures an inner marked loop's expansion binds variables in do not hide them).
+pub(crate) fn bound_in_body(pat: &syn::Pat, body: &syn::Block) -> HashSet<String> {
     struct OutsideClosures(Bindings);
     impl<'ast> Visit<'ast> for OutsideClosures {
         fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
@@ -141,11 +152,7 @@ pub(crate) fn stream_outer(pat: &syn::Pat, body: &syn::Block) -> Vec<Ident> {
     let mut bindings = OutsideClosures(Bindings(HashSet::new()));
     bindings.visit_pat(pat);
     bindings.visit_block(body);
-    let bindings = bindings.0;
-    free.reads
-        .into_iter()
-        .filter(|name| !bindings.0.contains(&name.unraw().to_string()))
-        .collect()
+    bindings.0 .0
 }
 
 /// The variables of `outer` that `value` names, as a path or inside a format string

@@ -54,7 +54,7 @@ pub(crate) fn worker_body(
         &mut body,
         label,
         Target::Worker,
-        &plan.reads.reads,
+        &outer_for_returns(plan),
         moves,
         returns,
         plan.jumps,
@@ -82,13 +82,26 @@ fn next_loop_number() -> usize {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+/// The outer variables the body reads that a `return` value may name: not one the body
+/// binds itself somewhere, which the value may mean instead (see
+/// `deferred::bound_in_body`).
+fn outer_for_returns(plan: &LoopPlan) -> Vec<Ident> {
+    let bound = crate::deferred::bound_in_body(&plan.for_loop.pat, &plan.for_loop.body);
+    plan.reads
+        .reads
+        .iter()
+        .filter(|name| !bound.contains(&syn::ext::IdentExt::unraw(*name).to_string()))
+        .cloned()
+        .collect()
+}
+
 /// The outer variables the loop's `return` values move, if any (at most 8, the most the
 /// runtime's `Witness` takes; more keep the borrowed form).
 fn moved_by_returns(plan: &LoopPlan) -> Vec<Ident> {
     if !plan.jumps.returns {
         return Vec::new();
     }
-    let moved = flow::moved_outer(&plan.for_loop.body, &plan.reads.reads);
+    let moved = flow::moved_outer(&plan.for_loop.body, &outer_for_returns(plan));
     if moved.len() > 8 {
         return Vec::new();
     }
