@@ -468,7 +468,19 @@ impl VisitMut for JumpWalker<'_> {
                 match (self.goes_to(e.label.as_ref()), &e.label) {
                     (Goes::OutOfTheLoop, _) => {
                         self.jumps.breaks = true;
-                        let tokens = self.leave_break(span);
+                        let mut tokens = self.leave_break(span);
+                        if let (Target::Consumer, Some(value)) = (self.target, &e.expr) {
+                            // A `for` loop has no value: kept in one, so that the compiler
+                            // says so (E0571), as it does of the serial loop.
+                            tokens = quote_spanned! {span=>
+                                {
+                                    for _ in ::core::iter::empty::<()>() {
+                                        break #value;
+                                    }
+                                    #tokens
+                                }
+                            };
+                        }
                         self.replace(expr, tokens);
                     }
                     (Goes::Around, Some(label)) => {
