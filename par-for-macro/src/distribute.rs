@@ -121,6 +121,7 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
         let i = syn::Index::from(i);
         quote!((#identities.#i)())
     });
+    let body = expand::unit_statement(&body);
 
     let plan = local_ident("plan");
     let options_var = local_ident("options");

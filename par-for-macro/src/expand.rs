@@ -232,6 +232,7 @@ impl Task {
             body,
             ..
         } = self;
+        let body = unit_statement(body);
         if !self.leaves() {
             let call = quote_spanned! {*span=>
                 ::par_for::__private::for_each(#source, &#options, #start { #arg #body })
@@ -310,6 +311,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
     let mut body = for_loop.body.clone();
     let label = for_loop.label.as_ref().map(|l| &l.name);
     flow::rewrite(&mut body, label, Target::Consumer, &[], None, *jumps);
+    let body = unit_statement(&body);
 
     let options_var = local("options");
     let exit_var = local("exit");
@@ -402,6 +404,14 @@ fn progress_setting(options: &Options) -> TokenStream {
         .as_ref()
         .map_or_else(|| quote!(""), |l| quote!(#l));
     quote!(.progress(#label))
+}
+
+/// `let _: () = BODY;`: a loop's body as a statement of the task, typed `()` as a serial
+/// loop types it. Not a block's tail or a statement of its own: there a one-line body
+/// without its last `;` (`{ out.push(r) }`) is a block around one expression, and
+/// `unused_braces` would tell the user to remove the loop's own braces.
+pub(crate) fn unit_statement(body: &syn::Block) -> TokenStream {
+    quote!(let _: () = #body;)
 }
 
 pub(crate) fn local(name: &str) -> Ident {
