@@ -95,10 +95,7 @@ impl Options {
             ("unordered", OptionValue::Flag) => put(&mut self.unordered, span, span),
             ("distribute", OptionValue::Flag) => put(&mut self.distribute, span, span),
             ("schedule", OptionValue::Expr(e)) => put(&mut self.schedule, e, span),
-            ("reduce", OptionValue::List(list)) => {
-                self.reduce.extend(list);
-                Ok(())
-            }
+            ("reduce", OptionValue::List(list)) => self.add_reductions(list),
             (known @ ("threads" | "min_len" | "window" | "if" | "schedule"), _) => Err(syn::Error::new(
                 span,
                 format!("`{known}` needs a value: write `{known} = ...`"),
@@ -120,6 +117,33 @@ impl Options {
                 ),
             )),
         }
+    }
+}
+
+impl Options {
+    /// The variables of a `reduce(..)`, each once: a variable given again (in this list
+    /// or an earlier `reduce(..)`) is reported at its second mention and left out.
+    fn add_reductions(&mut self, list: Vec<Reduction>) -> syn::Result<()> {
+        let mut errors: Option<syn::Error> = None;
+        for reduction in list {
+            let var = &reduction.var;
+            if self.reduce.iter().any(|r| r.var == *var) {
+                let error = syn::Error::new(
+                    var.span(),
+                    format!(
+                        "`{var}` is given twice in `reduce(..)`; keep one (a variable is \
+                         reduced by one operation)"
+                    ),
+                );
+                match &mut errors {
+                    Some(errors) => errors.combine(error),
+                    None => errors = Some(error),
+                }
+            } else {
+                self.reduce.push(reduction);
+            }
+        }
+        errors.map_or(Ok(()), Err)
     }
 }
 

@@ -141,3 +141,19 @@ fn what_cannot_be_marked_is_refused_first() {
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("a `while` loop cannot be split across threads"));
 }
+
+#[test]
+fn a_reduction_variable_given_twice_is_reported_at_its_second_mention() {
+    let body: syn::Stmt = parse_quote!(for x in 0..10 {
+        acc += x;
+    });
+    for options in ["reduce(acc: +, acc: +)", "reduce(acc: +), reduce(acc: max)"] {
+        let found = messages(plan(options, body.clone()));
+        assert_eq!(found.len(), 1, "{options}: {found:?}");
+        assert!(
+            found[0].starts_with("`acc` is given twice in `reduce(..)`"),
+            "{options}: {found:?}"
+        );
+    }
+    assert!(messages(plan("reduce(acc: +, other: +)", body)).is_empty());
+}
