@@ -157,3 +157,33 @@ fn a_reduction_variable_given_twice_is_reported_at_its_second_mention() {
     }
     assert!(messages(plan("reduce(acc: +, other: +)", body)).is_empty());
 }
+
+#[test]
+fn options_from_python_s_pool_say_what_to_write() {
+    let body: syn::Stmt = parse_quote!(for x in 0..10 {
+        f(x);
+    });
+    let cases = [
+        ("processes = 4", "write `threads = 4`"),
+        ("workers = n", "write `threads = n`"),
+        ("num_threads(4)", "write `threads = 4`"),
+        ("num_threads", "write `threads = N`"),
+        ("chunksize = 8", "write `min_len = 8`"),
+        ("chunk_size = 8", "write `min_len = 8`"),
+        ("ordered", "in input order already"),
+    ];
+    for (option, help) in cases {
+        let found = messages(plan(option, body.clone()));
+        assert_eq!(found.len(), 1, "{option}: {found:?}");
+        assert!(found[0].contains(help), "{option}: {found:?}");
+    }
+    // Any other unknown option gets the list of options; a known one in parentheses,
+    // that it takes a value.
+    let found = messages(plan("verbose", body.clone()));
+    assert!(
+        found[0].contains("the options are `threads = N`"),
+        "{found:?}"
+    );
+    let found = messages(plan("threads(4)", body));
+    assert_eq!(found, ["`threads` needs a value: write `threads = ...`"]);
+}
