@@ -187,3 +187,54 @@ fn options_from_python_s_pool_say_what_to_write() {
     let found = messages(plan("threads(4)", body));
     assert_eq!(found, ["`threads` needs a value: write `threads = ...`"]);
 }
+
+#[test]
+fn an_adapter_after_a_stream_s_task_is_told_where_it_goes() {
+    let cases: [(syn::Stmt, &str, &str); 5] = [
+        (
+            parse_quote!(for r in v.iter().map(f).skip(1) {}),
+            "`.skip(1)` comes after the task",
+            "`v.iter().skip(1).map(f)`",
+        ),
+        (
+            parse_quote!(for (i, r) in v.iter().map(|i| i * 2).enumerate() {}),
+            "`.enumerate()` comes after the task",
+            "`v.iter().enumerate().map(|(index, i)| (index, i * 2))`",
+        ),
+        (
+            parse_quote!(for r in v.iter().map(f).filter_map(g) {}),
+            "`.filter_map(g)` comes after the task",
+            "let Some(r) = g(r) else { continue };",
+        ),
+        (
+            parse_quote!(for (a, b) in v.iter().map(f).filter(|p| p.0 > 1) {}),
+            "`.filter(..)` comes after the task",
+            "`for r in v.iter().map(|x| Some(f(x)).filter(|p| p.0 > 1)) { let Some((a, b)) = r else { continue }; .. }`",
+        ),
+        (
+            parse_quote!(for r in v.iter().map(f).chain(w) {}),
+            "`.chain(w)` comes after the task",
+            "write `#[par_for(stream)] for r in items.map(|x| work(x)) { .. }`",
+        ),
+    ];
+    for (stmt, message, help) in cases {
+        let found = messages(plan("stream", stmt));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with(message), "{found:?}");
+        assert!(found[0].contains(help), "{found:?} should contain {help:?}");
+    }
+    // Without a `map`: a last `filter_map` is the task; anything else, the form.
+    let found = messages(plan(
+        "stream",
+        parse_quote!(for n in v.iter().filter_map(f) {}),
+    ));
+    assert!(
+        found[0].contains("`for n in v.iter().map(f) { let Some(n) = n else { continue }; .. }`"),
+        "{found:?}"
+    );
+    let found = messages(plan("stream", parse_quote!(for n in v.iter() {})));
+    assert!(
+        found[0].starts_with("a streaming loop iterates over"),
+        "{found:?}"
+    );
+}
