@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Path, Token};
 
-use crate::error::Errors;
+use crate::error::{shown, Errors};
 use crate::update::Written;
 
 /// Everything written between the parentheses of a marking `#[par_for(...)]`.
@@ -95,10 +95,7 @@ impl Options {
             ("unordered", OptionValue::Flag) => put(&mut self.unordered, span, span),
             ("distribute", OptionValue::Flag) => put(&mut self.distribute, span, span),
             ("schedule", OptionValue::Expr(e)) => put(&mut self.schedule, e, span),
-            ("reduce", OptionValue::List(list)) => {
-                self.reduce.extend(list);
-                Ok(())
-            }
+            ("reduce", OptionValue::List(list)) => self.add_reductions(list?),
             (known @ ("threads" | "min_len" | "window" | "if" | "schedule"), _) => Err(syn::Error::new(
                 span,
                 format!("`{known}` needs a value: write `{known} = ...`"),
@@ -111,15 +108,69 @@ impl Options {
                 span,
                 "`reduce` lists its variables: write `reduce(total: +)` or `reduce(counts: merge_fn)`",
             )),
-            (_, _) => Err(syn::Error::new(
+            (_, value) => Err(syn::Error::new(
                 span,
-                format!(
+                foreign_option(&name, &value, &item.args).unwrap_or_else(|| format!(
                     "unknown #[par_for] option `{name}`; the options are `threads = N`, \
                      `reduce(VAR: OP, ..)`, `min_len = N`, `if = EXPR`, `progress`, \
                      `progress = \"label\"`, `stream`, `unordered`, `window = N`, `distribute`, `schedule = ..`"
-                ),
+                )),
             )),
         }
+    }
+}
+
+/// The error for an option users bring from Python's `multiprocessing.Pool` (or
+/// OpenMP, joblib, `concurrent.futures`), saying what par-for writes instead; `None`
+/// for any other unknown option.
+fn foreign_option(name: &str, value: &OptionValue, args: &TokenStream) -> Option<String> {
+    let given = match value {
+        OptionValue::Expr(expr) => Some(shown(expr)),
+        // OpenMP's `num_threads(4)`.
+        OptionValue::List(_) if !args.is_empty() => Some(shown(args)),
+        _ => None,
+    };
+    let n = given.as_deref().unwrap_or("N");
+    let help = match name {
+        "processes" | "workers" | "num_threads" | "num_workers" | "max_workers" | "n_jobs"
+        | "jobs" | "nthreads" => format!("write `threads = {n}`, the number of threads"),
+        "chunksize" | "chunk_size" | "chunks" | "grain" | "grain_size" | "grainsize" => format!(
+            "write `min_len = {n}`, the smallest number of items one task handles (par-for \
+             splits the items itself)"
+        ),
+        "ordered" => "a streaming loop (`#[par_for(stream)]`, Python's `imap`) yields its \
+                      results in input order already, and a pipeline keeps order too; write \
+                      `#[par_for(stream, unordered)]` for completion order (`imap_unordered`)"
+            .to_string(),
+        _ => return None,
+    };
+    Some(format!("unknown #[par_for] option `{name}`\nhelp: {help}"))
+}
+
+impl Options {
+    /// The variables of a `reduce(..)`, each once: a variable given again (in this list
+    /// or an earlier `reduce(..)`) is reported at its second mention and left out.
+    fn add_reductions(&mut self, list: Vec<Reduction>) -> syn::Result<()> {
+        let mut errors: Option<syn::Error> = None;
+        for reduction in list {
+            let var = &reduction.var;
+            if self.reduce.iter().any(|r| r.var == *var) {
+                let error = syn::Error::new(
+                    var.span(),
+                    format!(
+                        "`{var}` is given twice in `reduce(..)`; keep one (a variable is \
+                         reduced by one operation)"
+                    ),
+                );
+                match &mut errors {
+                    Some(errors) => errors.combine(error),
+                    None => errors = Some(error),
+                }
+            } else {
+                self.reduce.push(reduction);
+            }
+        }
+        errors.map_or(Ok(()), Err)
     }
 }
 
@@ -168,12 +219,18 @@ fn progress_label(expr: Expr) -> syn::Result<LitStr> {
 struct OptionItem {
     name: Ident,
     value: OptionValue,
+    /// What the parentheses after the name hold (`reduce(..)`, or a call such as
+    /// `num_threads(4)`); empty without them.
+    args: TokenStream,
 }
 
 enum OptionValue {
     Flag,
     Expr(Expr),
-    List(Vec<Reduction>),
+    /// Parentheses after the name: `reduce(..)`'s list, parsed only when the name is
+    /// `reduce` (another name's error is that it is unknown or takes `= VALUE`, not the
+    /// syntax of a reduction); empty for another name.
+    List(syn::Result<Vec<Reduction>>),
 }
 
 impl Parse for OptionItem {
@@ -184,18 +241,28 @@ impl Parse for OptionItem {
         } else {
             input.call(syn::ext::IdentExt::parse_any)?
         };
+        let mut args = TokenStream::new();
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
             OptionValue::Expr(input.parse()?)
         } else if input.peek(syn::token::Paren) {
             let content;
             syn::parenthesized!(content in input);
-            let list = Punctuated::<Reduction, Token![,]>::parse_terminated(&content)?;
-            OptionValue::List(list.into_iter().collect())
+            args = content.parse()?;
+            let list = if name == "reduce" {
+                syn::parse::Parser::parse2(
+                    Punctuated::<Reduction, Token![,]>::parse_terminated,
+                    args.clone(),
+                )
+                .map(|list| list.into_iter().collect())
+            } else {
+                Ok(Vec::new())
+            };
+            OptionValue::List(list)
         } else {
             OptionValue::Flag
         };
-        Ok(OptionItem { name, value })
+        Ok(OptionItem { name, value, args })
     }
 }
 

@@ -121,6 +121,7 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
         let i = syn::Index::from(i);
         quote!((#identities.#i)())
     });
+    let body = expand::unit_statement(&body);
 
     let plan = local_ident("plan");
     let options_var = local_ident("options");
@@ -153,7 +154,11 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
     } else {
         quote!(let _ = #exit;)
     };
-    let pat = &for_loop.pat;
+    // Bound as the local loop binds it, so that a pattern that does not fit the items
+    // is reported once for both.
+    let item = local_ident("item");
+    let bind_item =
+        expand::item_binding(for_loop, quote!(::core::convert::identity), quote!(#item));
     quote! {
         {
             let #plan = ::par_for::__private::mpi::Plan::new(#site);
@@ -168,7 +173,8 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
                     #split(#source),
                     || (#((#identities.#index)(),)*),
                     |#left, #right| (#(#combines,)*),
-                    |#acc, #pat| {
+                    |#acc, #item| {
+                        #bind_item
                         let (#(#vars,)*) = #acc;
                         (|| -> ::par_for::__private::Flow<#value> {
                             #body

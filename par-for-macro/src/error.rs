@@ -25,15 +25,19 @@ impl Errors {
     }
 }
 
-/// Code as the user wrote it, for a message: the token printer's spaces around `.`,
-/// before `[` and after a unary `*` taken out (`v.len()`, `grid[i]`, `*x`; `a * b`
-/// keeps its spaces).
+/// Code as the user wrote it, for a message: the token printer's spaces around `.` and
+/// `::`, before `[` and `,`, inside a turbofish and after a unary `*` taken out (`v.len()`,
+/// `grid[i]`, `*x`, `s.parse::<u64>()`; `a * b` keeps its spaces).
 pub(crate) fn shown(code: &impl quote::ToTokens) -> String {
-    let printed = code
-        .to_token_stream()
-        .to_string()
-        .replace(" . ", ".")
-        .replace(" [", "[");
+    let printed = turbofish(
+        &code
+            .to_token_stream()
+            .to_string()
+            .replace(" . ", ".")
+            .replace(" :: ", "::")
+            .replace(" ,", ",")
+            .replace(" [", "["),
+    );
     let ends_operand = |c: char| c.is_alphanumeric() || matches!(c, ')' | ']' | '_' | '\'' | '"');
     let mut out = String::with_capacity(printed.len());
     let mut chars = printed.chars().peekable();
@@ -46,6 +50,35 @@ pub(crate) fn shown(code: &impl quote::ToTokens) -> String {
         let unary = c == '*' && !before.is_some_and(ends_operand);
         if unary && chars.peek() == Some(&' ') {
             chars.next();
+        }
+    }
+    out
+}
+
+/// `::< u64 >` as `::<u64>`: no spaces inside a turbofish but after its commas, nor
+/// before the `(` after it.
+fn turbofish(printed: &str) -> String {
+    let mut out = String::with_capacity(printed.len());
+    let mut depth = 0usize;
+    let mut rest = printed;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        if depth == 0 {
+            out.push(c);
+            if out.ends_with("::<") {
+                depth = 1;
+            }
+            continue;
+        }
+        match c {
+            ' ' if !out.ends_with(',') => continue,
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            _ => {}
+        }
+        out.push(c);
+        if depth == 0 && rest.starts_with(" (") {
+            rest = &rest[1..];
         }
     }
     out
@@ -76,5 +109,17 @@ mod tests {
         );
         let expr: syn::Expr = syn::parse_quote!(total = if (a) { b } else { (c) });
         assert_eq!(super::shown(&expr), "total = if (a) { b } else { (c) }");
+    }
+
+    #[test]
+    fn shown_paths_and_turbofish_lose_the_printer_s_spaces() {
+        let expr: syn::Expr = syn::parse_quote!(
+            s.parse::<u64>().ok()
+                < std::cmp::max(a, b.into_iter().collect::<HashMap<K, V>>().len())
+        );
+        assert_eq!(
+            super::shown(&expr),
+            "s.parse::<u64>().ok() < std::cmp::max(a, b.into_iter().collect::<HashMap<K, V>>().len())"
+        );
     }
 }

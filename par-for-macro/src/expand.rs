@@ -2,7 +2,7 @@
 //! with the original serial loop kept for `PAR_FOR_THREADS=1` and `if = false`.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprForLoop, Ident};
 
@@ -155,7 +155,6 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
     // The task closure carries the span of the loop's `for`, so that the compiler's own
     // errors about it ("this closure implements `FnMut`, not `Fn`") point at the loop.
     // Its argument gets its type from `item_type` (see the runtime's `task` module).
-    let pat = &for_loop.pat;
     let arg = local("item");
     let item_type = local("item_type");
     let witness = if moved.is_empty() {
@@ -170,7 +169,11 @@ pub(crate) fn parallel_loop(plan: &LoopPlan) -> TokenStream {
             let #item_type = ::par_for::__private::item_type(&#source_var);
             #witness
         },
-        arg: quote!(let #pat = #item_type.pass(#arg);),
+        arg: item_binding(
+            for_loop,
+            quote!(::par_for::__private::TypeOf::pass),
+            quote!(#item_type, #arg),
+        ),
         item: arg,
         body,
         jumps: *jumps,
@@ -277,6 +280,7 @@ impl Task {
             body,
             ..
         } = self;
+        let body = unit_statement(body);
         if !self.leaves() {
             let call = quote_spanned! {*span=>
                 ::par_for::__private::for_each(#source, &#options, #start { #arg #body })
@@ -369,6 +373,43 @@ fn progress_setting(options: &Options) -> TokenStream {
         .as_ref()
         .map_or_else(|| quote!(""), |l| quote!(#l));
     quote!(.progress(#label))
+}
+
+/// `let PAT = PASS(ARGS);`, a task's first statement: it binds the item to the loop's
+/// pattern (`PASS(ARGS)` is `TypeOf::pass(ITEM_TYPE, ARG)` or `identity(ARG)`). The
+/// call is spanned as the loop's source (its path at the source's first token, its
+/// parentheses at the last), which the compiler then takes it to cover: a pattern that
+/// does not fit the items (`for &[a, b] in v` over arrays) is reported at the pattern
+/// with `this expression has type ..` under the source, as the serial loop's own error
+/// is (the label was at the function's attribute), and once for all the copies that
+/// bind it so.
+pub(crate) fn item_binding(
+    for_loop: &ExprForLoop,
+    pass: TokenStream,
+    args: TokenStream,
+) -> TokenStream {
+    let mut tokens = for_loop.expr.to_token_stream().into_iter();
+    let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
+    let last = tokens.last().map_or(first, |t| t.span());
+    let pass: TokenStream = pass
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(first);
+            token
+        })
+        .collect();
+    let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, args);
+    args.set_span(last);
+    let pat = &for_loop.pat;
+    quote!(let #pat = #pass #args;)
+}
+
+/// `let _: () = BODY;`: a loop's body as a statement of the task, typed `()` as a serial
+/// loop types it. Not a block's tail or a statement of its own: there a one-line body
+/// without its last `;` (`{ out.push(r) }`) is a block around one expression, and
+/// `unused_braces` would tell the user to remove the loop's own braces.
+pub(crate) fn unit_statement(body: &syn::Block) -> TokenStream {
+    quote!(let _: () = #body;)
 }
 
 pub(crate) fn local(name: &str) -> Ident {

@@ -9,8 +9,9 @@
 //! 2. **Check.** `check/` turns the statement into a checked `Plan` of its form, or into
 //!    every error found in it: which options go with which form (`check/options.rs`),
 //!    the pipeline taken apart and its adapters without a parallel form
-//!    (`check/chain.rs`), jumps out of a parallel iteration (`check/jumps.rs`), the
-//!    distributed forms (`check/distribute.rs`). The rules on writes to shared state
+//!    (`check/chain.rs`), jumps out of a parallel iteration (`check/jumps.rs`), a
+//!    streaming loop's source (`check/stream.rs`), the distributed forms
+//!    (`check/distribute.rs`). The rules on writes to shared state
 //!    are in `valid.rs` and `update.rs` (with `scope.rs`), those on a distributed
 //!    task's effects in `effects.rs`.
 //! 3. **Expand.** Generation only, from the plan: `expand.rs` (with `expand/reducing.rs`

@@ -77,7 +77,16 @@ pub(crate) fn typed_task(task: &Expr, item_type: &Ident) -> TokenStream {
     let pat = &closure.inputs[0];
     let arg = local("item");
     let span = closure.or1_token.span;
-    let body = &closure.body;
+    // A block body's statements follow the binding in one block: nested, a one-line
+    // `{ x + 1 }` would be a block's tail, which `unused_braces` flags (a closure's own
+    // body is exempt).
+    let body = match &*closure.body {
+        Expr::Block(block) if block.attrs.is_empty() && block.label.is_none() => {
+            let stmts = &block.block.stmts;
+            quote!(#(#stmts)*)
+        }
+        body => quote!(#body),
+    };
     let mut typed = closure.clone();
     typed.inputs = std::iter::once(syn::Pat::Verbatim(quote!(#arg))).collect();
     *typed.body = Expr::Verbatim(quote_spanned! {span=>

@@ -14,6 +14,8 @@ const PIECES: &[&str] = &[
     "#[par_for(reduce(t: +))]",
     "#[par_for(if = x, min_len = 2, window = 3, unordered, progress = \"p\")]",
     "#[par_for(bogus)]",
+    "#[par_for(num_threads(4), chunksize = 8, ordered)]",
+    "#[par_for(reduce(t: +, t: max), reduce(t: *))]",
     "#[par_for = 3]",
     "#[par_for(reduce(t))]",
     "#[par_for(reduce(t: -))]",

@@ -141,6 +141,7 @@ impl Writes<'_> {
             place: shown(place),
             name,
             collection: indexed_collection(place).map(shown),
+            field: written_field(place),
         };
         let help = help.unwrap_or_else(|| fix(&target, write, self.task));
         self.errors.push(syn::Error::new_spanned(
@@ -180,11 +181,14 @@ impl Writes<'_> {
 }
 
 /// The place a body writes: `squares[i]` in `squares`, which is `collection` when the
-/// write goes to one element.
+/// write goes to one element; `self.count` in `self`, whose `field` is `count`.
 struct Target {
     place: String,
     name: Ident,
     collection: Option<String>,
+    /// The field written, when the place is a field of the variable (`self.count`,
+    /// `stats.totals.sum`), not one of its elements.
+    field: Option<String>,
 }
 
 fn write_message(target: &Target, write: Write, help: &str) -> String {
@@ -216,6 +220,9 @@ fn fix(target: &Target, write: Write, task: Task) -> String {
     if let Some(collection) = &target.collection {
         return element_fix(collection, write);
     }
+    if let (Task::LoopBody, Some(field)) = (task, &target.field) {
+        return field_fix(&target.place, field, write);
+    }
     match (task, write) {
         (Task::Closure, _) => format!(
             "return the value from the closure and combine the values after it (in a \
@@ -235,6 +242,57 @@ fn fix(target: &Target, write: Write, task: Task) -> String {
              declare a reduction (`#[par_for(reduce({name}: OP))]`), or put `{name}` in a \
              `Mutex` or an atomic and write through it"
         ),
+    }
+}
+
+/// A write to a field (`self.count += x`): `reduce(..)` takes a variable, so the loop
+/// accumulates in a local one, named after the field, and the field is updated once
+/// after the loop.
+fn field_fix(place: &str, field: &str, write: Write) -> String {
+    let local = format!("let mut {field}");
+    let (start, op, update, after) = match write {
+        Write::Compound(op) if reducible(op) => {
+            let start = match op {
+                "*=" => "1",
+                "&=" => "!0",
+                _ => "0",
+            };
+            let op = op.trim_end_matches('=');
+            let after = format!("{place} {op}= {field};");
+            (start.to_string(), op, format!("{field} {op}= ..;"), after)
+        }
+        Write::AssignMinMax(op) => {
+            let update = format!("{field} = {field}.{op}(..);");
+            (place.to_string(), op, update, format!("{place} = {field};"))
+        }
+        _ => {
+            return format!(
+                "return values and collect them (`#[par_for] let v: Vec<_> = ...collect();`), \
+                 accumulate in a local reduction and store it in the field after the loop \
+                 (`{local} = {place}; #[par_for(reduce({field}: OP))] for .. {{ .. }} \
+                 {place} = {field};`), or make `{place}` a `Mutex` or an atomic and write \
+                 through it"
+            )
+        }
+    };
+    format!(
+        "`reduce(..)` takes a variable, not a field: accumulate in a local one and update \
+         `{place}` after the loop: `{local} = {start}; #[par_for(reduce({field}: {op}))] \
+         for .. {{ {update} }} {after}`"
+    )
+}
+
+/// The field a place names, when it is a field of its variable and not one of its
+/// elements: `count` in `self.count` and `(*stats).count`; a tuple field is `acc`.
+fn written_field(place: &Expr) -> Option<String> {
+    match place {
+        Expr::Field(field) => Some(match &field.member {
+            syn::Member::Named(name) => name.to_string(),
+            syn::Member::Unnamed(_) => "acc".to_string(),
+        }),
+        Expr::Paren(paren) => written_field(&paren.expr),
+        Expr::Group(group) => written_field(&group.expr),
+        _ => None,
     }
 }
 

@@ -7,8 +7,8 @@
 //!
 //! One file per concern: `options.rs` (which options go together and with which form),
 //! `chain.rs` (a pipeline taken apart, and the adapters without a parallel form),
-//! `jumps.rs` (jumps a parallel iteration cannot make), `distribute.rs` (the
-//! distributed forms).
+//! `jumps.rs` (jumps a parallel iteration cannot make), `stream.rs` (a streaming
+//! loop's `SOURCE.map(TASK)`), `distribute.rs` (the distributed forms).
 
 use std::collections::HashSet;
 
@@ -29,11 +29,13 @@ mod distribute;
 mod jumps;
 mod options;
 mod source_reads;
+mod stream;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use distribute::{Gather, Schedule};
 pub(crate) use options::check_options;
+use stream::stream_parts;
 
 /// A marked statement that passed every check: what to generate.
 pub(crate) enum Plan {
@@ -172,20 +174,6 @@ fn check_pipeline(options: Options, stmt: Stmt, chain: Chain, errors: &mut Error
         stmt,
         chain,
         reads,
-    }
-}
-
-/// The `SOURCE` and `TASK` of a streaming loop over `SOURCE.map(TASK)`.
-fn stream_parts(for_loop: &ExprForLoop) -> syn::Result<(Expr, Expr)> {
-    match &*for_loop.expr {
-        Expr::MethodCall(call) if call.method == "map" && call.args.len() == 1 => {
-            Ok(((*call.receiver).clone(), call.args[0].clone()))
-        }
-        other => Err(syn::Error::new_spanned(
-            other,
-            "a streaming loop iterates over `SOURCE.map(TASK)`: TASK runs on the pool and the \
-             loop body gets each result\nhelp: write `#[par_for(stream)] for r in items.map(|x| work(x)) { .. }`",
-        )),
     }
 }
 

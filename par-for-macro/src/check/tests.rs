@@ -162,3 +162,100 @@ fn a_labelled_jump_around_the_loop_is_refused_in_a_parallel_loop_only() {
     assert!(found[0].starts_with("`continue 'rows` jumps to a loop outside"));
     assert!(found[1].starts_with("`break 'rows` jumps to a loop outside"));
 }
+
+#[test]
+fn a_reduction_variable_given_twice_is_reported_at_its_second_mention() {
+    let body: syn::Stmt = parse_quote!(for x in 0..10 {
+        acc += x;
+    });
+    for options in ["reduce(acc: +, acc: +)", "reduce(acc: +), reduce(acc: max)"] {
+        let found = messages(plan(options, body.clone()));
+        assert_eq!(found.len(), 1, "{options}: {found:?}");
+        assert!(
+            found[0].starts_with("`acc` is given twice in `reduce(..)`"),
+            "{options}: {found:?}"
+        );
+    }
+    assert!(messages(plan("reduce(acc: +, other: +)", body)).is_empty());
+}
+
+#[test]
+fn options_from_python_s_pool_say_what_to_write() {
+    let body: syn::Stmt = parse_quote!(for x in 0..10 {
+        f(x);
+    });
+    let cases = [
+        ("processes = 4", "write `threads = 4`"),
+        ("workers = n", "write `threads = n`"),
+        ("num_threads(4)", "write `threads = 4`"),
+        ("num_threads", "write `threads = N`"),
+        ("chunksize = 8", "write `min_len = 8`"),
+        ("chunk_size = 8", "write `min_len = 8`"),
+        ("ordered", "in input order already"),
+    ];
+    for (option, help) in cases {
+        let found = messages(plan(option, body.clone()));
+        assert_eq!(found.len(), 1, "{option}: {found:?}");
+        assert!(found[0].contains(help), "{option}: {found:?}");
+    }
+    // Any other unknown option gets the list of options; a known one in parentheses,
+    // that it takes a value.
+    let found = messages(plan("verbose", body.clone()));
+    assert!(
+        found[0].contains("the options are `threads = N`"),
+        "{found:?}"
+    );
+    let found = messages(plan("threads(4)", body));
+    assert_eq!(found, ["`threads` needs a value: write `threads = ...`"]);
+}
+
+#[test]
+fn an_adapter_after_a_stream_s_task_is_told_where_it_goes() {
+    let cases: [(syn::Stmt, &str, &str); 5] = [
+        (
+            parse_quote!(for r in v.iter().map(f).skip(1) {}),
+            "`.skip(1)` comes after the task",
+            "`v.iter().skip(1).map(f)`",
+        ),
+        (
+            parse_quote!(for (i, r) in v.iter().map(|i| i * 2).enumerate() {}),
+            "`.enumerate()` comes after the task",
+            "`v.iter().enumerate().map(|(index, i)| (index, i * 2))`",
+        ),
+        (
+            parse_quote!(for r in v.iter().map(f).filter_map(g) {}),
+            "`.filter_map(g)` comes after the task",
+            "let Some(r) = g(r) else { continue };",
+        ),
+        (
+            parse_quote!(for (a, b) in v.iter().map(f).filter(|p| p.0 > 1) {}),
+            "`.filter(..)` comes after the task",
+            "`for r in v.iter().map(|x| Some(f(x)).filter(|p| p.0 > 1)) { let Some((a, b)) = r else { continue }; .. }`",
+        ),
+        (
+            parse_quote!(for r in v.iter().map(f).chain(w) {}),
+            "`.chain(w)` comes after the task",
+            "write `#[par_for(stream)] for r in items.map(|x| work(x)) { .. }`",
+        ),
+    ];
+    for (stmt, message, help) in cases {
+        let found = messages(plan("stream", stmt));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with(message), "{found:?}");
+        assert!(found[0].contains(help), "{found:?} should contain {help:?}");
+    }
+    // Without a `map`: a last `filter_map` is the task; anything else, the form.
+    let found = messages(plan(
+        "stream",
+        parse_quote!(for n in v.iter().filter_map(f) {}),
+    ));
+    assert!(
+        found[0].contains("`for n in v.iter().map(f) { let Some(n) = n else { continue }; .. }`"),
+        "{found:?}"
+    );
+    let found = messages(plan("stream", parse_quote!(for n in v.iter() {})));
+    assert!(
+        found[0].starts_with("a streaming loop iterates over"),
+        "{found:?}"
+    );
+}

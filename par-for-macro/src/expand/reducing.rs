@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{local, Task};
+use super::{local, unit_statement, Task};
 use crate::attr::{ReduceOp, Reduction};
 
 impl Task {
@@ -71,9 +71,10 @@ impl Task {
         };
         // Not spanned at the loop: lints do not look into the macro's own closure call.
         let run_body = quote!((|| #body)(););
+        let unit_body = unit_statement(body);
         let run_flow = quote! {
             (|| -> #flow {
-                #body
+                #unit_body
                 ::par_for::__private::Flow::Continue
             })()
         };

@@ -7,7 +7,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::Ident;
 
-use super::{bind_return_type, captures, local, next_loop_number, progress_setting};
+use super::{
+    bind_return_type, captures, local, next_loop_number, progress_setting, unit_statement,
+};
 use crate::check::StreamPlan;
 use crate::deferred::Moves;
 use crate::flow;
@@ -45,6 +47,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
         &leave_enum,
     );
     let return_type = returns.map(|returns| bind_return_type(returns, for_loop.for_token.span));
+    let body = unit_statement(&body);
 
     let options_var = local("options");
     let exit_var = local("exit");

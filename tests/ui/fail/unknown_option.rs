@@ -2,7 +2,7 @@ use par_for::par_for;
 
 #[par_for]
 fn main() {
-    #[par_for(workers = 4)]
+    #[par_for(verbose)]
     for i in 0..10 {
         println!("{i}");
     }

@@ -1,0 +1,76 @@
+//! A one-line body with no `;` after its last expression is ordinary Rust: no lint may
+//! fire on it (the generated code once made it a block's tail, and `unused_braces`
+//! suggested removing the braces of the loop's own body).
+#![deny(warnings)]
+
+use std::sync::Mutex;
+
+use par_for::par_for;
+
+#[par_for]
+fn plain(v: &[u64]) -> Vec<u64> {
+    let m = Mutex::new(Vec::new());
+    #[par_for]
+    for x in v { m.lock().unwrap().push(*x) }
+    let mut out = m.into_inner().unwrap();
+    out.sort();
+    out
+}
+
+#[par_for]
+fn reduce(v: &[u64]) -> (u64, u64) {
+    let mut s = 0;
+    #[par_for(reduce(s: +))]
+    for r in v { s += r }
+    let mut upto = 0;
+    #[par_for(reduce(upto: +))]
+    for r in v { if *r > 2 { break } else { upto += r } }
+    (s, upto)
+}
+
+#[par_for]
+fn with_break(v: &[u64]) -> usize {
+    let m = Mutex::new(Vec::new());
+    #[par_for]
+    for x in v { if *x > 2 { break } m.lock().unwrap().push(*x) }
+    #[par_for]
+    for x in v { if *x > 2 { break } }
+    let seen = m.into_inner().unwrap();
+    seen.len()
+}
+
+#[par_for]
+fn first_above(v: &[u64], limit: u64) -> Option<u64> {
+    #[par_for]
+    for x in v { if *x > limit { return Some(*x) } }
+    None
+}
+
+#[par_for]
+fn stream(v: &[u64]) -> Vec<u64> {
+    let mut out = Vec::new();
+    #[par_for(stream)]
+    for r in v.iter().map(|x| x + 1) { out.push(r) }
+    #[par_for(stream)]
+    for r in v.iter().map(|x| { x * 10 }) { out.push(r) }
+    #[par_for(stream)]
+    for r in v.iter().map(|x| x + 1) { if r > 2 { break } }
+    out
+}
+
+#[par_for]
+fn stream_return(v: &[u64]) -> Option<u64> {
+    #[par_for(stream)]
+    for r in v.iter().map(|x| x * 2) { if r > 2 { return Some(r) } }
+    None
+}
+
+fn main() {
+    let v = [1u64, 2, 3];
+    assert_eq!(plain(&v), [1, 2, 3]);
+    assert_eq!(reduce(&v), (6, 3));
+    assert!(with_break(&v) >= 2);
+    assert_eq!(first_above(&v, 1), Some(2));
+    assert_eq!(stream(&v), [2, 3, 4, 10, 20, 30]);
+    assert_eq!(stream_return(&v), Some(4));
+}
