@@ -38,7 +38,7 @@ pub(crate) fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
     match stmt {
         Stmt::Local(syn::Local {
             init: Some(init), ..
-        }) if init.diverge.is_none() => Some(&init.expr),
+        }) => Some(&init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
         Stmt::Expr(
@@ -56,7 +56,7 @@ pub(crate) fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
     match stmt {
         Stmt::Local(syn::Local {
             init: Some(init), ..
-        }) if init.diverge.is_none() => Some(&mut init.expr),
+        }) => Some(&mut init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&mut assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
         Stmt::Expr(

@@ -53,15 +53,16 @@ pub(crate) fn distributed_pipeline(
     let site = site(plan.chain.consumer.method.span());
     let cond = condition(&plan.options);
     let local_value = slot.clone();
+    // In parentheses: the value of a `let .. else` may not end in a `}`.
     *slot = Expr::Verbatim(quote! {
-        {
+        ({
             let #plan_var = ::par_for::__private::mpi::Plan::new(#site);
             if #plan_var.splits() #cond {
                 #distributed
             } else {
                 #local_value
             }
-        }
+        })
     });
     quote!(#stmt)
 }
