@@ -5,8 +5,10 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{Expr, Ident, Pat};
 
+mod format;
 mod walk;
 
+pub(crate) use format::format_names;
 pub(crate) use walk::{MacroArgs, Rule, Walker};
 
 /// The names visible at one point of a body, innermost scope last.

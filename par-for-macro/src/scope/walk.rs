@@ -20,7 +20,7 @@ use std::collections::HashSet;
 
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{Block, Expr, ExprPath, Macro, Pat, Stmt, Token};
+use syn::{Block, Expr, ExprPath, Ident, Macro, Pat, Stmt, Token};
 
 use super::Scopes;
 
@@ -69,6 +69,11 @@ pub(crate) struct Walker<R> {
     /// that the addresses a rule keeps of their nodes stay unique (the nodes live in
     /// the heap buffers of the `Punctuated`, which moving it into this list keeps).
     macro_args: Vec<MacroArgs>,
+    /// The variables format strings name inline, as paths, kept as the macros'
+    /// arguments are. Boxed: a rule may keep their addresses, which growing the list
+    /// must not move.
+    #[allow(clippy::vec_box)]
+    format_paths: Vec<Box<ExprPath>>,
 }
 
 impl<R: Rule> Walker<R> {
@@ -82,6 +87,7 @@ impl<R: Rule> Walker<R> {
             discarded_exprs: HashSet::new(),
             discarded_blocks: HashSet::new(),
             macro_args: Vec::new(),
+            format_paths: Vec::new(),
         };
         walker.scopes.push();
         for pat in bound {
@@ -165,6 +171,76 @@ impl<R: Rule> Walker<R> {
             );
         }
     }
+}
+
+impl<R: Rule> Walker<R> {
+    /// The variables the format string (the first string literal) of a std formatting
+    /// macro names inline (`"{tag}-{i}"`): reads, as its other arguments are.
+    fn visit_format_string(&mut self, args: &MacroArgs) {
+        let Some(format) = args.iter().find(|arg| {
+            matches!(
+                arg,
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(_),
+                    ..
+                })
+            )
+        }) else {
+            return;
+        };
+        // `name = value` arguments give the names the format string uses.
+        let given: Vec<&Ident> = args
+            .iter()
+            .filter_map(|arg| match arg {
+                Expr::Assign(named) => match &*named.left {
+                    Expr::Path(path) => path.path.get_ident(),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        for name in super::format_names(quote::ToTokens::to_token_stream(format)) {
+            if self.scopes.is_bound(&name) || given.contains(&&name) {
+                continue;
+            }
+            let path = Box::new(ExprPath {
+                attrs: Vec::new(),
+                qself: None,
+                path: name.into(),
+            });
+            self.rule.free(&path, &self.scopes);
+            self.format_paths.push(path);
+        }
+    }
+}
+
+/// Whether a macro is one of std's that format their arguments, whose format string
+/// may name variables inline: only those are known to read what it names.
+fn is_format_macro(mac: &Macro) -> bool {
+    const FORMATTING: &[&str] = &[
+        "format",
+        "print",
+        "println",
+        "eprint",
+        "eprintln",
+        "write",
+        "writeln",
+        "panic",
+        "assert",
+        "assert_eq",
+        "assert_ne",
+        "debug_assert",
+        "debug_assert_eq",
+        "debug_assert_ne",
+        "unreachable",
+        "todo",
+        "unimplemented",
+        "format_args",
+    ];
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|last| FORMATTING.iter().any(|name| last.ident == name))
 }
 
 /// The body of a `for`, `while` or `loop`, whose value is thrown away.
@@ -306,6 +382,9 @@ impl<'ast, R: Rule> Visit<'ast> for Walker<R> {
         };
         self.rule.macro_call(mac, Some(&args), &self.scopes);
         self.visit_macro_args(&args);
+        if is_format_macro(mac) {
+            self.visit_format_string(&args);
+        }
         self.macro_args.push(args);
     }
 }

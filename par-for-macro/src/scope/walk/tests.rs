@@ -161,3 +161,16 @@ fn loop_bodies_are_thrown_away_and_closure_bodies_are_used() {
     }
     assert!(!thrown.iter().any(|e| e == "x . i ()"), "{thrown:?}");
 }
+
+#[test]
+fn names_a_std_format_string_reads_inline_are_free_but_not_named_arguments() {
+    assert_eq!(
+        free(r#"{ println!("{tag}-{item} {n:>4} {{literal}}", n = width); }"#),
+        ["width", "tag"]
+    );
+    let bound = free(r#"{ let tag = 1; let s = format!("{tag}"); }"#);
+    assert!(bound.is_empty(), "{bound:?}");
+    // Another macro's string is not known to be a format string.
+    let other = free(r#"{ let v = vec!["{tag}"]; }"#);
+    assert!(other.is_empty(), "{other:?}");
+}
