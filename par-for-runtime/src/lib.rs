@@ -78,7 +78,7 @@ pub mod __private {
     pub use crate::stream::{
         assert_self_unchanged_under_the_source, assert_unchanged_under_the_source, stream_for_each,
         stream_loop, AllSendSync, Captures, Fed, Pulled, SelfUnchangedUnderTheSource,
-        StreamOptions, StreamProbe, StreamSource, UnchangedUnderTheSource, Unseen,
+        SentToTheBody, StreamOptions, StreamProbe, StreamSource, UnchangedUnderTheSource, Unseen,
     };
     pub use crate::task::{
         item_type, return_type, stream_item_type, type_of, OnlyReadsOuterVariables,

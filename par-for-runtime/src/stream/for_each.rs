@@ -173,12 +173,25 @@ where
     S: StreamSource,
     F: Sync + Send,
     F: OnlyReadsOuterVariables<S::Item, T>, // changes an outer variable? return the values, or use a Mutex
-    T: Send,
+    T: SentToTheBody,
     C: FnMut(T) -> ControlFlow<Option<R>>,
 {
     let task = move |item| task.call(item);
     source.run(task, options, consumer)
 }
+
+/// A streaming loop's task result, which the pool's threads send to the calling thread
+/// for the body: `Send`, asked under this name so that the message says where it goes.
+#[diagnostic::on_unimplemented(
+    message = "the task of this streaming loop gives `{Self}`, which cannot be sent from the pool's threads to the loop's body",
+    label = "the task runs on the pool and its result goes to the body, on the calling thread",
+    note = "return something `Send` from the task (an `Arc` instead of an `Rc`, owned data instead of a `Cell` or `RefCell`), and build what is not `Send` in the body"
+)]
+pub trait SentToTheBody: Send {}
+// The error is about this trait, whose message says where the value goes, not about
+// the `Send` of a field deep inside its type.
+#[diagnostic::do_not_recommend]
+impl<T: Send> SentToTheBody for T {}
 
 /// What a stream delivers its results to: the consumer, with the progress bar.
 pub(super) type Deliver<'a, T, R> = &'a mut dyn FnMut(T) -> ControlFlow<Option<R>>;

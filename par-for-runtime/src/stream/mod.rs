@@ -83,7 +83,7 @@ mod window;
 pub use engine::{
     AllSendSync, Captures, Fed, Pulled, StreamProbe, StreamSource, Unseen, ViaFed, ViaPulled,
 };
-pub use for_each::{stream_for_each, stream_loop, StreamOptions};
+pub use for_each::{stream_for_each, stream_loop, SentToTheBody, StreamOptions};
 pub use iter::{stream, stream_unordered, Stream};
 pub use source_reads::{
     assert_self_unchanged_under_the_source, assert_unchanged_under_the_source,
