@@ -333,22 +333,29 @@ impl VisitMut for RenameSelf<'_> {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
-        let Ok(mut args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
-            return;
-        };
-        for arg in &mut args {
-            match arg {
-                Expr::Assign(named) if matches!(&*named.left, Expr::Path(_)) => {
-                    self.visit_expr_mut(&mut named.right);
-                }
-                other => self.visit_expr_mut(other),
-            }
-        }
-        mac.tokens = args.to_token_stream();
+        visit_macro_args_mut(mac, |arg| self.visit_expr_mut(arg));
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Rewrites each argument of an expression-like macro (`format!`, `vec!`) with `visit`;
+/// a `name = value` argument keeps its name. A macro whose arguments are not
+/// expressions is left alone.
+fn visit_macro_args_mut(mac: &mut syn::Macro, mut visit: impl FnMut(&mut Expr)) {
+    let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
+    let Ok(mut args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
+        return;
+    };
+    for arg in &mut args {
+        match arg {
+            Expr::Assign(named) if matches!(&*named.left, Expr::Path(_)) => {
+                visit(&mut named.right);
+            }
+            other => visit(other),
+        }
+    }
+    mac.tokens = args.to_token_stream();
 }
 
 struct Rename<'a> {
@@ -388,21 +395,7 @@ impl VisitMut for Rename<'_> {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        // Arguments of expression-like macros (`format!`, `vec!`); `name = value`
-        // keeps its name.
-        let parser = Punctuated::<Expr, Token![,]>::parse_terminated;
-        let Ok(mut args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) else {
-            return;
-        };
-        for arg in &mut args {
-            match arg {
-                Expr::Assign(named) if matches!(&*named.left, Expr::Path(_)) => {
-                    self.visit_expr_mut(&mut named.right);
-                }
-                other => self.visit_expr_mut(other),
-            }
-        }
-        mac.tokens = args.to_token_stream();
+        visit_macro_args_mut(mac, |arg| self.visit_expr_mut(arg));
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {
