@@ -256,6 +256,12 @@
 //! source the pool's threads pull. `docs/streams.md` says how sources that block are
 //! pulled and what leaving early waits for.
 //!
+//! The body, on the calling thread, may `break`, `return` (a value that moves the
+//! function's variables too), `?`, and `break`/`continue` to a loop around the stream.
+//! As the source is pulled ahead of the body, a source that reads what the body changes
+//! (a work queue the body refills) needs `window = 1`; a `Cell` or `RefCell` that both
+//! use is a compile error without it.
+//!
 //! # Shared state: what is rejected
 //!
 //! A free variable is one the body uses but does not declare. Assigning it, updating it
