@@ -16,12 +16,12 @@ pub(super) fn check(
 ) -> Jumps {
     let (jumps, escapes) = flow::scan(body, label, target);
     for escape in escapes {
-        errors.push(refuse(escape));
+        errors.push(refuse(escape, target));
     }
     jumps
 }
 
-fn refuse(escape: Escape) -> syn::Error {
+fn refuse(escape: Escape, target: Target) -> syn::Error {
     match escape {
         Escape::OuterLabel {
             keyword,
@@ -35,6 +35,13 @@ fn refuse(escape: Escape) -> syn::Error {
                  help: `break` out of the parallel loop and test a result after it, or make the \
                  outer loop the parallel one"
             ),
+        ),
+        Escape::Await(span) if target == Target::Consumer => syn::Error::new(
+            span,
+            "`.await` cannot be used in the body of a streaming loop: the body runs in a \
+             closure the stream calls for each result, outside the async task\nhelp: \
+             collect the results and await after the loop, or run the futures concurrently \
+             with an async join instead of #[par_for]",
         ),
         Escape::Await(span) => syn::Error::new(
             span,

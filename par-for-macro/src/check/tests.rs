@@ -120,7 +120,7 @@ fn every_problem_of_a_statement_is_reported_together() {
     ));
     let expected = [
         "cannot update `n`",
-        "`.await` cannot be used inside a #[par_for] loop",
+        "`.await` cannot be used in the body of a streaming loop",
         "`reduce(...)` does not apply to a streaming loop",
         "`min_len` does not apply to a streaming loop",
     ];

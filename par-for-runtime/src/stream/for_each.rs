@@ -197,7 +197,8 @@ impl<T: Send> SentToTheBody for T {}
 pub(super) type Deliver<'a, T, R> = &'a mut dyn FnMut(T) -> ControlFlow<Option<R>>;
 
 /// Runs a loop whatever its engine: the progress bar, and on a pool of one thread the
-/// serial loop (its tasks confined to one thread with `threads = 1`); otherwise `parallel(items, task, plan, deliver)`.
+/// serial loop (its tasks confined to one thread with `threads = 1`); otherwise
+/// `parallel(items, task, plan, deliver)`.
 pub(super) fn run<It, F, T, C, R>(
     items: It,
     task: F,
