@@ -261,6 +261,17 @@ fn field_fix(place: &str, field: &str, write: Write) -> String {
             let after = format!("{place} {op}= {field};");
             (start.to_string(), op, format!("{field} {op}= ..;"), after)
         }
+        // A decrease: add up what is taken away, and take it away once after the loop
+        // (a running local starting at 0 would go below it, for an unsigned field).
+        Write::Compound(op @ "-=") => {
+            let update = format!("{field} += ..;");
+            (
+                "0".to_string(),
+                "+",
+                update,
+                format!("{place} {op} {field};"),
+            )
+        }
         Write::AssignMinMax(op) => {
             let update = format!("{field} = {field}.{op}(..);");
             (place.to_string(), op, update, format!("{place} = {field};"))

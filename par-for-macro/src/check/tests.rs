@@ -259,3 +259,21 @@ fn an_adapter_after_a_stream_s_task_is_told_where_it_goes() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_field_decreased_in_the_body_is_told_to_add_up_what_is_taken_away() {
+    let found = messages(plan(
+        "",
+        parse_quote!(for x in xs {
+            self.balance -= x;
+        }),
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains(
+            "`let mut balance = 0; #[par_for(reduce(balance: +))] for .. { balance += ..; } \
+             self.balance -= balance;`"
+        ),
+        "{found:?}"
+    );
+}
