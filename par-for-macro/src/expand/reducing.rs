@@ -64,9 +64,11 @@ impl Task {
             #(let #types = ::par_for::__private::type_of(&#vars);)*
         };
         let task = quote_spanned!(*span=> |#acc: &mut _, #item|);
+        // A reduction the body never updates is no unused variable of the user's: the
+        // serial loop has none.
         let typed = quote! {
             let (#(#vars,)*) = #acc;
-            #(let #vars = #types.pass_mut(#vars);)*
+            #(#[allow(unused_variables)] let #vars = #types.pass_mut(#vars);)*
             #arg
         };
         // Not spanned at the loop: lints do not look into the macro's own closure call.

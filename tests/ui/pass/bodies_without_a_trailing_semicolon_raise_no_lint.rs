@@ -1,6 +1,7 @@
 //! A one-line body with no `;` after its last expression is ordinary Rust: no lint may
 //! fire on it (the generated code once made it a block's tail, and `unused_braces`
-//! suggested removing the braces of the loop's own body).
+//! suggested removing the braces of the loop's own body). Nor may one on a reduction
+//! the body never updates, which the serial loop has no warning for.
 #![deny(warnings)]
 
 use std::sync::Mutex;
@@ -65,8 +66,18 @@ fn stream_return(v: &[u64]) -> Option<u64> {
     None
 }
 
+#[par_for]
+fn one_reduction_unused(v: &[u64]) -> (u64, u64) {
+    let mut unused = 0;
+    let mut total = 0;
+    #[par_for(reduce(unused: +, total: +))]
+    for x in v { total += x }
+    (unused, total)
+}
+
 fn main() {
     let v = [1u64, 2, 3];
+    assert_eq!(one_reduction_unused(&v), (0, 6));
     assert_eq!(plain(&v), [1, 2, 3]);
     assert_eq!(reduce(&v), (6, 3));
     assert!(with_break(&v) >= 2);
