@@ -235,3 +235,48 @@ fn a_reducing_loop_raises_a_panic_before_its_exit_with_its_payload() {
         );
     }
 }
+
+/// A panic in the source's closure, for an item after the exit: the serial loop never
+/// makes that item, so it never panics.
+#[par_for]
+fn source_panics_after_the_break(n: u64, stop: u64) -> u64 {
+    let mut total = 0;
+    #[par_for(reduce(total: +))]
+    for x in (0..n).map(|x| if x > stop { panic!("source {x}") } else { x }) {
+        if x == stop {
+            break;
+        }
+        total += x;
+    }
+    total
+}
+
+#[par_for]
+fn source_panics_after_the_return(items: &[u64], stop: u64) -> Option<u64> {
+    #[par_for]
+    for x in items.iter().map(|&x| if x > stop { panic!("source {x}") } else { x }) {
+        if x == stop {
+            return Some(x);
+        }
+    }
+    None
+}
+
+#[test]
+fn a_panic_in_the_source_after_the_exit_is_dropped() {
+    let items: Vec<u64> = (0..20_000).collect();
+    for stop in [0, 10, 1_000, 9_000] {
+        for call in 0..100 {
+            assert_eq!(
+                source_panics_after_the_break(20_000, stop),
+                stop * stop.saturating_sub(1) / 2,
+                "stop {stop}, call {call}"
+            );
+            assert_eq!(
+                source_panics_after_the_return(&items, stop),
+                Some(stop),
+                "stop {stop}, call {call}"
+            );
+        }
+    }
+}

@@ -10,6 +10,7 @@
 //!    loop has ended it, no task starts another block of [`FUSE_BLOCK`](crate::fuse::FUSE_BLOCK) items (see
 //!    `crate::fuse`).
 
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::iter::plumbing::{Producer, ProducerCallback};
@@ -229,10 +230,19 @@ where
     let _raise_on_unwind = RaiseOnUnwind(halt.panicked());
     fold.on_panic.fold((fold.identity)(), |mut acc| {
         for block in blocks(producer, len, halt) {
-            block
-                .into_iter()
-                .for_each(|item| (fold.fold)(&mut acc, item));
-            if (fold.done)(&acc) {
+            // Done (an exit) stops at once, not at the block's end: no item after it
+            // is made, as serially, so a source's closure does not run (and panic) on
+            // items the serial loop never reaches. A fold that cannot be done has the
+            // test folded away.
+            let stopped = block.into_iter().try_for_each(|item| {
+                (fold.fold)(&mut acc, item);
+                if (fold.done)(&acc) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            if stopped.is_break() {
                 break;
             }
         }
