@@ -254,7 +254,10 @@ fn source_panics_after_the_break(n: u64, stop: u64) -> u64 {
 #[par_for]
 fn source_panics_after_the_return(items: &[u64], stop: u64) -> Option<u64> {
     #[par_for]
-    for x in items.iter().map(|&x| if x > stop { panic!("source {x}") } else { x }) {
+    for x in items
+        .iter()
+        .map(|&x| if x > stop { panic!("source {x}") } else { x })
+    {
         if x == stop {
             return Some(x);
         }

@@ -284,3 +284,28 @@ fn a_return_moves_the_bodys_own_variable_where_it_shadows_an_outer_one() {
     assert_eq!(shadowed_header(3), (vec![100], 0));
     assert_eq!(shadowed_label(20).as_deref(), Some("item 7 of width 5"));
 }
+
+macro_rules! bind {
+    ($name:ident, $value:expr) => {
+        let $name = $value;
+    };
+}
+
+/// A name the body binds through a macro of the user's is the body's too.
+#[par_for]
+fn bound_by_a_macro(k: u64, n: u64) -> u64 {
+    #[par_for]
+    for i in 0..n {
+        bind!(k, i * 10);
+        if i == 3 {
+            return k;
+        }
+    }
+    k
+}
+
+#[test]
+fn a_return_reads_a_name_a_macro_of_the_users_binds_in_the_body() {
+    assert_eq!(bound_by_a_macro(1, 50), 30);
+    assert_eq!(bound_by_a_macro(1, 2), 1);
+}

@@ -147,6 +147,14 @@ pub(crate) fn bound_in_body(pat: &syn::Pat, body: &syn::Block) -> HashSet<String
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
+        // A macro of the user's may bind a name it is given (`bind!(k, ..)` expanding
+        // to `let k = ..;`), which only its expansion shows: every name in its tokens
+        // may be bound. Std's macros bind none.
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            if !binds_nothing(mac) {
+                collect_idents(mac.tokens.clone(), &mut self.0 .0);
+            }
+        }
     }
     let mut bindings = OutsideClosures(Bindings(HashSet::new()));
     bindings.visit_pat(pat);
@@ -297,6 +305,56 @@ fn bound_names(expr: &Expr) -> HashSet<String> {
 }
 
 /// The names the patterns a walk visits bind (not inside nested items).
+/// Whether a macro is one of std's, which bind no name of the caller's.
+fn binds_nothing(mac: &syn::Macro) -> bool {
+    const STD: &[&str] = &[
+        "format",
+        "print",
+        "println",
+        "eprint",
+        "eprintln",
+        "write",
+        "writeln",
+        "panic",
+        "assert",
+        "assert_eq",
+        "assert_ne",
+        "debug_assert",
+        "debug_assert_eq",
+        "debug_assert_ne",
+        "unreachable",
+        "todo",
+        "unimplemented",
+        "format_args",
+        "vec",
+        "matches",
+        "dbg",
+        "concat",
+        "stringify",
+        "line",
+        "column",
+        "file",
+        "env",
+    ];
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|last| STD.iter().any(|name| last.ident == name))
+}
+
+/// Every identifier among `tokens`, groups included.
+fn collect_idents(tokens: proc_macro2::TokenStream, into: &mut HashSet<String>) {
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Ident(ident) => {
+                into.insert(ident.unraw().to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), into),
+            _ => {}
+        }
+    }
+}
+
 struct Bindings(HashSet<String>);
 
 impl<'ast> Visit<'ast> for Bindings {
