@@ -36,7 +36,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, Token};
 
 use crate::error::Errors;
-use crate::scope::format_names;
+use crate::scope::{bound_in_body, bound_names, format_names};
 use crate::valid::check_task;
 
 /// The outer variables a loop's `return` values move (see [`moved_by_value`]), and the
@@ -130,36 +130,6 @@ pub(crate) fn stream_outer(pat: &syn::Pat, body: &syn::Block) -> Vec<Ident> {
         .into_iter()
         .filter(|name| !bound.contains(&name.unraw().to_string()))
         .collect()
-}
-
-/// The names a loop's pattern and body bind somewhere, outside closures: where a
-/// `return` names one, it may mean the body's own (`let header = ..; return (header,
-/// i)` after reading an outer `header`), which stays the body's to move, so that the
-/// value is never built from the outer variable instead. A closure's bindings do not
-/// count: the body's own `return`s are outside closures, out of their scope (so the
-/// closures an inner marked loop's expansion binds variables in do not hide them).
-pub(crate) fn bound_in_body(pat: &syn::Pat, body: &syn::Block) -> HashSet<String> {
-    struct OutsideClosures(Bindings);
-    impl<'ast> Visit<'ast> for OutsideClosures {
-        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
-            self.0.visit_pat_ident(pat);
-        }
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-        // A macro of the user's may bind a name it is given (`bind!(k, ..)` expanding
-        // to `let k = ..;`), which only its expansion shows: every name in its tokens
-        // may be bound. Std's macros bind none.
-        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            if !binds_nothing(mac) {
-                collect_idents(mac.tokens.clone(), &mut self.0 .0);
-            }
-        }
-    }
-    let mut bindings = OutsideClosures(Bindings(HashSet::new()));
-    bindings.visit_pat(pat);
-    bindings.visit_block(body);
-    bindings.0 .0
 }
 
 /// The variables of `outer` that `value` names, as a path or inside a format string
@@ -295,75 +265,6 @@ fn block_value(block: &syn::Block, found: &mut Vec<Ident>) {
     if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
         by_value(tail, true, found);
     }
-}
-
-/// Every name a pattern inside `expr` binds.
-fn bound_names(expr: &Expr) -> HashSet<String> {
-    let mut bindings = Bindings(HashSet::new());
-    bindings.visit_expr(expr);
-    bindings.0
-}
-
-/// The names the patterns a walk visits bind (not inside nested items).
-/// Whether a macro is one of std's, which bind no name of the caller's.
-fn binds_nothing(mac: &syn::Macro) -> bool {
-    const STD: &[&str] = &[
-        "format",
-        "print",
-        "println",
-        "eprint",
-        "eprintln",
-        "write",
-        "writeln",
-        "panic",
-        "assert",
-        "assert_eq",
-        "assert_ne",
-        "debug_assert",
-        "debug_assert_eq",
-        "debug_assert_ne",
-        "unreachable",
-        "todo",
-        "unimplemented",
-        "format_args",
-        "vec",
-        "matches",
-        "dbg",
-        "concat",
-        "stringify",
-        "line",
-        "column",
-        "file",
-        "env",
-    ];
-    mac.path
-        .segments
-        .last()
-        .is_some_and(|last| STD.iter().any(|name| last.ident == name))
-}
-
-/// Every identifier among `tokens`, groups included.
-fn collect_idents(tokens: proc_macro2::TokenStream, into: &mut HashSet<String>) {
-    for tree in tokens {
-        match tree {
-            proc_macro2::TokenTree::Ident(ident) => {
-                into.insert(ident.unraw().to_string());
-            }
-            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), into),
-            _ => {}
-        }
-    }
-}
-
-struct Bindings(HashSet<String>);
-
-impl<'ast> Visit<'ast> for Bindings {
-    fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
-        self.0.insert(pat.ident.unraw().to_string());
-        syn::visit::visit_pat_ident(self, pat);
-    }
-
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 fn expr_span(expr: &Expr) -> Span {

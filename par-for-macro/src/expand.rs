@@ -84,9 +84,9 @@ fn next_loop_number() -> usize {
 
 /// The outer variables the body reads that a `return` value may name: not one the body
 /// binds itself somewhere, which the value may mean instead (see
-/// `deferred::bound_in_body`).
+/// `scope::bound_in_body`).
 fn outer_for_returns(plan: &LoopPlan) -> Vec<Ident> {
-    let bound = crate::deferred::bound_in_body(&plan.for_loop.pat, &plan.for_loop.body);
+    let bound = crate::scope::bound_in_body(&plan.for_loop.pat, &plan.for_loop.body);
     plan.reads
         .reads
         .iter()

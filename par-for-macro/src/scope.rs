@@ -5,10 +5,12 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{Expr, Ident, Pat};
 
+mod bound;
 mod format;
 mod walk;
 
-pub(crate) use format::format_names;
+pub(crate) use bound::{bound_in_body, bound_names};
+pub(crate) use format::{binds_nothing, format_names, is_format_macro};
 pub(crate) use walk::{MacroArgs, Rule, Walker};
 
 /// The names visible at one point of a body, innermost scope last.

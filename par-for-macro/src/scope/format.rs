@@ -1,5 +1,6 @@
-//! The variables a format string names inline (`println!("{tag}-{i}")`), which are
-//! read as the macro's other arguments are.
+//! Std's macros as the walks see them: the variables a format string names inline
+//! (`println!("{tag}-{i}")`), read as the macro's other arguments are, and which macros
+//! are std's, binding no name of the caller's.
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::Ident;
@@ -47,4 +48,57 @@ pub(crate) fn format_names(tokens: TokenStream) -> Vec<Ident> {
     }
     names.retain(|name| !starts_upper(name));
     names
+}
+
+/// Std's macros that format their arguments: a format string may name variables
+/// inline, and they are known to read what it names.
+const FORMATTING: &[&str] = &[
+    "format",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "format_args",
+];
+
+/// Std's other macros that take expressions or nothing.
+const OTHER_STD: &[&str] = &[
+    "vec",
+    "matches",
+    "dbg",
+    "concat",
+    "stringify",
+    "line",
+    "column",
+    "file",
+    "env",
+];
+
+fn named_one_of(mac: &syn::Macro, names: &[&str]) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|last| names.iter().any(|name| last.ident == name))
+}
+
+/// Whether a macro is one of std's that format their arguments.
+pub(crate) fn is_format_macro(mac: &syn::Macro) -> bool {
+    named_one_of(mac, FORMATTING)
+}
+
+/// Whether a macro is one of std's, which bind no name of the caller's.
+pub(crate) fn binds_nothing(mac: &syn::Macro) -> bool {
+    is_format_macro(mac) || named_one_of(mac, OTHER_STD)
 }

@@ -214,35 +214,6 @@ impl<R: Rule> Walker<R> {
     }
 }
 
-/// Whether a macro is one of std's that format their arguments, whose format string
-/// may name variables inline: only those are known to read what it names.
-fn is_format_macro(mac: &Macro) -> bool {
-    const FORMATTING: &[&str] = &[
-        "format",
-        "print",
-        "println",
-        "eprint",
-        "eprintln",
-        "write",
-        "writeln",
-        "panic",
-        "assert",
-        "assert_eq",
-        "assert_ne",
-        "debug_assert",
-        "debug_assert_eq",
-        "debug_assert_ne",
-        "unreachable",
-        "todo",
-        "unimplemented",
-        "format_args",
-    ];
-    mac.path
-        .segments
-        .last()
-        .is_some_and(|last| FORMATTING.iter().any(|name| last.ident == name))
-}
-
 /// The body of a `for`, `while` or `loop`, whose value is thrown away.
 fn loop_body(expr: &Expr) -> Option<&Block> {
     match expr {
@@ -382,7 +353,7 @@ impl<'ast, R: Rule> Visit<'ast> for Walker<R> {
         };
         self.rule.macro_call(mac, Some(&args), &self.scopes);
         self.visit_macro_args(&args);
-        if is_format_macro(mac) {
+        if super::is_format_macro(mac) {
             self.visit_format_string(&args);
         }
         self.macro_args.push(args);
