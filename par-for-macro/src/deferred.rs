@@ -56,17 +56,9 @@ pub(crate) fn deferred(
     moves: Option<&Moves<'_>>,
     span: Span,
 ) -> TokenStream {
-    let mut ignored = Errors::default();
-    let free = check_task(
-        &[],
-        &|checker| checker.visit_expr(value),
-        &HashSet::new(),
-        &mut ignored,
-    );
-    let bound = bound_names(value);
+    let (reads, bound) = reads_of(value);
     let moved = moves.map_or(&[][..], |m| m.moved);
-    let reads: Vec<Ident> = free
-        .reads
+    let reads: Vec<Ident> = reads
         .into_iter()
         .filter(|read| outer.contains(read) && !bound.contains(&read.unraw().to_string()))
         .collect();
@@ -132,9 +124,8 @@ pub(crate) fn stream_outer(pat: &syn::Pat, body: &syn::Block) -> Vec<Ident> {
         .collect()
 }
 
-/// The variables of `outer` that `value` names, as a path or inside a format string
-/// (`format!("{acc}")`), in order, each once; not those it binds itself.
-pub(crate) fn named_outer(value: &Expr, outer: &[Ident]) -> Vec<Ident> {
+/// The names `value` reads from outside it, and the names it binds itself.
+fn reads_of(value: &Expr) -> (Vec<Ident>, HashSet<String>) {
     let mut ignored = Errors::default();
     let free = check_task(
         &[],
@@ -142,10 +133,16 @@ pub(crate) fn named_outer(value: &Expr, outer: &[Ident]) -> Vec<Ident> {
         &HashSet::new(),
         &mut ignored,
     );
-    let bound = bound_names(value);
+    (free.reads, bound_names(value))
+}
+
+/// The variables of `outer` that `value` names, as a path or inside a format string
+/// (`format!("{acc}")`), in order, each once; not those it binds itself.
+pub(crate) fn named_outer(value: &Expr, outer: &[Ident]) -> Vec<Ident> {
+    let (reads, bound) = reads_of(value);
     let mut named = Vec::new();
     let in_strings = format_names(value.to_token_stream());
-    for name in free.reads.iter().chain(&in_strings) {
+    for name in reads.iter().chain(&in_strings) {
         let key = name.unraw().to_string();
         if bound.contains(&key) || named.iter().any(|n: &Ident| n.unraw() == key) {
             continue;
