@@ -129,7 +129,9 @@ impl<T> Window<T> {
     fn refill(&mut self, feed: &mut dyn Feed<T>) {
         self.grow(feed.exchange().task_time());
         let room = self.capacity - (self.pulled - self.delivered);
-        if self.source_done || room == 0 {
+        // A full window refilled an item per delivered result would pass items one at a
+        // time, a lock each on both sides: it waits for a quarter of the window.
+        if self.source_done || room < self.capacity.div_ceil(4) {
             return;
         }
         let queued = feed.exchange().queued();
@@ -143,7 +145,6 @@ impl<T> Window<T> {
                 }
                 (full - queued).min(room)
             }
-            None if room < self.capacity.div_ceil(4) && queued > 0 => return,
             None => room,
         };
         let pulled = feed.launch(self.pulled, wanted);
