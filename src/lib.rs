@@ -44,8 +44,11 @@
 //! `.into_iter()`, `.chunks(n)`, `.chunks_mut(n)`, `.chunks_exact(n)`,
 //! `.chunks_exact_mut(n)`, `.windows(n)` on them run as rayon's native parallel
 //! iterators; any other `Iterator` (lines of a file, directory entries, your own) is fed
-//! to the pool through a bridge. The type decides. Tuple and struct patterns work, which
-//! is Python's `starmap`: `for (a, b, c) in triples { .. }`.
+//! to the pool through a bridge. The type decides. An iterator that cannot be sent to
+//! the pool's threads (`stdin().lock().lines()`, `rx.iter()`, an `impl Iterator` without
+//! `+ Send`) is pulled by the calling thread, as a stream's source is, while the pool
+//! runs the iterations; only its items must be `Send`. Tuple and struct patterns work,
+//! which is Python's `starmap`: `for (a, b, c) in triples { .. }`.
 //!
 //! A chain of adapters stays split as long as rayon has them: `.copied()`, `.cloned()`,
 //! `.map(f)`, `.rev()`, `.skip(n)`, `.take(n)`, `.step_by(n)`, `.enumerate()`,

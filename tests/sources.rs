@@ -202,3 +202,271 @@ fn temporaries_of_the_source_live_as_long_as_the_loop() {
         [55, 55, 55, 110]
     );
 }
+
+/// Sources that cannot be sent to the pool's threads (an `impl Iterator` without
+/// `+ Send`, an iterator holding an `Rc`, `rx.iter()`): the calling thread pulls them
+/// and the pool runs the iterations, with the serial loop's result.
+mod not_send {
+    use par_for::par_for;
+    use std::cell::Cell;
+    use std::collections::HashSet;
+    use std::rc::Rc;
+    use std::sync::mpsc;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    /// Counts down from `n`, through a counter shared by `Rc` (so it is not `Send`).
+    struct Countdown(Rc<Cell<u64>>);
+
+    impl Iterator for Countdown {
+        type Item = u64;
+        fn next(&mut self) -> Option<u64> {
+            let left = self.0.get();
+            self.0.set(left.checked_sub(1)?);
+            Some(left)
+        }
+    }
+
+    fn countdown(n: u64) -> Countdown {
+        Countdown(Rc::new(Cell::new(n)))
+    }
+
+    #[par_for]
+    fn sum_of_squares(items: impl Iterator<Item = u64>) -> u64 {
+        let mut total = 0;
+        #[par_for(reduce(total: +))]
+        for x in items {
+            total += x * x;
+        }
+        total
+    }
+
+    #[par_for]
+    fn every_item(items: impl Iterator<Item = u64>) -> Vec<u64> {
+        let seen = Mutex::new(Vec::new());
+        #[par_for]
+        for x in items {
+            seen.lock().unwrap().push(x);
+        }
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_unstable();
+        seen
+    }
+
+    #[par_for]
+    fn first_square_over(items: impl Iterator<Item = u64>, limit: u64) -> Option<u64> {
+        #[par_for]
+        for x in items {
+            if x * x > limit {
+                return Some(x);
+            }
+        }
+        None
+    }
+
+    #[par_for]
+    fn parse_all(lines: impl Iterator<Item = String>) -> Result<u64, std::num::ParseIntError> {
+        let mut total = 0;
+        #[par_for(reduce(total: +))]
+        for line in lines {
+            total += line.trim().parse::<u64>()?;
+        }
+        Ok(total)
+    }
+
+    #[par_for]
+    fn sum_until_zero(items: impl Iterator<Item = u64>) -> u64 {
+        let mut total = 0;
+        #[par_for(reduce(total: +))]
+        for x in items {
+            if x == 0 {
+                break;
+            }
+            total += x;
+        }
+        total
+    }
+
+    #[test]
+    fn reductions_over_an_iterator_that_is_not_send_match_serial() {
+        par_for::with_threads(2, || {
+            assert_eq!(
+                sum_of_squares(countdown(3000)),
+                (1..=3000u64).map(|x| x * x).sum()
+            );
+            assert_eq!(
+                sum_of_squares((0..500u64).map(|x| x + 1)),
+                (1..=500u64).map(|x| x * x).sum()
+            );
+            assert_eq!(
+                sum_until_zero([5, 4, 0, 100, 200].into_iter().chain(countdown(50))),
+                9
+            );
+        });
+    }
+
+    #[test]
+    fn adapters_after_a_source_that_is_not_send_match_serial() {
+        let table: Vec<u64> = (0..700).map(|x| x * 7 % 13).collect();
+        let n = 1000u64;
+        let down = || (1..=n).rev();
+        let serial = [
+            down().enumerate().map(|(i, x)| i as u64 * x).sum::<u64>(),
+            down().map(|x| x * 3).skip(2).step_by(3).take(100).sum(),
+            down().zip(table.iter()).map(|(x, y)| x * y).sum(),
+            table.iter().zip(down()).map(|(x, y)| x * y).sum(),
+            down().chain(table.iter().copied()).chain(0..3u64).sum(),
+            table.iter().copied().chain(down()).sum(),
+        ];
+        let got = par_for::with_threads(2, || adapted(n, &table));
+        assert_eq!(got, serial);
+    }
+
+    #[test]
+    fn every_item_of_an_iterator_that_is_not_send_is_seen_once() {
+        let seen = par_for::with_threads(3, || every_item(countdown(10_000)));
+        assert_eq!(seen, (1..=10_000u64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn return_and_question_mark_over_an_iterator_that_is_not_send_keep_the_earliest() {
+        par_for::with_threads(2, || {
+            // Counting down from 5000: the first x with x * x > 100 is 5000 itself.
+            assert_eq!(first_square_over(countdown(5000), 100), Some(5000));
+            assert_eq!(
+                first_square_over((1..5000u64).filter(|x| x % 7 == 3), 10_000),
+                Some(101)
+            );
+            assert_eq!(first_square_over(countdown(9), 100), None);
+            let lines = |bad: &[usize]| {
+                let bad = bad.to_vec();
+                let rc = Rc::new(());
+                (0..4000usize).map(move |i| {
+                    let _keep = Rc::clone(&rc);
+                    if bad.contains(&i) {
+                        format!("bad{i}")
+                    } else {
+                        format!("{i}\n")
+                    }
+                })
+            };
+            assert_eq!(parse_all(lines(&[])), Ok((0..4000u64).sum()));
+            let err = parse_all(lines(&[1700, 3000])).unwrap_err();
+            assert_eq!(err, "bad1700".parse::<u64>().unwrap_err());
+        });
+    }
+
+    /// Adapters after a source that is not `Send`, in the loop's own `for` line.
+    #[par_for]
+    fn adapted(n: u64, table: &[u64]) -> [u64; 6] {
+        let (mut a, mut b, mut c, mut d, mut e, mut f) = (0, 0, 0, 0, 0, 0);
+        #[par_for(reduce(a: +))]
+        for (i, x) in countdown(n).enumerate() {
+            a += i as u64 * x;
+        }
+        #[par_for(reduce(b: +))]
+        for x in countdown(n).map(|x| x * 3).skip(2).step_by(3).take(100) {
+            b += x;
+        }
+        #[par_for(reduce(c: +))]
+        for (x, y) in countdown(n).zip(table.iter()) {
+            c += x * y;
+        }
+        #[par_for(reduce(d: +))]
+        for (x, y) in table.iter().zip(countdown(n)) {
+            d += x * y;
+        }
+        #[par_for(reduce(e: +))]
+        for x in countdown(n).chain(table.iter().copied()).chain(0..3u64) {
+            e += x;
+        }
+        #[par_for(reduce(f: +))]
+        for x in table.iter().copied().chain(countdown(n)) {
+            f += x;
+        }
+        [a, b, c, d, e, f]
+    }
+
+    #[par_for]
+    fn answer_each(jobs: &mpsc::Receiver<u64>, replies: mpsc::Sender<u64>) {
+        #[par_for]
+        for job in jobs.iter() {
+            replies.send(job * 2).unwrap();
+        }
+    }
+
+    /// A request/response exchange over `rx.iter()`: the sender waits for each reply
+    /// before it sends the next job, so an item pulled must run while the source blocks.
+    #[test]
+    fn a_channel_whose_sender_waits_for_each_reply_does_not_hang() {
+        let (job_tx, job_rx) = mpsc::channel();
+        let (reply_tx, reply_rx) = mpsc::channel();
+        let (done_tx, done_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut replies = Vec::new();
+            for job in 0..20u64 {
+                job_tx.send(job).unwrap();
+                replies.push(reply_rx.recv().unwrap());
+            }
+            drop(job_tx);
+            done_tx.send(replies).unwrap();
+        });
+        std::thread::spawn(move || {
+            par_for::with_threads(2, move || answer_each(&job_rx, reply_tx))
+        });
+        let replies = done_rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the loop held back a pulled job while its channel waited for the reply");
+        assert_eq!(replies, (0..20u64).map(|j| j * 2).collect::<Vec<_>>());
+    }
+
+    #[par_for]
+    fn threads_that_ran(items: impl Iterator<Item = u64>) -> usize {
+        let threads = Mutex::new(HashSet::new());
+        #[par_for]
+        for _ in items {
+            std::thread::sleep(Duration::from_millis(1));
+            threads.lock().unwrap().insert(std::thread::current().id());
+        }
+        threads.into_inner().unwrap().len()
+    }
+
+    #[test]
+    fn the_iterations_run_on_more_than_one_thread() {
+        assert!(par_for::with_threads(2, || threads_that_ran(countdown(200))) >= 2);
+    }
+
+    #[par_for]
+    fn panics_at(items: impl Iterator<Item = u64>, bad: u64) {
+        #[par_for]
+        for x in items {
+            if x == bad {
+                panic!("bad item {x}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_panic_reaches_the_caller_with_its_payload() {
+        let payload = std::panic::catch_unwind(|| {
+            par_for::with_threads(2, || panics_at(countdown(1000), 321))
+        })
+        .unwrap_err();
+        assert_eq!(
+            payload.downcast_ref::<String>().map(String::as_str),
+            Some("bad item 321")
+        );
+    }
+
+    #[test]
+    fn nested_in_a_parallel_loop() {
+        #[par_for]
+        fn sums(rows: u64) -> Vec<u64> {
+            #[par_for]
+            let sums: Vec<u64> = (0..rows).map(|r| sum_of_squares(countdown(r))).collect();
+            sums
+        }
+        let expected: Vec<u64> = (0..40u64).map(|r| (1..=r).map(|x| x * x).sum()).collect();
+        assert_eq!(par_for::with_threads(2, || sums(40)), expected);
+    }
+}

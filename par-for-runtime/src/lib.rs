@@ -72,9 +72,11 @@ pub mod __private {
             written, zero, Addable, AllOnes, Bounded, One, Zero,
         };
     }
-    pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipSide};
+    pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipAfterNotSend, ZipSide};
     pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
-    pub use crate::source::{Bridge, Native, NotSend, Probe, Recover, Source, Unindexed};
+    pub use crate::source::{
+        Bridge, LoopSource, Native, NotSend, Probe, Recover, Source, Unindexed,
+    };
     pub use crate::stream::{
         assert_self_unchanged_under_the_source, assert_unchanged_under_the_source, stream_for_each,
         stream_loop, AllSendSync, Captures, Fed, Pulled, SelfUnchangedUnderTheSource,

@@ -10,8 +10,7 @@ use std::panic;
 use crate::flow::{Exit, Flow, Left};
 use crate::fuse::{Keep, Payload};
 use crate::options::Options;
-use crate::pool;
-use crate::source::Source;
+use crate::source::LoopSource;
 use crate::task::OnlyReadsOuterVariablesAndReduces;
 
 /// Runs `body` over `source` as [`crate::__private::for_each_flow`] does, with an
@@ -28,7 +27,7 @@ pub fn for_each_reduce<'a, S, A, R, I, C, F>(
     body: F,
 ) -> (A, Exit<'a, R>)
 where
-    S: Source,
+    S: LoopSource,
     A: Send,
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
@@ -44,27 +43,25 @@ where
         }
         flow
     };
-    let (acc, first) = pool::install(options.threads, || {
-        source.drive_fold(
-            options.run(),
-            || (identity(), None),
-            |(acc, exit): &mut (A, Option<Left<R>>), item| {
-                if exit.is_none() {
-                    // Written only when it leaves: an assignment per item would drop
-                    // the `None` it overwrites, a call the compiler keeps.
-                    if let Some(left) = body(acc, item).leaves_loop() {
-                        *exit = Some(Ok(left));
-                    }
+    let (acc, first) = source.run_fold(
+        options,
+        || (identity(), None),
+        |(acc, exit): &mut (A, Option<Left<R>>), item| {
+            if exit.is_none() {
+                // Written only when it leaves: an assignment per item would drop
+                // the `None` it overwrites, a call the compiler keeps.
+                if let Some(left) = body(acc, item).leaves_loop() {
+                    *exit = Some(Ok(left));
                 }
-            },
-            |(left, left_exit), (right, right_exit)| match left_exit {
-                Some(exit) => (left, Some(exit)),
-                None => (combine(left, right), right_exit),
-            },
-            |(_, exit)| exit.is_some(),
-            Keep(|payload| (identity(), Some(Err(payload)))),
-        )
-    });
+            }
+        },
+        |(left, left_exit), (right, right_exit)| match left_exit {
+            Some(exit) => (left, Some(exit)),
+            None => (combine(left, right), right_exit),
+        },
+        |(_, exit)| exit.is_some(),
+        Keep(|payload| (identity(), Some(Err(payload)))),
+    );
     if let Some(bar) = bar {
         bar.finish();
     }
@@ -83,7 +80,7 @@ pub fn for_each_fold<S, A, I, C, F>(
     body: F,
 ) -> A
 where
-    S: Source,
+    S: LoopSource,
     A: Send,
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
@@ -109,25 +106,23 @@ where
 /// raised here if it is the earliest in order.
 fn fold_in_order<S, A, I, C, F>(source: S, options: &Options, identity: I, combine: C, body: F) -> A
 where
-    S: Source,
+    S: LoopSource,
     A: Send,
     I: Fn() -> A + Sync + Send,
     C: Fn(A, A) -> A + Sync + Send,
     F: Fn(&mut A, S::Item) + Sync + Send,
 {
-    let (acc, panic) = pool::install(options.threads, || {
-        source.drive_fold(
-            options.run(),
-            || (identity(), None),
-            |(acc, _): &mut (A, Option<Payload>), item| body(acc, item),
-            |(left, left_panic), (right, right_panic)| match left_panic {
-                Some(panic) => (left, Some(panic)),
-                None => (combine(left, right), right_panic),
-            },
-            |(_, panic)| panic.is_some(),
-            Keep(|payload| (identity(), Some(payload))),
-        )
-    });
+    let (acc, panic) = source.run_fold(
+        options,
+        || (identity(), None),
+        |(acc, _): &mut (A, Option<Payload>), item| body(acc, item),
+        |(left, left_panic), (right, right_panic)| match left_panic {
+            Some(panic) => (left, Some(panic)),
+            None => (combine(left, right), right_panic),
+        },
+        |(_, panic)| panic.is_some(),
+        Keep(|payload| (identity(), Some(payload))),
+    );
     match panic {
         Some(payload) => panic::resume_unwind(payload),
         None => acc,

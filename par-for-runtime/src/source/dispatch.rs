@@ -12,7 +12,8 @@
 //!    `slice::IterMut`, `vec::IntoIter`) becomes [`Native`];
 //! 5. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand;
 //! 6. an iterator that is not `Send` (or whose items are not) becomes a [`NotSend`],
-//!    which no loop runs over: the compiler says so where the loop runs.
+//!    which a loop pulls on its calling thread (`looping`) if its items are `Send`;
+//!    if not, the compiler says so where the loop runs.
 //!
 //! The macro builds a `Probe` from the receiver of `.iter()`/`.iter_mut()`/
 //! `.into_iter()` (as `&recv`/`&mut recv`/`recv`) together with a closure that calls
@@ -143,9 +144,9 @@ where
 }
 
 /// Dispatch level 6: what is left, a serial iterator that cannot be sent to the pool
-/// (or whose items cannot), as a [`NotSend`]: so that it is reported where the loop
-/// runs, as not being a source, with what to write instead, rather than by an
-/// unresolved method.
+/// (or whose items cannot), as a [`NotSend`]: a loop pulls it on its calling thread;
+/// one whose items cannot be sent, or a pipeline, reports it where it runs, with what
+/// to write instead, rather than by an unresolved method.
 pub trait ViaNotSend {
     /// What the probe becomes.
     type Source;

@@ -1,15 +1,19 @@
 //! The kinds of source a loop runs over ([`Native`], [`Unindexed`], [`Bridge`]) and how
 //! each runs on the pool ([`Source`]): for every item, to the first `Some`, or folded.
+//! A [`NotSend`] iterator cannot go to the pool; `looping` has what a loop runs over,
+//! [`LoopSource`]: the other kinds on the pool, a `NotSend` pulled by the calling thread.
 //!
 //! Which kind a loop's `EXPR` becomes is chosen by type in `dispatch`.
 
 mod dispatch;
+mod looping;
 
 #[cfg(target_pointer_width = "64")]
 pub use dispatch::ViaWideRange;
 pub use dispatch::{
     Probe, Receiver, Recover, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon, ViaRecover,
 };
+pub use looping::LoopSource;
 
 use rayon::iter::{
     IndexedParallelIterator, IntoParallelIterator, ParallelBridge, ParallelIterator,
@@ -34,9 +38,10 @@ pub struct Unindexed<P>(pub(crate) P);
 pub struct Bridge<I>(pub(crate) I);
 
 /// A serial iterator that cannot be sent to the pool's threads, or whose items cannot
-/// (`stdin().lock().lines()`, `slice.iter()` over items that are not `Sync`): no loop
-/// runs over it, and the compiler says so, with what to write instead, where the loop
-/// runs (see `dispatch`).
+/// (`stdin().lock().lines()`, `rx.iter()`, `slice.iter()` over items that are not
+/// `Sync`). A loop pulls it on its calling thread when its items are `Send` (see
+/// [`LoopSource`]); otherwise, and in a pipeline, the compiler says so, with what to
+/// write instead, where it runs (see `dispatch`).
 #[derive(Debug)]
 pub struct NotSend<I>(pub(crate) I);
 
