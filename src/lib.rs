@@ -196,7 +196,8 @@
 //! positions after dropping items (`filter(..).take(n)`, `filter(..).position(..)`,
 //! `filter(..).enumerate().find(..)`: rayon would run the filter over every item first,
 //! to know the positions), is read on the calling thread in batches, each run on the pool
-//! while the next is read: a consumer that can stop early (`find`, `position`, `any`,
+//! while the next is read (also one that cannot be sent to the pool's threads, such as
+//! `stdin().lock().lines()`, which stays on the calling thread): a consumer that can stop early (`find`, `position`, `any`,
 //! `all`, a `take(n)`, a `collect` into `Result` that meets an error) stops after the
 //! batch that decided it, even on an endless source, and memory holds two batches
 //! whatever the source's length. The next batch is read while one runs, so an owned

@@ -501,3 +501,186 @@ proptest! {
         prop_assert_eq!(on_four(|| run(n, m)), (taken, at));
     }
 }
+
+/// Pipelines over iterators that cannot be sent to the pool's threads (an `Rc` inside,
+/// a generic `impl Iterator` or `impl BufRead` without `+ Send`): the calling thread
+/// reads the batches, the pool runs them, and every consumer gives the serial result.
+mod not_send {
+    use par_for::par_for;
+    use std::cell::Cell;
+    use std::io::BufRead;
+    use std::rc::Rc;
+
+    /// Counts down from `n` (exclusive) through a counter behind an `Rc`.
+    #[derive(Clone)]
+    struct RcCountdown(Rc<Cell<u32>>);
+
+    impl Iterator for RcCountdown {
+        type Item = u32;
+        fn next(&mut self) -> Option<u32> {
+            let left = self.0.get().checked_sub(1)?;
+            self.0.set(left);
+            Some(left)
+        }
+    }
+
+    fn down(n: u32) -> RcCountdown {
+        RcCountdown(Rc::new(Cell::new(n)))
+    }
+
+    type Results = (
+        Vec<u32>,
+        Option<usize>,
+        u64,
+        Option<u32>,
+        Vec<(usize, u32)>,
+        Vec<u32>,
+        bool,
+    );
+
+    #[par_for]
+    fn every_consumer(n: u32) -> Results {
+        #[par_for]
+        let kept: Vec<u32> = down(n).filter(|x| x % 3 == 0).skip(2).collect();
+        #[par_for]
+        let at = down(n).position(|x| x == n / 3);
+        #[par_for]
+        let total: u64 = down(n).map(u64::from).sum();
+        #[par_for]
+        let found = down(n).find(|x| x % 97 == 5);
+        #[par_for]
+        let first: Vec<(usize, u32)> = down(n)
+            .enumerate()
+            .filter(|(_, x)| x % 7 == 1)
+            .take(20)
+            .collect();
+        #[par_for]
+        let chained: Vec<u32> = down(n).chain(down(3)).step_by(5).collect();
+        #[par_for]
+        let all_small = down(n).all(|x| x < n);
+        (kept, at, total, found, first, chained, all_small)
+    }
+
+    fn every_consumer_serial(n: u32) -> Results {
+        let kept: Vec<u32> = down(n).filter(|x| x % 3 == 0).skip(2).collect();
+        let at = down(n).position(|x| x == n / 3);
+        let total: u64 = down(n).map(u64::from).sum();
+        let found = down(n).find(|x| x % 97 == 5);
+        let first: Vec<(usize, u32)> = down(n)
+            .enumerate()
+            .filter(|(_, x)| x % 7 == 1)
+            .take(20)
+            .collect();
+        let chained: Vec<u32> = down(n).chain(down(3)).step_by(5).collect();
+        let all_small = down(n).all(|x| x < n);
+        (kept, at, total, found, first, chained, all_small)
+    }
+
+    #[test]
+    fn every_consumer_over_an_iterator_that_is_not_send_matches_serial() {
+        for n in [0, 1, 5, 1000, 100_000] {
+            assert_eq!(
+                par_for::with_threads(2, || every_consumer(n)),
+                every_consumer_serial(n)
+            );
+        }
+    }
+
+    #[par_for]
+    fn numbers(input: impl BufRead) -> Result<Vec<u64>, String> {
+        #[par_for]
+        let numbers: Result<Vec<u64>, String> = input
+            .lines()
+            .map(|line| {
+                let line = line.map_err(|e| e.to_string())?;
+                line.trim()
+                    .parse::<u64>()
+                    .map_err(|e| format!("{line}: {e}"))
+            })
+            .collect();
+        numbers
+    }
+
+    #[test]
+    fn the_lines_of_a_generic_reader_parse_as_serially() {
+        let good: String = (0..5000).map(|i| format!("{i}\n")).collect();
+        let parsed = par_for::with_threads(2, || numbers(std::io::Cursor::new(good)));
+        assert_eq!(parsed, Ok((0..5000).collect()));
+        let bad: String = (0..5000)
+            .map(|i| {
+                if i == 1234 || i == 4000 {
+                    format!("x{i}\n")
+                } else {
+                    format!("{i}\n")
+                }
+            })
+            .collect();
+        let parsed = par_for::with_threads(2, || numbers(std::io::Cursor::new(bad)));
+        assert_eq!(
+            parsed,
+            Err("x1234: invalid digit found in string".to_string())
+        );
+    }
+
+    #[par_for]
+    fn header_then_rest(n: u32) -> (Vec<u32>, Option<u32>, Vec<u32>) {
+        let mut items = down(n);
+        #[par_for]
+        let header: Vec<u32> = items.by_ref().take(3).collect();
+        #[par_for]
+        let marker = items.by_ref().find(|x| x % 50 == 0);
+        let rest: Vec<u32> = items.collect();
+        (header, marker, rest)
+    }
+
+    #[test]
+    fn a_borrowed_iterator_that_is_not_send_is_read_exactly_as_far_as_serially() {
+        let serial = {
+            let mut items = down(500);
+            let header: Vec<u32> = items.by_ref().take(3).collect();
+            let marker = items.by_ref().find(|x| x % 50 == 0);
+            (header, marker, items.collect::<Vec<_>>())
+        };
+        assert_eq!(par_for::with_threads(2, || header_then_rest(500)), serial);
+    }
+
+    #[par_for]
+    fn on_three(n: u32) -> (u64, usize) {
+        let threads = std::sync::Mutex::new(std::collections::HashSet::new());
+        #[par_for(threads = 3)]
+        let total: u64 = down(n)
+            .map(|x| {
+                threads.lock().unwrap().insert(std::thread::current().id());
+                u64::from(x)
+            })
+            .sum();
+        (total, threads.into_inner().unwrap().len())
+    }
+
+    #[test]
+    fn threads_n_runs_the_batches_on_its_own_pool() {
+        let (total, threads) = on_three(200_000);
+        assert_eq!(total, (0..200_000u64).sum());
+        assert!(threads <= 3, "ran on {threads} threads");
+    }
+
+    #[par_for]
+    fn panics_at(n: u32, bad: u32) -> Vec<u32> {
+        #[par_for]
+        let out: Vec<u32> = down(n)
+            .map(|x| if x == bad { panic!("bad item {x}") } else { x })
+            .collect();
+        out
+    }
+
+    #[test]
+    fn a_panic_reaches_the_caller_with_its_payload() {
+        let payload =
+            std::panic::catch_unwind(|| par_for::with_threads(2, || panics_at(3000, 777)))
+                .unwrap_err();
+        assert_eq!(
+            payload.downcast_ref::<String>().map(String::as_str),
+            Some("bad item 777")
+        );
+    }
+}

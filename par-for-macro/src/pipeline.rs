@@ -177,10 +177,16 @@ impl Chain {
         let iter = local("iter");
         let mode = local("mode");
         let source = if self.stops_after_unknown_positions() && !self.needs_whole() {
-            // Without its parentheses: `in_batches((0..n))` would warn at the user's code.
+            // Without its parentheses: `InBatches::new((0..n))` would warn at the user's code.
             let serial = crate::source::strip_parens(&self.source);
-            quote_spanned! {serial.span()=>
-                ::par_for::__private::in_batches(#serial)
+            let read = quote_spanned! {serial.span()=>
+                (&::par_for::__private::InBatches::new(#serial)).__par_for_in_batches()
+            };
+            quote! {
+                {
+                    use ::par_for::__private::dispatch::{ViaBatchesHere as _, ViaSendBatches as _};
+                    #read
+                }
             }
         } else {
             parallel_source(&self.source)
@@ -199,11 +205,11 @@ impl Chain {
         // reported there.
         let at_source = crate::source::strip_parens(&self.source).span();
         let dispatch = quote_spanned! {at_source=>
-            (&&::par_for::__private::Check::new(#source)).__par_for_pipeline()
+            (&&&::par_for::__private::Check::new(#source)).__par_for_pipeline()
         };
         quote! {
             match {
-                use ::par_for::__private::dispatch::{ViaBorrowed as _, ViaOwned as _};
+                use ::par_for::__private::dispatch::{ViaBorrowed as _, ViaHere as _, ViaOwned as _};
                 #dispatch
             } {
                 ::par_for::__private::Pipeline::Split(#iter) => {

@@ -24,14 +24,19 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterato
 
 use crate::pipeline::Items;
 
+mod here;
+
+pub(crate) use here::Here;
+
 /// The largest batch, in items.
 const MAX_BATCH: usize = 1 << 16;
 
 /// How many items the stages of a pipeline have seen in the batches before, and
 /// whether a stage has seen the last item it ever needs (`take(n)` has taken `n`).
 ///
-/// Batches run one after another, each through `rayon::join`, which orders them, so
-/// relaxed atomics suffice; they are atomics only so that a batch may run on any thread.
+/// Batches run one after another, each through a `rayon::join` or a scope that waits for it,
+/// which orders them, so relaxed atomics suffice; they are atomics only so that a batch may
+/// run on any thread.
 pub struct Cursor {
     seen: Vec<AtomicUsize>,
     stopped: AtomicBool,
@@ -63,11 +68,11 @@ impl Cursor {
 /// The results of the batches of a pipeline over `items`, in order: `run(batch,
 /// cursor)` runs the pipeline on the pool over one batch. An iterator, so that the
 /// consumer reads no further batch once it has its answer.
-pub struct Batches<I: Iterator, F> {
-    items: I,
+pub struct Batches<S: BatchSource, F> {
+    items: S,
     run: F,
     cursor: Cursor,
-    ahead: Option<Vec<I::Item>>,
+    ahead: Option<Vec<S::Item>>,
     size: usize,
     /// Batches of one item, none read ahead (see [`Items`]).
     exact: bool,
@@ -80,43 +85,86 @@ pub struct Batches<I: Iterator, F> {
 ///
 /// A source that must be read exactly as far as serially runs in batches of one item,
 /// none read ahead: as serially, one item after another, but on the pool.
-pub fn batches<I, F, R>(items: Items<I>, stages: usize, run: F) -> Batches<I, F>
+pub fn batches<S, F, R>(items: Items<S>, stages: usize, run: F) -> Batches<S, F>
 where
-    I: Iterator + Send,
-    I::Item: Send,
-    F: FnMut(rayon::vec::IntoIter<I::Item>, &Cursor) -> R + Send,
+    S: BatchSource,
+    F: FnMut(rayon::vec::IntoIter<S::Item>, &Cursor) -> R + Send,
     R: Send,
 {
+    let threads = items.iter.threads();
     Batches {
         items: items.iter,
         run,
         cursor: Cursor::new(stages),
         ahead: None,
-        size: if items.exact {
-            1
-        } else {
-            4 * rayon::current_num_threads()
-        },
+        size: if items.exact { 1 } else { 4 * threads },
         exact: items.exact,
         exhausted: false,
         finished: false,
     }
 }
 
-fn read<I: Iterator>(items: &mut I, size: usize, exhausted: &mut bool) -> Vec<I::Item> {
+/// Where the batches of a pipeline over a serial source come from, and how reading the
+/// next one overlaps running the last: a `Send` iterator is read on a pool thread, in
+/// a `rayon::join` with the run; a [`Here`] stays on the calling thread, which reads
+/// while the pool runs the batch.
+pub trait BatchSource {
+    /// The items.
+    type Item: Send;
+    /// Reads up to `size` items.
+    fn read(&mut self, size: usize) -> Vec<Self::Item>;
+    /// Reads up to `size` items while `run` runs on the pool; both results.
+    fn read_while<R: Send>(
+        &mut self,
+        size: usize,
+        run: impl FnOnce() -> R + Send,
+    ) -> (Vec<Self::Item>, R);
+    /// Runs `run` on the pool, reading nothing meanwhile.
+    fn run<R: Send>(&self, run: impl FnOnce() -> R + Send) -> R;
+    /// How many threads the batches run on.
+    fn threads(&self) -> usize;
+}
+
+/// Read inside the pipeline's run on the pool, which the whole pipeline was sent to.
+impl<I> BatchSource for I
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    type Item = I::Item;
+    fn read(&mut self, size: usize) -> Vec<I::Item> {
+        self.by_ref().take(size).collect()
+    }
+    fn read_while<R: Send>(
+        &mut self,
+        size: usize,
+        run: impl FnOnce() -> R + Send,
+    ) -> (Vec<I::Item>, R) {
+        // Reading goes first: this thread starts on it at once, and the batch is taken
+        // up, and split further, by the other threads.
+        rayon::join(|| self.read(size), run)
+    }
+    fn run<R: Send>(&self, run: impl FnOnce() -> R + Send) -> R {
+        run()
+    }
+    fn threads(&self) -> usize {
+        rayon::current_num_threads()
+    }
+}
+
+fn read<S: BatchSource>(items: &mut S, size: usize, exhausted: &mut bool) -> Vec<S::Item> {
     if *exhausted {
         return Vec::new();
     }
-    let batch: Vec<I::Item> = items.by_ref().take(size).collect();
+    let batch = items.read(size);
     *exhausted = batch.len() < size;
     batch
 }
 
-impl<I, F, R> Iterator for Batches<I, F>
+impl<S, F, R> Iterator for Batches<S, F>
 where
-    I: Iterator + Send,
-    I::Item: Send,
-    F: FnMut(rayon::vec::IntoIter<I::Item>, &Cursor) -> R + Send,
+    S: BatchSource,
+    F: FnMut(rayon::vec::IntoIter<S::Item>, &Cursor) -> R + Send,
     R: Send,
 {
     type Item = R;
@@ -144,18 +192,20 @@ where
             return None;
         }
         if *exact {
-            let result = run(batch.into_par_iter(), cursor);
+            let result = items.run(|| run(batch.into_par_iter(), cursor));
             *finished = cursor.stopped();
             return Some(result);
         }
         *size = (*size * 2).min(MAX_BATCH);
         let next_size = *size;
-        // Reading goes first: this thread starts on it at once, and the batch is taken
-        // up, and split further, by the other threads.
-        let (next, result) = rayon::join(
-            || read(items, next_size, exhausted),
-            || run(batch.into_par_iter(), cursor),
-        );
+        let run = || run(batch.into_par_iter(), cursor);
+        let (next, result) = if *exhausted {
+            (Vec::new(), items.run(run))
+        } else {
+            let (next, result) = items.read_while(next_size, run);
+            *exhausted = next.len() < next_size;
+            (next, result)
+        };
         if cursor.stopped() {
             *finished = true;
         } else {

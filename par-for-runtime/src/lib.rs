@@ -49,7 +49,7 @@ pub mod __private {
     pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;
     pub use crate::pipeline::{
-        chain_range, collect, in_batches, install, position, run_split, side, whole, Check,
+        chain_range, collect, install, position, run_split, side, whole, Check, InBatches, Install,
         IntoPipeline, IntoWhole, Items, Mode, Pipeline, SplitSource, TeamStage, ToIndexed,
     };
     pub use crate::team::on_team::OnTeam;
@@ -93,7 +93,8 @@ pub mod __private {
     pub mod dispatch {
         pub use crate::capture::{ViaCopy, ViaRef};
         pub use crate::pipeline::{
-            ViaAsIs, ViaBorrowed, ViaCollect, ViaIndexed, ViaOwned, ViaTeam,
+            ViaAsIs, ViaBatchesHere, ViaBorrowed, ViaCollect, ViaHere, ViaIndexed, ViaOwned,
+            ViaSendBatches, ViaTeam,
         };
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;

@@ -6,9 +6,10 @@
 //! the calling thread, the team ([`crate::team`], through [`OnTeam`] stages) or the
 //! pool, as for a Form 1 loop, so a small pipeline called again and again is never
 //! much slower than the serial one, and runs close to `serial / threads` when the team
-//! is faster. Any other source ([`Bridge`]) is read and run in batches
-//! ([`crate::batches`]), so that short-circuiting consumers stop as serially and
-//! memory stays bounded, even over an endless source.
+//! is faster. Any other source ([`Bridge`], or [`NotSend`] when it cannot be sent to the
+//! pool's threads) is read and run in batches ([`crate::batches`]), so that
+//! short-circuiting consumers stop as serially and memory stays bounded, even over an
+//! endless source.
 
 use std::cell::Cell;
 
@@ -17,185 +18,17 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, MinLen, Paralle
 use crate::fused::Fused;
 use crate::options::Options;
 use crate::pool;
-use crate::source::{Bridge, Native, Unindexed};
+use crate::source::{Native, Unindexed};
 use crate::team;
 use crate::team::on_team::{self, OnTeam, TeamPlan};
 use crate::way::{Run, Way};
 
-/// The two ways a pipeline's source runs: split by rayon, or read in batches.
-pub enum Pipeline<S, I> {
-    /// A source rayon splits: run with [`run_split`].
-    Split(S),
-    /// A serial iterator: run in batches with [`crate::batches::Batches`].
-    Serial(Items<I>),
-}
+mod source;
 
-/// A serial source, and whether it must be read exactly as far as the serial pipeline
-/// would read it, not a batch further: so it must when it is borrowed (`it.by_ref()`,
-/// `&mut it`), since its owner goes on reading it after the pipeline.
-pub struct Items<I> {
-    pub(crate) iter: I,
-    pub(crate) exact: bool,
-}
-
-/// A pipeline's source, told apart by type. The arm a source does not take is still
-/// compiled, over an empty iterator of the same items.
-#[diagnostic::on_unimplemented(
-    message = "`#[par_for]` cannot share out the items of this pipeline's source: it is an iterator that cannot be sent to the pool's threads, or whose items cannot",
-    label = "this pipeline's source is `{Self}`",
-    note = "a parallel pipeline starts from a range, a collection (`Vec`, slice, array, map, set) or a reference to one, or an `Iterator` that is `Send` with `Send` items",
-    note = "read the items into a `Vec` first (`let items: Vec<_> = SOURCE.collect();`), or give a generic iterator a `+ Send` bound (items borrowed from a slice need `T: Sync`)"
-)]
-pub trait IntoPipeline {
-    /// What rayon splits.
-    type Split: SplitSource;
-    /// What is read in batches.
-    type Serial: Iterator + Send;
-    /// Which way the source runs.
-    fn into_pipeline(self) -> Pipeline<Self::Split, Self::Serial>;
-}
-
-impl<P: IndexedParallelIterator> IntoPipeline for Native<P> {
-    type Split = Self;
-    type Serial = std::iter::Empty<P::Item>;
-    fn into_pipeline(self) -> Pipeline<Self, Self::Serial> {
-        Pipeline::Split(self)
-    }
-}
-
-impl<P: ParallelIterator> IntoPipeline for Unindexed<P> {
-    type Split = Self;
-    type Serial = std::iter::Empty<P::Item>;
-    fn into_pipeline(self) -> Pipeline<Self, Self::Serial> {
-        Pipeline::Split(self)
-    }
-}
-
-impl<I> IntoPipeline for Bridge<I>
-where
-    I: Iterator + Send,
-    I::Item: Send,
-{
-    type Split = Native<rayon::iter::Empty<I::Item>>;
-    type Serial = I;
-    fn into_pipeline(self) -> Pipeline<Self::Split, I> {
-        Pipeline::Serial(Items {
-            iter: self.0,
-            exact: false,
-        })
-    }
-}
-
-/// A pipeline's source about to be told apart: `(&&Check::new(source)).__par_for_pipeline()`.
-pub struct Check<S>(Cell<Option<S>>);
-
-impl<S> Check<S> {
-    /// Wraps the source.
-    pub fn new(source: S) -> Self {
-        Check(Cell::new(Some(source)))
-    }
-
-    fn take(&self) -> S {
-        self.0
-            .take()
-            .expect("par_for: a pipeline source is used exactly once")
-    }
-}
-
-/// Dispatch level 1: a borrowed serial iterator, read exactly as far as serially.
-pub trait ViaBorrowed {
-    /// What rayon splits (nothing).
-    type Split;
-    /// The iterator.
-    type Serial;
-    /// Which way the source runs.
-    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
-}
-
-impl<'a, I> ViaBorrowed for &Check<Bridge<&'a mut I>>
-where
-    I: Iterator + Send,
-    I::Item: Send,
-{
-    type Split = Native<rayon::iter::Empty<I::Item>>;
-    type Serial = &'a mut I;
-    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, &'a mut I> {
-        Pipeline::Serial(Items {
-            iter: self.take().0,
-            exact: true,
-        })
-    }
-}
-
-/// Dispatch level 2: any other source, by its type (see [`IntoPipeline`]). It takes
-/// every source, and asks for `IntoPipeline` in its method: so that one the pipeline
-/// cannot run over (a `stdin().lock().lines()`, a slice of items that are not `Sync`)
-/// is reported by what keeps it from being sent to the pool, once, rather than by an
-/// unresolved method.
-pub trait ViaOwned<S> {
-    /// Which way the source runs.
-    fn __par_for_pipeline(&self) -> Pipeline<S::Split, S::Serial>
-    where
-        S: IntoPipeline;
-}
-
-impl<S> ViaOwned<S> for Check<S> {
-    fn __par_for_pipeline(&self) -> Pipeline<S::Split, S::Serial>
-    where
-        S: IntoPipeline,
-    {
-        self.take().into_pipeline()
-    }
-}
-
-/// A source as a parallel iterator whole: a serial one is read into a `Vec` first. For
-/// the other side of `zip`/`chain`, and for pipelines with `chain` or `rev`, whose
-/// serial form needs the whole of what comes before them.
-pub trait IntoWhole {
-    /// The source as a splittable one.
-    type Whole: SplitSource;
-    /// Gives it up.
-    fn into_whole(self) -> Self::Whole;
-}
-
-impl<P: IndexedParallelIterator> IntoWhole for Native<P> {
-    type Whole = Self;
-    fn into_whole(self) -> Self {
-        self
-    }
-}
-
-impl<P: ParallelIterator> IntoWhole for Unindexed<P> {
-    type Whole = Self;
-    fn into_whole(self) -> Self {
-        self
-    }
-}
-
-impl<I> IntoWhole for Bridge<I>
-where
-    I: Iterator,
-    I::Item: Send,
-{
-    type Whole = Native<rayon::vec::IntoIter<I::Item>>;
-    fn into_whole(self) -> Self::Whole {
-        Native(self.0.collect::<Vec<_>>().into_par_iter())
-    }
-}
-
-/// A pipeline's source read in batches, whatever its type: for a pipeline that counts
-/// positions after dropping items, which must stop reading where the serial one stops.
-pub fn in_batches<I>(source: I) -> Bridge<I::IntoIter>
-where
-    I: IntoIterator,
-{
-    Bridge(source.into_iter())
-}
-
-/// `source` whole, as a splittable source (see [`IntoWhole`]).
-pub fn whole<S: IntoWhole>(source: S) -> S::Whole {
-    source.into_whole()
-}
+pub use source::{
+    install, whole, Check, InBatches, Install, IntoPipeline, IntoWhole, Items, Pipeline,
+    ViaBatchesHere, ViaBorrowed, ViaHere, ViaOwned, ViaSendBatches,
+};
 
 /// `chain(a..b)` with literal bounds in a pipeline: the range takes the items' integer
 /// type (the runtime's `wide::ItemRange`).
@@ -346,18 +179,6 @@ where
     F: FnOnce(S::Iter, Mode) -> R + Send,
 {
     source.run(options, pipeline)
-}
-
-/// Runs a whole pipeline on the pool `options` chose: `run(source)`. The source is made
-/// on the calling thread and handed over, so that only what the pipeline's closures
-/// read must be shared with the pool, not what the source expression read.
-pub fn install<S, R, F>(options: &Options, source: S, run: F) -> R
-where
-    S: Send,
-    F: FnOnce(S) -> R + Send,
-    R: Send,
-{
-    pool::install(options.threads, move || run(source))
 }
 
 /// `collect()`: what std's `collect` gives, for any `FromIterator` target. The items

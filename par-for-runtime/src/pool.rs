@@ -107,6 +107,22 @@ where
     }
 }
 
+/// Runs `op` on the calling thread with a scope of the pool a loop with `threads` asked
+/// for (the dedicated pool of that size, or the calling thread's pool): its spawned jobs
+/// run on that pool, and it returns once they have all ended.
+pub(crate) fn in_place_scope<'scope, R>(
+    threads: Option<usize>,
+    op: impl FnOnce(&rayon::Scope<'scope>) -> R,
+) -> R {
+    match threads {
+        Some(n) => sized_pool(n).in_place_scope(op),
+        None => {
+            ensure_default_pool();
+            rayon::in_place_scope(op)
+        }
+    }
+}
+
 /// How many threads a loop asking for `threads` gets.
 pub(crate) fn threads_for(threads: Option<usize>) -> usize {
     threads.unwrap_or_else(current_threads)

@@ -4,6 +4,9 @@
 //!   par-for reads in batches: each word gets about half a microsecond of work, then
 //!   the results are summed, or collected in order. Against the serial pipeline, rayon's
 //!   `par_split(' ')` (which splits the text itself) and `split(' ').par_bridge()`.
+//! - **words, source not `Send`**: the same sum with the words read through an
+//!   iterator holding an `Rc`, which par-for reads on the calling thread; against the
+//!   serial pipeline and `par_bridge` over the plain (`Send`) words.
 //! - **small**: a 1000-item `.sum()` of about 50 µs, called again and again with as
 //!   much serial work between the calls, against the same serial code: the pipeline's
 //!   site must keep it near serial when the pool does not pay.
@@ -46,6 +49,42 @@ fn words_sum_par_bridge(text: &str, rounds: u32) -> u64 {
 fn words_sum_par_for(text: &str, rounds: u32) -> u64 {
     #[par_for]
     let total: u64 = text.split(' ').map(|w| word_work(w, rounds)).sum();
+    total
+}
+
+/// The words through an iterator holding an `Rc`, so that it cannot be sent to the
+/// pool's threads: the calling thread reads the batches.
+struct NotSend<I> {
+    inner: I,
+    _rc: std::rc::Rc<()>,
+}
+
+impl<I: Iterator> Iterator for NotSend<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.inner.next()
+    }
+}
+
+fn not_send<I>(inner: I) -> NotSend<I> {
+    NotSend {
+        inner,
+        _rc: std::rc::Rc::new(()),
+    }
+}
+
+fn words_sum_not_send_serial(text: &str, rounds: u32) -> u64 {
+    not_send(text.split(' '))
+        .map(|w| word_work(w, rounds))
+        .sum()
+}
+
+#[par_for]
+fn words_sum_not_send_par_for(text: &str, rounds: u32) -> u64 {
+    #[par_for]
+    let total: u64 = not_send(text.split(' '))
+        .map(|w| word_work(w, rounds))
+        .sum();
     total
 }
 
@@ -156,6 +195,23 @@ fn main() {
         ours,
         serial,
         Some(best_rayon),
+    );
+    assert_eq!(words_sum_not_send_par_for(&text, rounds), expected);
+    let serial = median_time(reps, || words_sum_not_send_serial(&text, rounds));
+    let bridge = median_time(reps, || words_sum_par_bridge(&text, rounds));
+    let ours = median_time(reps, || words_sum_not_send_par_for(&text, rounds));
+    row("words sum, source not Send: serial", serial, serial, None);
+    row(
+        "words sum: rayon par_bridge (Send)",
+        bridge,
+        serial,
+        Some(bridge),
+    );
+    row(
+        "words sum, not Send: #[par_for]",
+        ours,
+        serial,
+        Some(bridge),
     );
 
     assert_eq!(

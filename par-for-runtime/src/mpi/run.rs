@@ -191,7 +191,7 @@ where
     F: Fn(Block<I>) -> P + Sync + Send,
 {
     distribute(plan, split, |block| {
-        (crate::pipeline::install(options, block, &run), false)
+        (crate::pool::install(options.threads, || run(block)), false)
     })
 }
 
