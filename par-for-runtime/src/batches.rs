@@ -34,9 +34,9 @@ const MAX_BATCH: usize = 1 << 16;
 /// How many items the stages of a pipeline have seen in the batches before, and
 /// whether a stage has seen the last item it ever needs (`take(n)` has taken `n`).
 ///
-/// Batches run one after another, each through a `rayon::join` or a scope that waits for it,
-/// which orders them, so relaxed atomics suffice; they are atomics only so that a batch may
-/// run on any thread.
+/// Batches run one after another, each through a `rayon::join` or a scope that waits
+/// for it, which orders them, so relaxed atomics suffice; they are atomics only so that
+/// a batch may run on any thread.
 pub struct Cursor {
     seen: Vec<AtomicUsize>,
     stopped: AtomicBool,
