@@ -309,3 +309,40 @@ fn a_return_reads_a_name_a_macro_of_the_users_binds_in_the_body() {
     assert_eq!(bound_by_a_macro(1, 50), 30);
     assert_eq!(bound_by_a_macro(1, 2), 1);
 }
+
+/// A return value that names an outer variable and binds the same name inside it (a
+/// closure's parameter, a block's `let`, a match arm): the outer one is borrowed where
+/// the value uses it freely, the inner one is the value's own.
+#[par_for]
+fn shadowed_inside_the_value(rows: &[usize]) -> Option<(Vec<usize>, usize, usize)> {
+    let header: Vec<String> = vec!["id".into(), "name".into(), "score".into()];
+    let width: Vec<usize> = vec![4, 10];
+    #[par_for]
+    for &r in rows {
+        if r % 5 == 4 {
+            return Some((
+                header.iter().map(|header| header.len() + r).collect(),
+                {
+                    let total = width.iter().sum::<usize>();
+                    let width = total * 2;
+                    width + r
+                },
+                match header.first() {
+                    Some(header) => header.len() + width.len(),
+                    None => 0,
+                },
+            ));
+        }
+    }
+    None
+}
+
+#[test]
+fn a_return_value_may_shadow_an_outer_variable_it_reads() {
+    let rows: Vec<usize> = (0..3000).collect();
+    let serial = Some((vec![6, 8, 9], 32, 4));
+    assert_eq!(
+        par_for::with_threads(3, || shadowed_inside_the_value(&rows)),
+        serial
+    );
+}

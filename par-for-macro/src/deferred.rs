@@ -33,10 +33,10 @@ use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, Ident, Token};
+use syn::{Expr, ExprPath, Ident, Token};
 
 use crate::error::Errors;
-use crate::scope::{bound_in_body, bound_names, format_names};
+use crate::scope::{bound_in_body, bound_names, format_names, free_uses};
 use crate::valid::check_task;
 
 /// The outer variables a loop's `return` values move (see [`moved_by_value`]), and the
@@ -58,12 +58,18 @@ pub(crate) fn deferred(
 ) -> TokenStream {
     let (reads, bound) = reads_of(value);
     let moved = moves.map_or(&[][..], |m| m.moved);
+    let reads: Vec<Ident> = reads.into_iter().filter(|r| outer.contains(r)).collect();
+    let mut value = value.clone();
+    let free = free_uses(&value, &reads);
+    // Renamed: the free uses outside macros; inside a macro's arguments, which the walk
+    // parses anew, a name VALUE never binds. A name bound in VALUE and used freely only
+    // in a macro is left alone, as the variable itself.
     let reads: Vec<Ident> = reads
         .into_iter()
-        .filter(|read| outer.contains(read) && !bound.contains(&read.unraw().to_string()))
+        .filter(|read| {
+            !bound.contains(&read.unraw().to_string()) || free.iter().any(|(_, n)| n == read)
+        })
         .collect();
-    // A name bound somewhere inside VALUE is left alone: renaming only names that are
-    // never bound there renames exactly their free uses.
     let aliases: Vec<(Ident, Ident)> = reads
         .iter()
         .filter(|read| !moved.contains(read))
@@ -75,8 +81,14 @@ pub(crate) fn deferred(
             (read, alias)
         })
         .collect();
-    let mut value = value.clone();
-    Rename { aliases: &aliases }.visit_expr_mut(&mut value);
+    let free: HashSet<*const ExprPath> = free.into_iter().map(|(path, _)| path).collect();
+    Rename {
+        aliases: &aliases,
+        free: &free,
+        bound: &bound,
+        in_macro: false,
+    }
+    .visit_expr_mut(&mut value);
     let borrows = aliases.iter().map(|(name, alias)| {
         quote! {
             let #alias = {
@@ -314,14 +326,28 @@ fn visit_macro_args_mut(mac: &mut syn::Macro, mut visit: impl FnMut(&mut Expr)) 
     mac.tokens = args.to_token_stream();
 }
 
+/// Renames the free uses of the aliased names: outside macros those `free` holds (by
+/// address in the value), inside a macro's arguments those of names the value never
+/// binds (`bound`).
 struct Rename<'a> {
     aliases: &'a [(Ident, Ident)],
+    free: &'a HashSet<*const ExprPath>,
+    bound: &'a HashSet<String>,
+    in_macro: bool,
 }
 
 impl Rename<'_> {
     fn alias(&self, expr: &Expr) -> Option<&Ident> {
         let Expr::Path(path) = expr else { return None };
         let ident = path.path.get_ident().filter(|_| path.qself.is_none())?;
+        let free = if self.in_macro {
+            !self.bound.contains(&ident.unraw().to_string())
+        } else {
+            self.free.contains(&(path as *const ExprPath))
+        };
+        if !free {
+            return None;
+        }
         self.aliases
             .iter()
             .find(|(name, _)| name == ident)
@@ -351,7 +377,9 @@ impl VisitMut for Rename<'_> {
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        let in_macro = std::mem::replace(&mut self.in_macro, true);
         visit_macro_args_mut(mac, |arg| self.visit_expr_mut(arg));
+        self.in_macro = in_macro;
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {

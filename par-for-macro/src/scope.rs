@@ -7,10 +7,12 @@ use syn::{Expr, Ident, Pat};
 
 mod bound;
 mod format;
+mod free_uses;
 mod walk;
 
 pub(crate) use bound::{bound_in_body, bound_names};
 pub(crate) use format::{binds_nothing, format_names, is_format_macro};
+pub(crate) use free_uses::free_uses;
 pub(crate) use walk::{MacroArgs, Rule, Walker};
 
 /// The names visible at one point of a body, innermost scope last.

@@ -9,12 +9,15 @@ use syn::Expr;
 
 use super::binds_nothing;
 
-/// The names a loop's pattern and body bind somewhere, outside closures: where a
-/// `return` names one, it may mean the body's own (`let header = ..; return (header,
-/// i)` after reading an outer `header`), which stays the body's to move, so that the
-/// value is never built from the outer variable instead. A closure's bindings do not
-/// count: the body's own `return`s are outside closures, out of their scope (so the
-/// closures an inner marked loop's expansion binds variables in do not hide them).
+/// The names a loop's pattern and body bind somewhere, outside closures and `return`
+/// values: where a `return` names one, it may mean the body's own (`let header = ..;
+/// return (header, i)` after reading an outer `header`), which stays the body's to
+/// move, so that the value is never built from the outer variable instead. A closure's
+/// bindings do not count: the body's own `return`s are outside closures, out of their
+/// scope (so the closures an inner marked loop's expansion binds variables in do not
+/// hide them); nor do a `return` value's own (a `match` arm's, a block's `let`), whose
+/// scope is that value, where the value's rewriting tells them apart from the outer
+/// variable's uses (`deferred`).
 pub(crate) fn bound_in_body(pat: &syn::Pat, body: &syn::Block) -> HashSet<String> {
     struct OutsideClosures(Bindings);
     impl<'ast> Visit<'ast> for OutsideClosures {
@@ -22,6 +25,7 @@ pub(crate) fn bound_in_body(pat: &syn::Pat, body: &syn::Block) -> HashSet<String
             self.0.visit_pat_ident(pat);
         }
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
         // A macro of the user's may bind a name it is given (`bind!(k, ..)` expanding
