@@ -285,7 +285,7 @@ macro_rules! is_native {
         fn native<S: par_for::__private::Source>(_: &S) -> bool {
             S::NATIVE
         }
-        native(&(&&&&&&par_for::__private::Probe::new($value, |r| r)).__par_for_source())
+        native(&(&&&&&&&par_for::__private::Probe::new($value, |r| r)).__par_for_source())
     }};
 }
 

@@ -470,3 +470,148 @@ mod not_send {
         assert_eq!(par_for::with_threads(2, || sums(40)), expected);
     }
 }
+
+/// A loop over a borrowed iterator (`it.by_ref()`, `&mut it`, a `&mut I` parameter)
+/// that can leave early reads it exactly as far as the serial loop: what it did not
+/// reach stays in the iterator for the code after the loop.
+mod borrowed {
+    use par_for::par_for;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    #[par_for]
+    fn header_len(v: Vec<u32>) -> (usize, Vec<u32>) {
+        let mut it = v.into_iter();
+        let mut n = 0;
+        #[par_for(reduce(n: +))]
+        for x in it.by_ref() {
+            if x == 0 {
+                break;
+            }
+            n += 1;
+        }
+        (n, it.collect())
+    }
+
+    #[par_for]
+    fn next_section<I: Iterator<Item = String>>(lines: &mut I) -> Option<(usize, String)> {
+        #[par_for]
+        for (i, line) in lines.enumerate() {
+            if line.starts_with('[') {
+                return Some((i, line));
+            }
+        }
+        None
+    }
+
+    #[par_for]
+    fn sum_until_bad(items: &mut impl Iterator<Item = String>) -> Result<u64, String> {
+        let mut total = 0;
+        #[par_for(reduce(total: +))]
+        for item in &mut *items {
+            total += item.parse::<u64>().map_err(|_| item.clone())?;
+        }
+        Ok(total)
+    }
+
+    #[par_for]
+    fn sum_all(items: &mut impl Iterator<Item = u64>) -> u64 {
+        let mut total = 0;
+        #[par_for(reduce(total: +))]
+        for x in items.by_ref() {
+            total += x;
+        }
+        total
+    }
+
+    /// Counts up from 0 through a counter behind an `Rc`, and counts its pulls.
+    struct Counted(Rc<Cell<u64>>);
+
+    impl Iterator for Counted {
+        type Item = u64;
+        fn next(&mut self) -> Option<u64> {
+            let n = self.0.get();
+            self.0.set(n + 1);
+            Some(n)
+        }
+    }
+
+    #[par_for]
+    fn first_over(it: &mut Counted, limit: u64) -> Option<u64> {
+        #[par_for]
+        for x in it.by_ref() {
+            if x * x > limit {
+                return Some(x);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn a_loop_that_leaves_early_leaves_the_rest_in_a_borrowed_iterator() {
+        for threads in [2, 3] {
+            par_for::with_threads(threads, || {
+                for _ in 0..20 {
+                    let v: Vec<u32> = (0..3000)
+                        .map(|i| if i == 1700 { 0 } else { i + 1 })
+                        .collect();
+                    let (n, rest) = header_len(v);
+                    assert_eq!((n, rest.len()), (1700, 1299));
+
+                    let text = ["a", "b", "[one]", "c", "[two]", "d"];
+                    let mut lines = text.iter().map(|s| s.to_string());
+                    assert_eq!(next_section(&mut lines), Some((2, "[one]".to_string())));
+                    assert_eq!(next_section(&mut lines), Some((1, "[two]".to_string())));
+                    assert_eq!(lines.collect::<Vec<_>>(), ["d"]);
+
+                    let mut items = ["1", "2", "x", "4", "y", "6"].iter().map(|s| s.to_string());
+                    assert_eq!(sum_until_bad(&mut items), Err("x".to_string()));
+                    assert_eq!(sum_until_bad(&mut items), Err("y".to_string()));
+                    assert_eq!(sum_until_bad(&mut items), Ok(6));
+
+                    let mut counted = Counted(Rc::new(Cell::new(0)));
+                    assert_eq!(first_over(&mut counted, 160 * 160 - 1), Some(160));
+                    assert_eq!(counted.next(), Some(161));
+                }
+            });
+        }
+    }
+
+    #[par_for]
+    fn zipped_and_chained(it: &mut std::vec::IntoIter<u64>, table: &[u64]) -> (u64, u64) {
+        let mut first = 0;
+        #[par_for(reduce(first: +))]
+        for (x, y) in it.by_ref().zip(table.iter()) {
+            if x == 7 {
+                break;
+            }
+            first += x * y;
+        }
+        let mut second = 0;
+        #[par_for(reduce(second: +))]
+        for x in it.by_ref().chain(1000..1010u64) {
+            if x == 13 {
+                break;
+            }
+            second += x;
+        }
+        (first, second)
+    }
+
+    #[test]
+    fn zip_and_chain_of_a_borrowed_iterator_read_it_exactly() {
+        let table: Vec<u64> = (1..=100).collect();
+        let mut it: std::vec::IntoIter<u64> = (0..20u64).collect::<Vec<_>>().into_iter();
+        let got = par_for::with_threads(2, || zipped_and_chained(&mut it, &table));
+        let serial_first: u64 = (0..7u64).map(|x| x * (x + 1)).sum();
+        assert_eq!(got, (serial_first, (8..13u64).sum()));
+        assert_eq!(it.collect::<Vec<_>>(), (14..20u64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_loop_that_reads_all_of_a_borrowed_iterator_still_matches_serial() {
+        let mut items = 0..100_000u64;
+        let total = par_for::with_threads(2, || sum_all(&mut items));
+        assert_eq!((total, items.next()), ((0..100_000u64).sum(), None));
+    }
+}

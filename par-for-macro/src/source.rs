@@ -21,8 +21,8 @@ pub(crate) fn parallel_source(expr: &Expr) -> TokenStream {
     quote! {
         {
             use ::par_for::__private::dispatch::{
-                Receiver as _, ViaBridge as _, ViaIndexedRayon as _, ViaNotSend as _, ViaRayon as _,
-                ViaRecover as _, ViaWideRange as _,
+                Receiver as _, ViaBorrowedIter as _, ViaBridge as _, ViaIndexedRayon as _,
+                ViaNotSend as _, ViaRayon as _, ViaRecover as _, ViaWideRange as _,
             };
             #dispatch
         }
@@ -147,7 +147,7 @@ fn probe(
     // clippy's `needless_borrow` then leave the autoref tower alone.
     let span = span.resolved_at(Span::mixed_site());
     quote_spanned! {span=>
-        (&&&&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
+        (&&&&&&&::par_for::__private::Probe::new(#value, #serial)).__par_for_source()
     }
 }
 

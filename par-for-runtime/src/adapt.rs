@@ -6,8 +6,9 @@
 //! an [`Unindexed`] one (maps, sets) those that need positions first collect the items,
 //! in order, into a `Vec`; on a [`Bridge`] they are std's, on the serial iterator.
 //!
-//! A [`NotSend`] source (an iterator the calling thread pulls) has std's adapters too,
-//! as a bridged one has, and stays a `NotSend`.
+//! The serial kinds ([`Bridge`](crate::source::Bridge), a `NotSend` the calling thread
+//! pulls, a `Borrowed` read exactly as far as serially) have std's adapters, on their
+//! iterator, and keep their kind (`serial`).
 //!
 //! `zip` and `chain` take a source of any kind. A zip with one serial side (bridged or
 //! not `Send`) stays split: the serial side reads as many items as the split side has
@@ -17,8 +18,12 @@
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
-use crate::source::{Bridge, Native, NotSend, Unindexed};
+use crate::source::{Native, Unindexed};
 use crate::wide::ItemRange;
+
+mod serial;
+
+pub use serial::{ZipAfterBorrowed, ZipAfterBridge, ZipAfterNotSend};
 
 /// Items in order, as a `Vec` rayon splits by index.
 type Collected<T> = rayon::vec::IntoIter<T>;
@@ -162,82 +167,6 @@ impl<P: ParallelIterator> Unindexed<P> {
     }
 }
 
-/// The adapters of a serial kind of source (a [`Bridge`], a [`NotSend`]): std's, on its
-/// iterator, the result of the same kind; `zip` and `chain` take a source of any kind
-/// (`$zip_after` is the trait of the right side of a zip after this kind).
-macro_rules! serial_adapters {
-    ($kind:ident, $zip_after:ident) => {
-        impl<I: Iterator> $kind<I> {
-            /// Like [`Iterator::copied`].
-            pub fn copied<'a, T>(self) -> $kind<std::iter::Copied<I>>
-            where
-                T: 'a + Copy,
-                I: Iterator<Item = &'a T>,
-            {
-                $kind(self.0.copied())
-            }
-            /// Like [`Iterator::cloned`].
-            pub fn cloned<'a, T>(self) -> $kind<std::iter::Cloned<I>>
-            where
-                T: 'a + Clone,
-                I: Iterator<Item = &'a T>,
-            {
-                $kind(self.0.cloned())
-            }
-            /// Like [`Iterator::map`]. `f` is called for one item at a time, but it must
-            /// be `Fn + Sync` as on a split source, whose `map` runs on the pool.
-            pub fn map<F, R>(self, f: F) -> $kind<std::iter::Map<I, F>>
-            where
-                F: Fn(I::Item) -> R + Sync + Send,
-            {
-                $kind(self.0.map(f))
-            }
-            /// Like [`Iterator::rev`].
-            pub fn rev(self) -> $kind<std::iter::Rev<I>>
-            where
-                I: DoubleEndedIterator,
-            {
-                $kind(self.0.rev())
-            }
-            /// Like [`Iterator::skip`].
-            pub fn skip(self, n: usize) -> $kind<std::iter::Skip<I>> {
-                $kind(self.0.skip(n))
-            }
-            /// Like [`Iterator::take`].
-            pub fn take(self, n: usize) -> $kind<std::iter::Take<I>> {
-                $kind(self.0.take(n))
-            }
-            /// Like [`Iterator::step_by`].
-            pub fn step_by(self, step: usize) -> $kind<std::iter::StepBy<I>> {
-                $kind(self.0.step_by(step))
-            }
-            /// Like [`Iterator::enumerate`].
-            pub fn enumerate(self) -> $kind<std::iter::Enumerate<I>> {
-                $kind(self.0.enumerate())
-            }
-            /// Like [`Iterator::zip`], with a source of any kind.
-            pub fn zip<O: $zip_after<I>>(self, other: O) -> O::Output {
-                other.zip_after(self.0)
-            }
-            /// Like [`Iterator::chain`], with a source of any kind.
-            pub fn chain<O: ChainAfter<Self>>(self, other: O) -> O::Output {
-                other.chain_after(self)
-            }
-            /// `chain(a..b)` with literal bounds: the range takes the items' integer type.
-            pub fn chain_range<R>(self, other: R) -> <R::Source as ChainAfter<Self>>::Output
-            where
-                R: ItemRange<I::Item>,
-                R::Source: ChainAfter<Self>,
-            {
-                self.chain(other.into_source())
-            }
-        }
-    };
-}
-
-serial_adapters!(Bridge, ZipAfterBridge);
-serial_adapters!(NotSend, ZipAfterNotSend);
-
 /// The right side of a `zip` whose left side is split: as an indexed parallel iterator
 /// of at most `len` items, `len` being the left side's length.
 pub trait ZipSide {
@@ -260,109 +189,6 @@ impl<P: ParallelIterator> ZipSide for Unindexed<P> {
         collect(self.0)
     }
 }
-
-/// The zip reads no more of a serial side than it has partners for, as std's does.
-macro_rules! zip_side_serial {
-    ($($kind:ident),*) => {$(
-        impl<I> ZipSide for $kind<I>
-        where
-            I: Iterator,
-            I::Item: Send,
-        {
-            type Iter = Collected<I::Item>;
-            fn into_indexed(self, len: usize) -> Self::Iter {
-                self.0.take(len).collect::<Vec<_>>().into_par_iter()
-            }
-        }
-    )*};
-}
-
-zip_side_serial!(Bridge, NotSend);
-
-/// The right side of a `zip` whose left side, a serial iterator `I`, is bridged.
-pub trait ZipAfterBridge<I> {
-    /// The zipped source.
-    type Output;
-    /// Zips `left` with `self`.
-    fn zip_after(self, left: I) -> Self::Output;
-}
-
-impl<I: Iterator, J: Iterator> ZipAfterBridge<I> for Bridge<J> {
-    type Output = Bridge<std::iter::Zip<I, J>>;
-    fn zip_after(self, left: I) -> Self::Output {
-        Bridge(left.zip(self.0))
-    }
-}
-
-impl<I, Q> ZipAfterBridge<I> for Native<Q>
-where
-    I: Iterator,
-    I::Item: Send,
-    Q: IndexedParallelIterator,
-{
-    type Output = Native<rayon::iter::Zip<Collected<I::Item>, Q>>;
-    fn zip_after(self, left: I) -> Self::Output {
-        let len = self.0.len();
-        Native(Bridge(left).into_indexed(len)).zip(self)
-    }
-}
-
-impl<I, Q> ZipAfterBridge<I> for Unindexed<Q>
-where
-    I: Iterator,
-    I::Item: Send,
-    Q: ParallelIterator,
-{
-    type Output = Native<rayon::iter::Zip<Collected<I::Item>, Collected<Q::Item>>>;
-    fn zip_after(self, left: I) -> Self::Output {
-        ZipAfterBridge::zip_after(self.indexed(), left)
-    }
-}
-
-/// A bridged left side zipped with a right side that is not `Send`: neither can be
-/// sent, so the zip stays on the calling thread.
-impl<I: Iterator, J: Iterator> ZipAfterBridge<I> for NotSend<J> {
-    type Output = NotSend<std::iter::Zip<I, J>>;
-    fn zip_after(self, left: I) -> Self::Output {
-        NotSend(left.zip(self.0))
-    }
-}
-
-/// The right side of a `zip` whose left side, a serial iterator `I`, is not `Send`:
-/// zipped with a serial side, the zip stays on the calling thread; with a split side,
-/// the left side's items are read into a `Vec` there, as a bridged left side's are.
-pub trait ZipAfterNotSend<I> {
-    /// The zipped source.
-    type Output;
-    /// Zips `left` with `self`.
-    fn zip_after(self, left: I) -> Self::Output;
-}
-
-macro_rules! zip_after_not_send {
-    (serial: $($serial:ident),*; split: $($split:ident),*) => {
-        $(
-            impl<I: Iterator, J: Iterator> ZipAfterNotSend<I> for $serial<J> {
-                type Output = NotSend<std::iter::Zip<I, J>>;
-                fn zip_after(self, left: I) -> Self::Output {
-                    NotSend(left.zip(self.0))
-                }
-            }
-        )*
-        $(
-            impl<I, Q> ZipAfterNotSend<I> for $split<Q>
-            where
-                $split<Q>: ZipAfterBridge<I>,
-            {
-                type Output = <$split<Q> as ZipAfterBridge<I>>::Output;
-                fn zip_after(self, left: I) -> Self::Output {
-                    ZipAfterBridge::zip_after(self, left)
-                }
-            }
-        )*
-    };
-}
-
-zip_after_not_send!(serial: Bridge, NotSend; split: Native, Unindexed);
 
 /// The second part of a `chain` whose first part is the source `L`.
 pub trait ChainAfter<L> {
@@ -404,65 +230,3 @@ chain_unindexed!(
     (Unindexed: ParallelIterator, Native: IndexedParallelIterator),
     (Unindexed: ParallelIterator, Unindexed: ParallelIterator)
 );
-
-impl<I, J> ChainAfter<Bridge<I>> for Bridge<J>
-where
-    I: Iterator,
-    J: Iterator<Item = I::Item>,
-{
-    type Output = Bridge<std::iter::Chain<I, J>>;
-    fn chain_after(self, first: Bridge<I>) -> Self::Output {
-        Bridge(first.0.chain(self.0))
-    }
-}
-
-/// Serial parts, one of them not `Send`: the chain stays on the calling thread.
-macro_rules! chain_not_send {
-    ($(($first:ident, $second:ident)),*) => {$(
-        impl<I, J> ChainAfter<$first<I>> for $second<J>
-        where
-            I: Iterator,
-            J: Iterator<Item = I::Item>,
-        {
-            type Output = NotSend<std::iter::Chain<I, J>>;
-            fn chain_after(self, first: $first<I>) -> Self::Output {
-                NotSend(first.0.chain(self.0))
-            }
-        }
-    )*};
-}
-
-chain_not_send!((Bridge, NotSend), (NotSend, Bridge), (NotSend, NotSend));
-
-/// A split part chained with a serial one (of kind `$serial`): the split part is
-/// collected in order (on the pool), and the whole chain is of the serial kind, since
-/// the serial part may never end.
-macro_rules! chain_serial {
-    ($serial:ident; $($split:ident: $bound:ident),*) => {$(
-        impl<I, Q> ChainAfter<$serial<I>> for $split<Q>
-        where
-            I: Iterator,
-            I::Item: Send,
-            Q: $bound<Item = I::Item>,
-        {
-            type Output = $serial<std::iter::Chain<I, std::vec::IntoIter<I::Item>>>;
-            fn chain_after(self, first: $serial<I>) -> Self::Output {
-                $serial(first.0.chain(self.0.collect::<Vec<_>>()))
-            }
-        }
-
-        impl<P, J> ChainAfter<$split<P>> for $serial<J>
-        where
-            P: $bound,
-            J: Iterator<Item = P::Item>,
-        {
-            type Output = $serial<std::iter::Chain<std::vec::IntoIter<P::Item>, J>>;
-            fn chain_after(self, first: $split<P>) -> Self::Output {
-                $serial(first.0.collect::<Vec<_>>().into_iter().chain(self.0))
-            }
-        }
-    )*};
-}
-
-chain_serial!(Bridge; Native: IndexedParallelIterator, Unindexed: ParallelIterator);
-chain_serial!(NotSend; Native: IndexedParallelIterator, Unindexed: ParallelIterator);

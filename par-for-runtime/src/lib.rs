@@ -72,10 +72,12 @@ pub mod __private {
             written, zero, Addable, AllOnes, Bounded, One, Zero,
         };
     }
-    pub use crate::adapt::{ChainAfter, ZipAfterBridge, ZipAfterNotSend, ZipSide};
+    pub use crate::adapt::{
+        ChainAfter, ZipAfterBorrowed, ZipAfterBridge, ZipAfterNotSend, ZipSide,
+    };
     pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
     pub use crate::source::{
-        Bridge, LoopSource, Native, NotSend, Probe, Recover, Source, Unindexed,
+        Borrowed, Bridge, LoopSource, Native, NotSend, Probe, Recover, Source, Unindexed,
     };
     pub use crate::stream::{
         assert_self_unchanged_under_the_source, assert_unchanged_under_the_source, stream_for_each,
@@ -99,7 +101,7 @@ pub mod __private {
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;
         pub use crate::source::{
-            Receiver, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon, ViaRecover,
+            Receiver, ViaBorrowedIter, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon, ViaRecover,
         };
         pub use crate::stream::{ViaFed, ViaPulled};
         /// Stands in for `ViaWideRange` where `usize` is narrower than 64 bits.

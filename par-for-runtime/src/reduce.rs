@@ -112,7 +112,7 @@ where
     C: Fn(A, A) -> A + Sync + Send,
     F: Fn(&mut A, S::Item) + Sync + Send,
 {
-    let (acc, panic) = source.run_fold(
+    let (acc, panic) = source.run_fold_all(
         options,
         || (identity(), None),
         |(acc, _): &mut (A, Option<Payload>), item| body(acc, item),

@@ -11,7 +11,7 @@ use super::SplitSource;
 use crate::batches::{BatchSource, Here};
 use crate::options::Options;
 use crate::pool;
-use crate::source::{Bridge, Native, NotSend, Unindexed};
+use crate::source::{Borrowed, Bridge, Native, NotSend, Unindexed};
 
 /// The two ways a pipeline's source runs: split by rayon, or read in batches.
 pub enum Pipeline<S, I> {
@@ -135,6 +135,23 @@ where
     }
 }
 
+/// One the loop dispatch marked as borrowed (`it.by_ref()`, `&mut it`), read on the
+/// calling thread (see `crate::batches::Here`), whether it may be sent or not.
+impl<'a, I> ViaBorrowed for &&Check<Borrowed<&'a mut I>>
+where
+    I: Iterator + ?Sized,
+    I::Item: Send,
+{
+    type Split = Native<rayon::iter::Empty<I::Item>>;
+    type Serial = Here<&'a mut I>;
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Here<&'a mut I>> {
+        Pipeline::Serial(Items {
+            iter: Here::new(self.take().0),
+            exact: true,
+        })
+    }
+}
+
 /// Dispatch level 2: an owned serial iterator that cannot be sent to the pool, with
 /// items that can: read on the calling thread (see `crate::batches::Here`). One whose
 /// items cannot goes on to level 3, which reports it.
@@ -219,6 +236,17 @@ where
 }
 
 impl<I> IntoWhole for NotSend<I>
+where
+    I: Iterator,
+    I::Item: Send,
+{
+    type Whole = Native<rayon::vec::IntoIter<I::Item>>;
+    fn into_whole(self) -> Self::Whole {
+        Native(self.0.collect::<Vec<_>>().into_par_iter())
+    }
+}
+
+impl<I> IntoWhole for Borrowed<I>
 where
     I: Iterator,
     I::Item: Send,

@@ -10,8 +10,10 @@
 //! 3. one rayon can split otherwise (maps, sets) becomes an [`Unindexed`] one;
 //! 4. a std iterator whose collection can be recovered ([`Recover`]: `slice::Iter`,
 //!    `slice::IterMut`, `vec::IntoIter`) becomes [`Native`];
-//! 5. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand;
-//! 6. an iterator that is not `Send` (or whose items are not) becomes a [`NotSend`],
+//! 5. a borrowed iterator (`&mut I`: `it.by_ref()`, `&mut it`) becomes a [`Borrowed`],
+//!    read exactly as far as serially by a loop that can leave early;
+//! 6. any other `Iterator + Send` becomes a [`Bridge`], fed to the pool on demand;
+//! 7. an iterator that is not `Send` (or whose items are not) becomes a [`NotSend`],
 //!    which a loop pulls on its calling thread (`looping`) if its items are `Send`;
 //!    if not, the compiler says so where the loop runs.
 //!
@@ -25,7 +27,7 @@ use std::cell::Cell;
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
-use super::{Bridge, Native, NotSend, Unindexed};
+use super::{Borrowed, Bridge, Native, NotSend, Unindexed};
 
 /// A value waiting to be turned into a [`Native`] or a [`Bridge`]; see the module docs.
 pub struct Probe<R, F>(Cell<Option<(R, F)>>);
@@ -58,7 +60,7 @@ pub trait ViaWideRange {
 }
 
 #[cfg(target_pointer_width = "64")]
-impl<R: crate::wide::IntoWideRange, F> ViaWideRange for &&&&Probe<R, F>
+impl<R: crate::wide::IntoWideRange, F> ViaWideRange for &&&&&Probe<R, F>
 where
     crate::wide::WideRange<R::Int>: IndexedParallelIterator,
 {
@@ -76,7 +78,7 @@ pub trait ViaIndexedRayon {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R, F> ViaIndexedRayon for &&&&&Probe<R, F>
+impl<R, F> ViaIndexedRayon for &&&&&&Probe<R, F>
 where
     R: IntoParallelIterator,
     R::Iter: IndexedParallelIterator,
@@ -95,7 +97,7 @@ pub trait ViaRayon {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R: IntoParallelIterator, F> ViaRayon for &&&Probe<R, F> {
+impl<R: IntoParallelIterator, F> ViaRayon for &&&&Probe<R, F> {
     type Source = Unindexed<R::Iter>;
     fn __par_for_source(&self) -> Self::Source {
         Unindexed(self.take().0.into_par_iter())
@@ -110,7 +112,7 @@ pub trait ViaRecover {
     fn __par_for_source(&self) -> Self::Source;
 }
 
-impl<R, F, I> ViaRecover for &&Probe<R, F>
+impl<R, F, I> ViaRecover for &&&Probe<R, F>
 where
     F: FnOnce(R) -> I,
     I: Recover,
@@ -122,7 +124,29 @@ where
     }
 }
 
-/// Dispatch level 5: any other iterator that may be sent to the pool, bridged.
+/// Dispatch level 5: a borrowed serial iterator (`it.by_ref()`, `&mut it`, a `&mut I`
+/// parameter), which a loop that leaves early must read exactly as far as serially:
+/// its owner goes on reading it after the loop.
+pub trait ViaBorrowedIter {
+    /// What the probe becomes.
+    type Source;
+    /// Turns the probe into a source for the loop.
+    fn __par_for_source(&self) -> Self::Source;
+}
+
+impl<'a, R, F, I> ViaBorrowedIter for &&Probe<R, F>
+where
+    F: FnOnce(R) -> &'a mut I,
+    I: Iterator + ?Sized + 'a,
+{
+    type Source = Borrowed<&'a mut I>;
+    fn __par_for_source(&self) -> Self::Source {
+        let (value, serial) = self.take();
+        Borrowed(serial(value))
+    }
+}
+
+/// Dispatch level 6: any other iterator that may be sent to the pool, bridged.
 pub trait ViaBridge {
     /// What the probe becomes.
     type Source;
@@ -143,7 +167,7 @@ where
     }
 }
 
-/// Dispatch level 6: what is left, a serial iterator that cannot be sent to the pool
+/// Dispatch level 7: what is left, a serial iterator that cannot be sent to the pool
 /// (or whose items cannot), as a [`NotSend`]: a loop pulls it on its calling thread;
 /// one whose items cannot be sent, or a pipeline, reports it where it runs, with what
 /// to write instead, rather than by an unresolved method.

@@ -12,7 +12,7 @@
 
 use std::ops::ControlFlow;
 
-use super::{NotSend, Source};
+use super::{Borrowed, NotSend, Source};
 use crate::fuse::OnPanic;
 use crate::options::Options;
 use crate::pool;
@@ -43,7 +43,8 @@ pub trait LoopSource: Sized {
         F: Fn(Self::Item) -> Option<T> + Sync + Send,
         T: Send,
         K: OnPanic<Option<T>>;
-    /// The items folded in order; see [`Source::drive_fold`].
+    /// The items folded in order; see [`Source::drive_fold`]. `done` may end the loop
+    /// early (a `break`, `return` or `?`).
     #[allow(clippy::too_many_arguments)]
     fn run_fold<A, ID, F, C, D, K>(
         self,
@@ -61,6 +62,28 @@ pub trait LoopSource: Sized {
         C: Fn(A, A) -> A + Sync + Send,
         D: Fn(&A) -> bool + Sync + Send,
         K: OnPanic<A>;
+    /// [`LoopSource::run_fold`] for a loop that reads every item unless it panics (its
+    /// `done` says only whether a panic was kept).
+    #[allow(clippy::too_many_arguments)]
+    fn run_fold_all<A, ID, F, C, D, K>(
+        self,
+        options: &Options,
+        identity: ID,
+        fold: F,
+        combine: C,
+        panicked: D,
+        on_panic: K,
+    ) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(&mut A, Self::Item) + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>,
+    {
+        self.run_fold(options, identity, fold, combine, panicked, on_panic)
+    }
 }
 
 impl<S: Source> LoopSource for S {
@@ -191,5 +214,85 @@ fn stream_options(options: &Options) -> StreamOptions {
     match options.threads {
         Some(n) => StreamOptions::new().threads(n),
         None => StreamOptions::new(),
+    }
+}
+
+/// A borrowed iterator: a loop that can leave early (`run_find_first`, `run_fold`) runs
+/// its items one after another on the calling thread, so that it reads the iterator
+/// exactly as far as the serial loop (whether item `k + 1` is read depends on item
+/// `k`); one that reads every item (`run_for_each`, `run_fold_all`) runs as a
+/// [`NotSend`] does, in parallel.
+impl<I> LoopSource for Borrowed<I>
+where
+    I: Iterator,
+    I::Item: Send,
+{
+    type Item = I::Item;
+    fn len_hint(&self) -> Option<usize> {
+        match self.0.size_hint() {
+            (low, Some(high)) if low == high => Some(low),
+            _ => None,
+        }
+    }
+    fn run_for_each<F>(self, options: &Options, op: F)
+    where
+        F: Fn(Self::Item) + Sync + Send,
+    {
+        NotSend(self.0).run_for_each(options, op)
+    }
+    fn run_find_first<F, T, K>(self, _: &Options, op: F, on_panic: K) -> Option<T>
+    where
+        F: Fn(Self::Item) -> Option<T> + Sync + Send,
+        T: Send,
+        K: OnPanic<Option<T>>,
+    {
+        let mut items = self.0;
+        items.find_map(|item| on_panic.fold(None, |_| op(item)))
+    }
+    fn run_fold<A, ID, F, C, D, K>(
+        self,
+        _: &Options,
+        identity: ID,
+        fold: F,
+        _: C,
+        done: D,
+        on_panic: K,
+    ) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(&mut A, Self::Item) + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>,
+    {
+        let mut items = self.0;
+        let mut acc = identity();
+        for item in items.by_ref() {
+            on_panic.fold_in_place(&mut acc, |acc| fold(acc, item));
+            if done(&acc) {
+                break;
+            }
+        }
+        acc
+    }
+    fn run_fold_all<A, ID, F, C, D, K>(
+        self,
+        options: &Options,
+        identity: ID,
+        fold: F,
+        combine: C,
+        panicked: D,
+        on_panic: K,
+    ) -> A
+    where
+        A: Send,
+        ID: Fn() -> A + Sync + Send,
+        F: Fn(&mut A, Self::Item) + Sync + Send,
+        C: Fn(A, A) -> A + Sync + Send,
+        D: Fn(&A) -> bool + Sync + Send,
+        K: OnPanic<A>,
+    {
+        NotSend(self.0).run_fold(options, identity, fold, combine, panicked, on_panic)
     }
 }

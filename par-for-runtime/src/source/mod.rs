@@ -11,7 +11,8 @@ mod looping;
 #[cfg(target_pointer_width = "64")]
 pub use dispatch::ViaWideRange;
 pub use dispatch::{
-    Probe, Receiver, Recover, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon, ViaRecover,
+    Probe, Receiver, Recover, ViaBorrowedIter, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon,
+    ViaRecover,
 };
 pub use looping::LoopSource;
 
@@ -36,6 +37,12 @@ pub struct Unindexed<P>(pub(crate) P);
 /// A serial iterator fed to the pool through rayon's bridge, one item at a time.
 #[derive(Debug)]
 pub struct Bridge<I>(pub(crate) I);
+
+/// A borrowed serial iterator (`it.by_ref()`, `&mut it`): a loop that can leave early
+/// reads it exactly as far as the serial loop, its items one after another, so that
+/// what it did not reach stays for the iterator's owner (see [`LoopSource`]).
+#[derive(Debug)]
+pub struct Borrowed<I>(pub(crate) I);
 
 /// A serial iterator that cannot be sent to the pool's threads, or whose items cannot
 /// (`stdin().lock().lines()`, `rx.iter()`, `slice.iter()` over items that are not
@@ -66,6 +73,10 @@ impl<I: Iterator> Items for Bridge<I> {
 }
 
 impl<I: Iterator> Items for NotSend<I> {
+    type Item = I::Item;
+}
+
+impl<I: Iterator> Items for Borrowed<I> {
     type Item = I::Item;
 }
 
