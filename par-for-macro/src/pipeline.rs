@@ -180,11 +180,13 @@ impl Chain {
             // Without its parentheses: `InBatches::new((0..n))` would warn at the user's code.
             let serial = crate::source::strip_parens(&self.source);
             let read = quote_spanned! {serial.span()=>
-                (&::par_for::__private::InBatches::new(#serial)).__par_for_in_batches()
+                (&&&::par_for::__private::InBatches::new(#serial)).__par_for_in_batches()
             };
             quote! {
                 {
-                    use ::par_for::__private::dispatch::{ViaBatchesHere as _, ViaSendBatches as _};
+                    use ::par_for::__private::dispatch::{
+                        ViaBatchesHere as _, ViaBorrowedBatches as _, ViaSendBatches as _,
+                    };
                     #read
                 }
             }

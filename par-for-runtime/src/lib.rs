@@ -95,8 +95,8 @@ pub mod __private {
     pub mod dispatch {
         pub use crate::capture::{ViaCopy, ViaRef};
         pub use crate::pipeline::{
-            ViaAsIs, ViaBatchesHere, ViaBorrowed, ViaCollect, ViaHere, ViaIndexed, ViaOwned,
-            ViaSendBatches, ViaTeam,
+            ViaAsIs, ViaBatchesHere, ViaBorrowed, ViaBorrowedBatches, ViaCollect, ViaHere,
+            ViaIndexed, ViaOwned, ViaSendBatches, ViaTeam,
         };
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;

@@ -27,7 +27,7 @@ mod source;
 
 pub use source::{
     install, whole, Check, InBatches, Install, IntoPipeline, IntoWhole, Items, Pipeline,
-    ViaBatchesHere, ViaBorrowed, ViaHere, ViaOwned, ViaSendBatches,
+    ViaBatchesHere, ViaBorrowed, ViaBorrowedBatches, ViaHere, ViaOwned, ViaSendBatches,
 };
 
 /// `chain(a..b)` with literal bounds in a pipeline: the range takes the items' integer

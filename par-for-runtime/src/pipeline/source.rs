@@ -103,38 +103,6 @@ pub trait ViaBorrowed {
     fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
 }
 
-impl<'a, I> ViaBorrowed for &&Check<Bridge<&'a mut I>>
-where
-    I: Iterator + Send,
-    I::Item: Send,
-{
-    type Split = Native<rayon::iter::Empty<I::Item>>;
-    type Serial = &'a mut I;
-    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, &'a mut I> {
-        Pipeline::Serial(Items {
-            iter: self.take().0,
-            exact: true,
-        })
-    }
-}
-
-/// One that cannot be sent to the pool, read on the calling thread (see
-/// `crate::batches::Here`).
-impl<'a, I> ViaBorrowed for &&Check<NotSend<&'a mut I>>
-where
-    I: Iterator,
-    I::Item: Send,
-{
-    type Split = Native<rayon::iter::Empty<I::Item>>;
-    type Serial = Here<&'a mut I>;
-    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Here<&'a mut I>> {
-        Pipeline::Serial(Items {
-            iter: Here::new(self.take().0),
-            exact: true,
-        })
-    }
-}
-
 /// One the loop dispatch marked as borrowed (`it.by_ref()`, `&mut it`), read on the
 /// calling thread (see `crate::batches::Here`), whether it may be sent or not.
 impl<'a, I> ViaBorrowed for &&Check<Borrowed<&'a mut I>>
@@ -224,43 +192,29 @@ impl<P: ParallelIterator> IntoWhole for Unindexed<P> {
     }
 }
 
-impl<I> IntoWhole for Bridge<I>
-where
-    I: Iterator,
-    I::Item: Send,
-{
-    type Whole = Native<rayon::vec::IntoIter<I::Item>>;
-    fn into_whole(self) -> Self::Whole {
-        Native(self.0.collect::<Vec<_>>().into_par_iter())
-    }
+/// A serial source is read whole into a `Vec`.
+macro_rules! into_whole_serial {
+    ($($kind:ident),*) => {$(
+        impl<I> IntoWhole for $kind<I>
+        where
+            I: Iterator,
+            I::Item: Send,
+        {
+            type Whole = Native<rayon::vec::IntoIter<I::Item>>;
+            fn into_whole(self) -> Self::Whole {
+                Native(self.0.collect::<Vec<_>>().into_par_iter())
+            }
+        }
+    )*};
 }
 
-impl<I> IntoWhole for NotSend<I>
-where
-    I: Iterator,
-    I::Item: Send,
-{
-    type Whole = Native<rayon::vec::IntoIter<I::Item>>;
-    fn into_whole(self) -> Self::Whole {
-        Native(self.0.collect::<Vec<_>>().into_par_iter())
-    }
-}
-
-impl<I> IntoWhole for Borrowed<I>
-where
-    I: Iterator,
-    I::Item: Send,
-{
-    type Whole = Native<rayon::vec::IntoIter<I::Item>>;
-    fn into_whole(self) -> Self::Whole {
-        Native(self.0.collect::<Vec<_>>().into_par_iter())
-    }
-}
+into_whole_serial!(Bridge, NotSend, Borrowed);
 
 /// A pipeline's source read in batches, whatever its type: for a pipeline that counts
 /// positions after dropping items, which must stop reading where the serial one stops.
-/// `(&InBatches::new(source)).__par_for_in_batches()` makes it a [`Bridge`] when it may
-/// be sent to the pool ([`ViaSendBatches`]), else a [`NotSend`] ([`ViaBatchesHere`]).
+/// `(&&&InBatches::new(source)).__par_for_in_batches()` makes it a [`Borrowed`] when it
+/// is borrowed ([`ViaBorrowedBatches`]), a [`Bridge`] when it may be sent to the pool
+/// ([`ViaSendBatches`]), else a [`NotSend`] ([`ViaBatchesHere`]).
 pub struct InBatches<I>(Cell<Option<I>>);
 
 impl<I: IntoIterator> InBatches<I> {
@@ -277,7 +231,25 @@ impl<I: IntoIterator> InBatches<I> {
     }
 }
 
-/// Dispatch level 1 of [`InBatches`]: a source that may be sent to the pool.
+/// Dispatch level 1 of [`InBatches`]: a borrowed source (`it.by_ref()`), read exactly.
+pub trait ViaBorrowedBatches {
+    /// The source.
+    type Source;
+    /// The source, to be read in batches.
+    fn __par_for_in_batches(&self) -> Self::Source;
+}
+
+impl<'a, I> ViaBorrowedBatches for &&InBatches<&'a mut I>
+where
+    I: Iterator + ?Sized,
+{
+    type Source = Borrowed<&'a mut I>;
+    fn __par_for_in_batches(&self) -> Self::Source {
+        Borrowed(self.take())
+    }
+}
+
+/// Dispatch level 2 of [`InBatches`]: a source that may be sent to the pool.
 pub trait ViaSendBatches {
     /// The source.
     type Source;
@@ -297,7 +269,7 @@ where
     }
 }
 
-/// Dispatch level 2 of [`InBatches`]: any other, read on the calling thread.
+/// Dispatch level 3 of [`InBatches`]: any other, read on the calling thread.
 pub trait ViaBatchesHere {
     /// The source.
     type Source;
@@ -365,5 +337,29 @@ where
         R: Send,
     {
         run(self.on(options.threads))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_read_in_batches_is_borrowed_sent_or_kept_by_its_type() {
+        let mut counter = 0..10u64;
+        let borrowed: Borrowed<&mut std::ops::Range<u64>> =
+            (&&&InBatches::new(&mut counter)).__par_for_in_batches();
+        let sent: Bridge<std::ops::Range<u64>> =
+            (&&&InBatches::new(0..10u64)).__par_for_in_batches();
+        struct RcRange(std::rc::Rc<()>, std::ops::Range<u64>);
+        impl Iterator for RcRange {
+            type Item = u64;
+            fn next(&mut self) -> Option<u64> {
+                self.1.next()
+            }
+        }
+        let kept: NotSend<RcRange> =
+            (&&&InBatches::new(RcRange(std::rc::Rc::new(()), 0..10))).__par_for_in_batches();
+        assert_eq!(borrowed.0.count() + sent.0.count() + kept.0.count(), 30);
     }
 }
