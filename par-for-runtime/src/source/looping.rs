@@ -1,5 +1,6 @@
 //! What a Form 1 loop runs over, [`LoopSource`]: a [`Source`] the pool's threads share
-//! out among themselves, or a [`NotSend`] iterator, which stays on the calling thread.
+//! out among themselves, a [`NotSend`] iterator, which stays on the calling thread, or a
+//! [`Borrowed`] one.
 //!
 //! An iterator that cannot be sent to the pool's threads (`stdin().lock().lines()`,
 //! `rx.iter()`, an `impl Iterator` without `+ Send`, one holding an `Rc`) is pulled by
@@ -9,6 +10,10 @@
 //! the serial result, memory stays bounded whatever the source's length, and an item
 //! already pulled never waits while the source blocks in `next` (a channel whose
 //! sender waits for a reply).
+//!
+//! A [`Borrowed`] iterator (`it.by_ref()`) runs the same way when the loop reads all of
+//! it; a loop that can leave it early runs its items one after another, to read it
+//! exactly as far as the serial loop.
 
 use std::ops::ControlFlow;
 
