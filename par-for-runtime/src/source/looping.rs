@@ -17,7 +17,7 @@
 
 use std::ops::ControlFlow;
 
-use super::{Borrowed, NotSend, Source};
+use super::{exact_len, Borrowed, NotSend, Source};
 use crate::fuse::OnPanic;
 use crate::options::Options;
 use crate::pool;
@@ -146,10 +146,7 @@ where
 {
     type Item = I::Item;
     fn len_hint(&self) -> Option<usize> {
-        match self.0.size_hint() {
-            (low, Some(high)) if low == high => Some(low),
-            _ => None,
-        }
+        exact_len(&self.0)
     }
     /// In completion order: with no exit, only the panic's order matters, and over an
     /// iterator without positions on the pool the first panic in time is raised too.
@@ -234,10 +231,7 @@ where
 {
     type Item = I::Item;
     fn len_hint(&self) -> Option<usize> {
-        match self.0.size_hint() {
-            (low, Some(high)) if low == high => Some(low),
-            _ => None,
-        }
+        exact_len(&self.0)
     }
     fn run_for_each<F>(self, options: &Options, op: F)
     where

@@ -80,6 +80,14 @@ impl<I: Iterator> Items for Borrowed<I> {
     type Item = I::Item;
 }
 
+/// A serial iterator's number of items, when its `size_hint` says it exactly.
+pub(crate) fn exact_len<I: Iterator>(items: &I) -> Option<usize> {
+    match items.size_hint() {
+        (low, Some(high)) if low == high => Some(low),
+        _ => None,
+    }
+}
+
 /// How one loop runs: its task size and what its site learnt.
 #[derive(Clone, Copy)]
 pub struct Run<'a> {
@@ -277,10 +285,7 @@ where
     type Item = I::Item;
     const NATIVE: bool = false;
     fn len_hint(&self) -> Option<usize> {
-        match self.0.size_hint() {
-            (low, Some(high)) if low == high => Some(low),
-            _ => None,
-        }
+        exact_len(&self.0)
     }
     fn drive_for_each<F>(self, _: Run<'_>, op: F)
     where
