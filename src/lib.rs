@@ -54,8 +54,10 @@
 //! `.map(f)`, `.rev()`, `.skip(n)`, `.take(n)`, `.step_by(n)`, `.enumerate()`,
 //! `.chain(..)` and `.zip(..)` run as written, with the serial loop's items in the
 //! serial loop's positions. `zip` takes any two sources: with one side bridged
-//! (`data.iter().zip(text.split(' '))`, `(1..).zip(&v)`), the bridged side reads as many
-//! items as the other has and the zip is still split. A `chain` with a bridged part is
+//! (`data.iter().zip(text.split(' '))`, `(1..).zip(&v)`, `v.iter().zip(1..)`), the
+//! bridged side reads as many items as the other has and the zip is still split; with
+//! one side borrowed (`v.iter().zip(ids.by_ref())`), `ids` is read exactly as far as
+//! serially. A `chain` with a bridged part is
 //! bridged as a whole (that part may be endless). An adapter rayon lacks
 //! (`.filter(p)`, `.peekable()`, `.scan(..)`, your own) bridges the whole std chain as
 //! written: the same items in the same order, the body still on the pool.

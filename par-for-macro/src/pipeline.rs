@@ -36,6 +36,7 @@ pub(crate) enum Down {
 }
 
 /// One method call of the chain.
+#[derive(Clone)]
 pub(crate) struct Step {
     pub method: Ident,
     pub turbofish: Option<AngleBracketedGenericArguments>,
@@ -174,6 +175,50 @@ impl Chain {
     /// a source rayon splits, as rayon's chain; over any other, or where it may stop at
     /// a count of positions after items are dropped, in batches.
     pub(crate) fn expand(&self, options: &Ident) -> TokenStream {
+        match self.with_zips_in_source() {
+            Some(chain) => chain.expand_parts(options),
+            None => self.expand_parts(options),
+        }
+    }
+
+    /// The same pipeline with its leading adapters, up to its last `zip` or `chain`,
+    /// made part of its source, when a loop's source has them all (`copied`, `map`,
+    /// `enumerate`, ...). The source's kind then decides how the zip or chain runs, as in
+    /// a loop: a borrowed side (`it.by_ref()`) is read exactly as far as serially, an
+    /// endless one (`1..`) no further than the other side, and two sides that cannot be
+    /// sent to the pool's threads are read together on the calling thread.
+    fn with_zips_in_source(&self) -> Option<Chain> {
+        let leading = self
+            .adapters
+            .iter()
+            .take_while(|a| crate::source::is_source_adapter(&a.method, &a.turbofish, a.args.len()))
+            .count();
+        let joined = self.adapters[..leading]
+            .iter()
+            .rposition(|a| a.method == "zip" || a.method == "chain")?
+            + 1;
+        let mut source = self.source.clone();
+        for step in &self.adapters[..joined] {
+            let span = step.method.span();
+            source = Expr::MethodCall(syn::ExprMethodCall {
+                attrs: Vec::new(),
+                receiver: Box::new(source),
+                dot_token: Token![.](span),
+                method: step.method.clone(),
+                turbofish: step.turbofish.clone(),
+                paren_token: syn::token::Paren(span),
+                args: step.args.clone(),
+            });
+        }
+        Some(Chain {
+            source,
+            adapters: self.adapters[joined..].to_vec(),
+            consumer: self.consumer.clone(),
+            path: self.path.clone(),
+        })
+    }
+
+    fn expand_parts(&self, options: &Ident) -> TokenStream {
         let iter = local("iter");
         let mode = local("mode");
         let source = if self.stops_after_unknown_positions() && !self.needs_whole() {
@@ -310,6 +355,14 @@ fn strip_parens_mut(expr: &mut Expr) -> &mut Expr {
 }
 
 impl Step {
+    /// The other side of `zip(other)`.
+    fn zipped(&self) -> Option<&Expr> {
+        match self.args.iter().collect::<Vec<_>>().as_slice() {
+            [other] if self.method == "zip" => Some(other),
+            _ => None,
+        }
+    }
+
     /// The range of `chain(a..b)` with literal bounds, whose type the items decide.
     fn literal_range_chained(&self) -> Option<&Expr> {
         match self.args.iter().collect::<Vec<_>>().as_slice() {
@@ -331,6 +384,12 @@ impl Step {
         let span = self.method.span();
         if let Some(range) = self.literal_range_chained() {
             return quote_spanned!(span=> ::par_for::__private::chain_range(#iter, #range));
+        }
+        if let (Args::Source, Some(other)) = (args, self.zipped()) {
+            // At the other side: one that cannot be zipped here is reported there, once.
+            let at_other = crate::source::strip_parens(other).span();
+            let other = crate::source::parallel_source_at(other, at_other);
+            return quote_spanned!(at_other=> ::par_for::__private::zip_split(#iter, #other));
         }
         let method = Ident::new(rayon, span);
         let path = match kind {

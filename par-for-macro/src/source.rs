@@ -17,16 +17,25 @@ use syn::{Expr, ExprClosure, ExprMethodCall, Ident};
 
 /// The tokens of an expression evaluating to a `Native` or `Bridge` source.
 pub(crate) fn parallel_source(expr: &Expr) -> TokenStream {
+    parallel_source_at(expr, Span::call_site())
+}
+
+/// The same, its block at `span`: the compiler reports a source the runtime refuses
+/// there.
+pub(crate) fn parallel_source_at(expr: &Expr, span: Span) -> TokenStream {
     let dispatch = translate(expr);
-    quote! {
-        {
-            use ::par_for::__private::dispatch::{
-                Receiver as _, ViaBorrowedIter as _, ViaBridge as _, ViaIndexedRayon as _,
-                ViaNotSend as _, ViaRayon as _, ViaRecover as _, ViaWideRange as _,
-            };
-            #dispatch
-        }
-    }
+    // Only the block's braces at `span`: the imports keep the macro's own, so that one
+    // the source does not use raises no lint at the user's code.
+    let inner = quote! {
+        use ::par_for::__private::dispatch::{
+            Receiver as _, ViaBorrowedIter as _, ViaBridge as _, ViaIndexedRayon as _,
+            ViaNotSend as _, ViaRayon as _, ViaRecover as _, ViaWideRange as _,
+        };
+        #dispatch
+    };
+    let mut block = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, inner);
+    block.set_span(span);
+    TokenStream::from(proc_macro2::TokenTree::Group(block))
 }
 
 /// An expression telling whether the source of `expr` is split natively (for tests).
@@ -85,6 +94,22 @@ fn translate(expr: &Expr) -> TokenStream {
         }
         _ => probe(quote!(#expr), into_iter, expr.span()),
     }
+}
+
+/// Whether `translate` makes `.method(args)` on a source the adapter of the source's
+/// kind (see the runtime's `adapt`), rather than a source of its own.
+pub(crate) fn is_source_adapter(
+    method: &Ident,
+    turbofish: &Option<syn::AngleBracketedGenericArguments>,
+    args: usize,
+) -> bool {
+    let name = method.to_string();
+    turbofish.is_none()
+        && match args {
+            0 => ["enumerate", "copied", "cloned", "rev"].contains(&name.as_str()),
+            1 => ["map", "skip", "take", "step_by", "zip", "chain"].contains(&name.as_str()),
+            _ => false,
+        }
 }
 
 /// The serial iterator of a value the loop runs over as written: what `for` calls, so

@@ -79,9 +79,8 @@ impl<P: IndexedParallelIterator> Native<P> {
         Native(self.0.enumerate())
     }
     /// Like [`Iterator::zip`], with a source of any kind.
-    pub fn zip<O: ZipSide>(self, other: O) -> Native<rayon::iter::Zip<P, O::Iter>> {
-        let len = self.0.len();
-        Native(self.0.zip(other.into_indexed(len)))
+    pub fn zip<O: ZipAfterSplit<P>>(self, other: O) -> O::Output {
+        other.zip_after(self.0)
     }
     /// Like [`Iterator::chain`], with a source of any kind.
     pub fn chain<O: ChainAfter<Self>>(self, other: O) -> O::Output {
@@ -147,10 +146,7 @@ impl<P: ParallelIterator> Unindexed<P> {
         self.indexed().enumerate()
     }
     /// Like [`Iterator::zip`], with a source of any kind.
-    pub fn zip<O: ZipSide>(
-        self,
-        other: O,
-    ) -> Native<rayon::iter::Zip<Collected<P::Item>, O::Iter>> {
+    pub fn zip<O: ZipAfterSplit<Collected<P::Item>>>(self, other: O) -> O::Output {
         self.indexed().zip(other)
     }
     /// Like [`Iterator::chain`], with a source of any kind.
@@ -169,6 +165,12 @@ impl<P: ParallelIterator> Unindexed<P> {
 
 /// The right side of a `zip` whose left side is split: as an indexed parallel iterator
 /// of at most `len` items, `len` being the left side's length.
+#[diagnostic::on_unimplemented(
+    message = "`#[par_for]` cannot read this borrowed iterator exactly as far as the serial pipeline would, after the adapters before this `zip`",
+    label = "this `zip`'s other side is `{Self}`",
+    note = "a borrowed iterator (`it.by_ref()`, `&mut it`) is read exactly as far as serially when it is zipped right after the pipeline's source, or when it is the source itself",
+    note = "zip it first (`source.zip(it.by_ref()).filter(..)`), or collect what the pipeline needs of it first (`it.by_ref().take(n).collect::<Vec<_>>()`)"
+)]
 pub trait ZipSide {
     /// The indexed parallel iterator.
     type Iter: IndexedParallelIterator;
@@ -188,6 +190,39 @@ impl<P: ParallelIterator> ZipSide for Unindexed<P> {
     fn into_indexed(self, _: usize) -> Self::Iter {
         collect(self.0)
     }
+}
+
+/// The right side of a `zip` whose left side `P` is split: one that may be read ahead
+/// is zipped natively (see [`ZipSide`]); a borrowed one makes the zip a `Borrowed`,
+/// read exactly as far as serially, the left side's items collected first.
+pub trait ZipAfterSplit<P> {
+    /// The zipped source.
+    type Output;
+    /// Zips `left` with `self`.
+    fn zip_after(self, left: P) -> Self::Output;
+}
+
+impl<P, O> ZipAfterSplit<P> for O
+where
+    P: IndexedParallelIterator,
+    O: ZipSide,
+{
+    type Output = Native<rayon::iter::Zip<P, O::Iter>>;
+    fn zip_after(self, left: P) -> Self::Output {
+        let len = left.len();
+        Native(left.zip(self.into_indexed(len)))
+    }
+}
+
+/// Zips a split stage of a pipeline with a source of any kind but a borrowed one: a
+/// serial one gives no more items than the stage has, as std's `zip` reads it, so
+/// that an endless one (`1..`, `repeat(x)`) or a long one is not read whole.
+pub fn zip_split<P: IndexedParallelIterator, O: ZipSide>(
+    left: P,
+    other: O,
+) -> rayon::iter::Zip<P, O::Iter> {
+    let len = left.len();
+    left.zip(other.into_indexed(len))
 }
 
 /// The second part of a `chain` whose first part is the source `L`.

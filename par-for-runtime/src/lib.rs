@@ -73,7 +73,8 @@ pub mod __private {
         };
     }
     pub use crate::adapt::{
-        ChainAfter, ZipAfterBorrowed, ZipAfterBridge, ZipAfterNotSend, ZipSide,
+        zip_split, ChainAfter, ZipAfterBorrowed, ZipAfterBridge, ZipAfterNotSend, ZipAfterSplit,
+        ZipSide,
     };
     pub use crate::slices::{chunks, chunks_exact, chunks_exact_mut, chunks_mut, windows};
     pub use crate::source::{

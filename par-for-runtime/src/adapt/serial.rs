@@ -5,7 +5,7 @@
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator, ParallelIterator};
 
-use super::{ChainAfter, Collected, ZipSide};
+use super::{ChainAfter, Collected, ZipAfterSplit, ZipSide};
 use crate::source::{Borrowed, Bridge, Native, NotSend, Unindexed};
 use crate::wide::ItemRange;
 
@@ -103,6 +103,19 @@ macro_rules! zip_side_serial {
 }
 
 zip_side_serial!(Bridge, NotSend);
+
+/// A borrowed right side after a split left side: the left side's items are collected
+/// in order (on the pool), and the zip is read exactly as far as serially.
+impl<P, J> ZipAfterSplit<P> for Borrowed<J>
+where
+    P: IndexedParallelIterator,
+    J: Iterator,
+{
+    type Output = Borrowed<std::iter::Zip<std::vec::IntoIter<P::Item>, J>>;
+    fn zip_after(self, left: P) -> Self::Output {
+        Borrowed(left.collect::<Vec<_>>().into_iter().zip(self.0))
+    }
+}
 
 /// The right side of a `zip` whose left side, a serial iterator `I`, is bridged.
 pub trait ZipAfterBridge<I> {

@@ -103,16 +103,17 @@ pub trait ViaBorrowed {
     fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Self::Serial>;
 }
 
-/// One the loop dispatch marked as borrowed (`it.by_ref()`, `&mut it`), read on the
-/// calling thread (see `crate::batches::Here`), whether it may be sent or not.
-impl<'a, I> ViaBorrowed for &&Check<Borrowed<&'a mut I>>
+/// One the loop dispatch marked as borrowed (`it.by_ref()`, `&mut it`, or a zip or
+/// chain with such a side), read on the calling thread (see `crate::batches::Here`),
+/// whether it may be sent or not.
+impl<I> ViaBorrowed for &&Check<Borrowed<I>>
 where
-    I: Iterator + ?Sized,
+    I: Iterator,
     I::Item: Send,
 {
     type Split = Native<rayon::iter::Empty<I::Item>>;
-    type Serial = Here<&'a mut I>;
-    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Here<&'a mut I>> {
+    type Serial = Here<I>;
+    fn __par_for_pipeline(&self) -> Pipeline<Self::Split, Here<I>> {
         Pipeline::Serial(Items {
             iter: Here::new(self.take().0),
             exact: true,
