@@ -168,8 +168,11 @@
 //! find_map position any all for_each reduce unzip partition`, each giving what std
 //! gives: `find` and `position` the first in order, ties broken as std breaks them, and
 //! a `collect` (or `sum`, `product`) into `Result<C, E>` or `Option<C>` the first error
-//! (or `None`) in iteration order. `reduce` must be given an associative function.
-//! Adapters whose meaning is sequential (`scan`, `take_while`, `fold`, `peekable`, ...)
+//! (or `None`) in iteration order. `reduce` must be given an associative function, and
+//! `min_by`/`max_by` a consistent order: with NaNs among floats,
+//! `partial_cmp(..).unwrap_or(Ordering::Equal)` is not one (its answer depends on which
+//! items meet first), so compare with `f64::total_cmp`. `for_each` and `inspect` run
+//! their closures in any order, as a loop's body. Adapters whose meaning is sequential (`scan`, `take_while`, `fold`, `peekable`, ...)
 //! are compile errors that say what to write instead. Float sums may differ from the
 //! serial sum in the last bits, because the additions are grouped differently.
 //!

@@ -15,8 +15,9 @@ pub(crate) struct Marked {
 pub(crate) enum Form {
     /// `for PAT in EXPR { BODY }`: Form 1, or Form 3 with `stream`.
     Loop(ExprForLoop),
-    /// `let PAT = PIPELINE;`, `PLACE = PIPELINE;`, `return PIPELINE;` or `PIPELINE;`: Form 2 when
-    /// `PIPELINE` is a chain that ends in a consumer (see [`pipeline_expr`]).
+    /// `let PAT = PIPELINE;`, `PLACE = PIPELINE;`, `return PIPELINE;`, `PIPELINE;` or
+    /// `PIPELINE?;`: Form 2 when `PIPELINE` is a chain that ends in a consumer (see
+    /// [`pipeline_expr`]).
     Pipeline(Stmt),
     /// Any other statement, which the check phase refuses to mark.
     Other(Stmt),
@@ -41,6 +42,8 @@ pub(crate) fn pipeline_expr(stmt: &Stmt) -> Option<&Expr> {
         }) => Some(&init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
+        // `items.iter().map(check).collect::<Result<(), _>>()?;`
+        Stmt::Expr(tried @ Expr::Try(_), _) => Some(tried),
         Stmt::Expr(
             Expr::Return(syn::ExprReturn {
                 expr: Some(expr), ..
@@ -59,6 +62,8 @@ pub(crate) fn pipeline_expr_mut(stmt: &mut Stmt) -> Option<&mut Expr> {
         }) => Some(&mut init.expr),
         Stmt::Expr(Expr::Assign(assign), _) => Some(&mut assign.right),
         Stmt::Expr(call @ Expr::MethodCall(_), _) => Some(call),
+        // `items.iter().map(check).collect::<Result<(), _>>()?;`
+        Stmt::Expr(tried @ Expr::Try(_), _) => Some(tried),
         Stmt::Expr(
             Expr::Return(syn::ExprReturn {
                 expr: Some(expr), ..

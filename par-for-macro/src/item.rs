@@ -4,8 +4,10 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
+use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
+
 use syn::{Attribute, Item, Stmt};
 
 use crate::ast::{Form, Marked};
@@ -36,6 +38,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         errors: Errors::default(),
         marked: 0,
         lets: Lets::default(),
+        variables: None,
     };
     item.visit(&mut marked);
     if marked.marked == 0 && marked.errors.is_empty() {
@@ -173,6 +176,8 @@ fn expr_attrs(expr: &mut syn::Expr) -> Option<&mut Vec<Attribute>> {
             }
         }
         MethodCall(e) => &mut e.attrs,
+        // `#[par_for] items.iter().map(f).collect::<Result<(), _>>()?;`
+        Try(e) => &mut e.attrs,
         Call(e) => &mut e.attrs,
         While(e) => &mut e.attrs,
         Loop(e) => &mut e.attrs,
@@ -225,6 +230,8 @@ struct MarkedStatements {
     marked: usize,
     /// The `let` bindings visible at the statement being expanded.
     lets: Lets,
+    /// The names the enclosing function binds (see `scope::bound_in_fn`), once inside one.
+    variables: Option<HashSet<String>>,
 }
 
 impl MarkedStatements {
@@ -239,12 +246,15 @@ impl MarkedStatements {
             return;
         };
         let form = Form::of(stmt.clone());
-        let Some(plan) = self
+        let Some(mut plan) = self
             .errors
             .push_result(check::check(Marked { options, form }))
         else {
             return;
         };
+        if let Some(variables) = &self.variables {
+            plan.keep_variables(variables);
+        }
         let tokens = expand::plan(plan, &self.lets);
         // Parsed back into syntax, not kept verbatim, so that an enclosing marked loop
         // rewrites the `return`s this expansion makes.
@@ -281,7 +291,40 @@ impl MarkedStatements {
     }
 }
 
+impl MarkedStatements {
+    /// Visits a function's body knowing the names it binds.
+    fn in_fn(&mut self, sig: &syn::Signature, body: &syn::Block, visit: impl FnOnce(&mut Self)) {
+        let outer = self.variables.replace(crate::scope::bound_in_fn(sig, body));
+        visit(self);
+        self.variables = outer;
+    }
+}
+
 impl VisitMut for MarkedStatements {
+    fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
+        let (sig, block) = (f.sig.clone(), f.block.clone());
+        self.in_fn(&sig, &block, |this| {
+            syn::visit_mut::visit_item_fn_mut(this, f)
+        });
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        let (sig, block) = (f.sig.clone(), f.block.clone());
+        self.in_fn(&sig, &block, |this| {
+            syn::visit_mut::visit_impl_item_fn_mut(this, f)
+        });
+    }
+
+    fn visit_trait_item_fn_mut(&mut self, f: &mut syn::TraitItemFn) {
+        let Some(block) = f.default.clone() else {
+            return;
+        };
+        let sig = f.sig.clone();
+        self.in_fn(&sig, &block, |this| {
+            syn::visit_mut::visit_trait_item_fn_mut(this, f)
+        });
+    }
+
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let outer = self.lets.mark();
         for stmt in &mut block.stmts {

@@ -10,7 +10,7 @@ mod format;
 mod free_uses;
 mod walk;
 
-pub(crate) use bound::{bound_in_body, bound_names};
+pub(crate) use bound::{bound_in_body, bound_in_fn, bound_names};
 pub(crate) use format::{binds_nothing, format_names, is_format_macro};
 pub(crate) use free_uses::free_uses;
 pub(crate) use walk::{MacroArgs, Rule, Walker};

@@ -28,6 +28,14 @@ pub(crate) struct FreeVars {
 }
 
 impl FreeVars {
+    /// Keeps the reads of the enclosing function's own variables, `variables` (see
+    /// `scope::bound_in_fn`): what else the body names is an item (`map(drop)`,
+    /// `map(Some)`), which the task does not capture, and whose borrow in the checks of
+    /// the captures (`&drop`) could not even infer its type.
+    pub(crate) fn keep_variables(&mut self, variables: &HashSet<String>) {
+        self.reads.retain(|read| is_variable(read, variables));
+    }
+
     /// The reads of both, each variable once.
     pub(crate) fn and(mut self, other: FreeVars) -> FreeVars {
         for read in other.reads {
@@ -37,6 +45,12 @@ impl FreeVars {
         }
         self
     }
+}
+
+/// Whether `name` is `self` or one of the enclosing function's `variables`.
+pub(crate) fn is_variable(name: &Ident, variables: &HashSet<String>) -> bool {
+    let name = syn::ext::IdentExt::unraw(name).to_string();
+    name == "self" || variables.contains(&name)
 }
 
 /// Checks a task body. `bound` are the names the task binds before its body (the loop

@@ -58,6 +58,26 @@ pub(crate) enum Plan {
     },
 }
 
+impl Plan {
+    /// Keeps, of what the tasks read, the enclosing function's own `variables` (see
+    /// [`FreeVars::keep_variables`]).
+    pub(crate) fn keep_variables(&mut self, variables: &HashSet<String>) {
+        match self {
+            Plan::Loop(plan) | Plan::DistributedLoop { local: plan, .. } => {
+                plan.reads.keep_variables(variables)
+            }
+            Plan::Pipeline(plan) | Plan::DistributedPipeline { local: plan, .. } => {
+                plan.reads.keep_variables(variables)
+            }
+            Plan::Stream(plan) => {
+                plan.reads.keep_variables(variables);
+                plan.read_by_source
+                    .retain(|read| crate::valid::is_variable(read, variables));
+            }
+        }
+    }
+}
+
 /// `#[par_for] for PAT in EXPR { BODY }`.
 pub(crate) struct LoopPlan {
     pub options: Options,

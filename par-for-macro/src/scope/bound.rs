@@ -43,6 +43,33 @@ pub(crate) fn bound_in_body(pat: &syn::Pat, body: &syn::Block) -> HashSet<String
     bindings.0 .0
 }
 
+/// Every name a function binds anywhere: its parameters (`self` included), and the
+/// patterns of its body, closures' included (not nested items'). A name the body reads
+/// that is not among them is no variable of the function's (an item: `drop`, `Some`,
+/// a function, a constant), which no task captures. A user's macro may bind any name in
+/// its tokens.
+pub(crate) fn bound_in_fn(sig: &syn::Signature, body: &syn::Block) -> HashSet<String> {
+    struct InFn(Bindings);
+    impl<'ast> Visit<'ast> for InFn {
+        fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+            self.0.visit_pat_ident(pat);
+        }
+        fn visit_receiver(&mut self, _: &'ast syn::Receiver) {
+            self.0 .0.insert("self".to_string());
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            if !binds_nothing(mac) {
+                collect_idents(mac.tokens.clone(), &mut self.0 .0);
+            }
+        }
+    }
+    let mut bindings = InFn(Bindings(HashSet::new()));
+    bindings.visit_signature(sig);
+    bindings.visit_block(body);
+    bindings.0 .0
+}
+
 /// Every name a pattern inside `expr` binds.
 pub(crate) fn bound_names(expr: &Expr) -> HashSet<String> {
     let mut bindings = Bindings(HashSet::new());

@@ -1,5 +1,6 @@
 //! What follows a pipeline's consumer is serial code on its result: `.is_some()`,
-//! `.unwrap_or(..)`, `.len()`, `Option::map`, `?`, a comparison.
+//! `.unwrap_or(..)`, `.len()`, `Option::map`, `?` (also ending a marked expression
+//! statement), a comparison.
 use std::ops::Mul;
 
 use par_for::par_for;
@@ -9,6 +10,13 @@ fn parse_all(text: &str) -> Result<usize, std::num::ParseIntError> {
     #[par_for]
     let numbers = text.split(',').map(|w| w.parse::<i32>()).collect::<Result<Vec<_>, _>>()?;
     Ok(numbers.len())
+}
+
+#[par_for]
+fn check_all(text: &str) -> Result<(), std::num::ParseIntError> {
+    #[par_for]
+    text.split(',').map(|w| w.parse::<i32>().map(drop)).collect::<Result<(), _>>()?;
+    Ok(())
 }
 
 #[par_for]
@@ -30,4 +38,5 @@ fn main() {
     assert_eq!((product, max, n, doubled), (6480, 9, 8, Some(10)));
     assert_eq!(parse_all("1,2,3"), Ok(3));
     assert!(parse_all("1,x").is_err());
+    assert!(check_all("1,2").is_ok() && check_all("1,x").is_err());
 }
