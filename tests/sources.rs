@@ -615,3 +615,59 @@ mod borrowed {
         assert_eq!((total, items.next()), ((0..100_000u64).sum(), None));
     }
 }
+
+/// Ranges of 64-bit integers up to the type's maximum (`end - 5..=end` with
+/// `end == i64::MAX`) panicked with more than one thread, where the serial loop runs
+/// (found testing as a new user).
+mod ranges_to_the_maximum {
+    use par_for::par_for;
+    use std::sync::Mutex;
+
+    #[par_for]
+    fn marked(end: i64) -> (Vec<i64>, i64, Option<usize>, Vec<String>, Vec<u64>) {
+        #[par_for]
+        let tail: Vec<i64> = (end - 5..=end).map(|x| x - end).collect();
+        let mut total = 0;
+        #[par_for(reduce(total: +))]
+        for x in end - 3..=end {
+            total += x % 1_000;
+        }
+        #[par_for]
+        let at = (u64::MAX - 70_000..=u64::MAX).position(|x| x == u64::MAX - 2);
+        let mut shown = Vec::new();
+        #[par_for(stream)]
+        for text in (end - 2..=end).map(|x| format!("{}", x - end)) {
+            shown.push(text);
+        }
+        let seen = Mutex::new(Vec::new());
+        #[par_for]
+        for x in (u64::MAX - 9..=u64::MAX).rev().step_by(3) {
+            seen.lock().unwrap().push(u64::MAX - x);
+        }
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        (tail, total, at, shown, seen)
+    }
+
+    #[test]
+    fn a_range_up_to_the_maximum_runs_as_serially() {
+        for threads in [1, 2, 3] {
+            let got = par_for::with_threads(threads, || marked(i64::MAX));
+            let total: i64 = (i64::MAX - 3..=i64::MAX).map(|x| x % 1_000).sum();
+            let expected = (
+                (-5..=0).collect::<Vec<i64>>(),
+                total,
+                Some(69_998),
+                vec!["-2".to_string(), "-1".to_string(), "0".to_string()],
+                vec![0, 3, 6, 9],
+            );
+            assert_eq!(got, expected, "{threads} threads");
+            assert_eq!(
+                marked(i64::MAX - 10).1,
+                (i64::MAX - 13..=i64::MAX - 10)
+                    .map(|x| x % 1_000)
+                    .sum::<i64>()
+            );
+        }
+    }
+}

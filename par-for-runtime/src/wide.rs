@@ -11,16 +11,20 @@ use rayon::iter::plumbing::{
 };
 use rayon::iter::{IndexedParallelIterator, ParallelIterator};
 
-/// A `Range<u64>` or `Range<i64>` split by position.
+/// A `Range<u64>` or `Range<i64>` split by position, and the type's maximum after it
+/// when the range was inclusive up to it (`start..=i64::MAX`), which `Range` cannot
+/// express.
 #[derive(Debug, Clone)]
-pub struct WideRange<T>(Range<T>);
+pub struct WideRange<T> {
+    range: Range<T>,
+    last: Option<T>,
+}
 
 /// A range of 64-bit integers, as [`WideRange`] takes it.
 pub trait IntoWideRange {
     /// The integer type.
     type Int;
-    /// The same items as a half-open range, and a wrapper for one that `Range` cannot
-    /// express (`..=MAX`).
+    /// The same items.
     fn into_wide(self) -> WideRange<Self::Int>;
 }
 
@@ -29,7 +33,7 @@ macro_rules! wide {
         impl IntoWideRange for Range<$int> {
             type Int = $int;
             fn into_wide(self) -> WideRange<$int> {
-                WideRange(self)
+                WideRange { range: self, last: None }
             }
         }
 
@@ -37,20 +41,27 @@ macro_rules! wide {
             type Int = $int;
             fn into_wide(self) -> WideRange<$int> {
                 let (start, end) = self.into_inner();
-                let end = end
-                    .checked_add(1)
-                    .expect("par_for: a range up to the integer's maximum cannot be split; end it one lower");
-                WideRange(start..end.max(start))
+                match end.checked_add(1) {
+                    Some(after) => WideRange { range: start..after.max(start), last: None },
+                    None => WideRange { range: start..end, last: Some(end) },
+                }
             }
         }
 
         impl WideRange<$int> {
             fn items(&self) -> usize {
-                if self.0.end <= self.0.start {
-                    return 0;
-                }
-                usize::try_from(self.0.end.abs_diff(self.0.start))
+                let before_last = if self.range.end <= self.range.start {
+                    Some(0)
+                } else {
+                    usize::try_from(self.range.end.abs_diff(self.range.start)).ok()
+                };
+                before_last
+                    .and_then(|n| n.checked_add(usize::from(self.last.is_some())))
                     .expect("par_for: this range has more items than `usize` can count")
+            }
+
+            fn producer(self) -> WideProducer<$int> {
+                WideProducer { range: self.range, last: self.last }
             }
         }
 
@@ -59,7 +70,7 @@ macro_rules! wide {
 
             fn drive_unindexed<C: UnindexedConsumer<$int>>(self, consumer: C) -> C::Result {
                 let len = self.items();
-                bridge_producer_consumer(len, WideProducer(self.0), consumer)
+                bridge_producer_consumer(len, self.producer(), consumer)
             }
 
             fn opt_len(&self) -> Option<usize> {
@@ -70,7 +81,7 @@ macro_rules! wide {
         impl IndexedParallelIterator for WideRange<$int> {
             fn drive<C: Consumer<$int>>(self, consumer: C) -> C::Result {
                 let len = self.items();
-                bridge_producer_consumer(len, WideProducer(self.0), consumer)
+                bridge_producer_consumer(len, self.producer(), consumer)
             }
 
             fn len(&self) -> usize {
@@ -78,7 +89,7 @@ macro_rules! wide {
             }
 
             fn with_producer<CB: ProducerCallback<$int>>(self, callback: CB) -> CB::Output {
-                callback.callback(WideProducer(self.0))
+                callback.callback(self.producer())
             }
         }
 
@@ -86,21 +97,27 @@ macro_rules! wide {
             type Item = $int;
 
             fn next(&mut self) -> Option<$int> {
-                self.0.next()
+                self.range.next().or_else(|| self.last.take())
             }
 
             fn size_hint(&self) -> (usize, Option<usize>) {
-                self.0.size_hint()
+                let (low, high) = self.range.size_hint();
+                let last = usize::from(self.last.is_some());
+                (low.saturating_add(last), high.and_then(|h| h.checked_add(last)))
             }
 
-            fn fold<B, F: FnMut(B, $int) -> B>(self, init: B, f: F) -> B {
-                self.0.fold(init, f)
+            fn fold<B, F: FnMut(B, $int) -> B>(self, init: B, mut f: F) -> B {
+                let acc = self.range.fold(init, &mut f);
+                match self.last {
+                    Some(last) => f(acc, last),
+                    None => acc,
+                }
             }
         }
 
         impl DoubleEndedIterator for WideIter<$int> {
             fn next_back(&mut self) -> Option<$int> {
-                self.0.next_back()
+                self.last.take().or_else(|| self.range.next_back())
             }
         }
 
@@ -111,21 +128,37 @@ macro_rules! wide {
             type IntoIter = WideIter<$int>;
 
             fn into_iter(self) -> WideIter<$int> {
-                WideIter(self.0)
+                WideIter { range: self.range, last: self.last }
             }
 
             fn split_at(self, index: usize) -> (Self, Self) {
-                let mid = self.0.start.wrapping_add(index as $int);
-                (WideProducer(self.0.start..mid), WideProducer(mid..self.0.end))
+                let WideProducer { range, last } = self;
+                let before_last = WideRange { range: range.clone(), last: None }.items();
+                if index > before_last {
+                    // Only the maximum goes right of the range's end: all of it is left.
+                    let end = range.end;
+                    return (WideProducer { range, last }, WideProducer { range: end..end, last: None });
+                }
+                let mid = range.start.wrapping_add(index as $int);
+                (
+                    WideProducer { range: range.start..mid, last: None },
+                    WideProducer { range: mid..range.end, last },
+                )
             }
         }
     )*};
 }
 
-struct WideProducer<T>(Range<T>);
+struct WideProducer<T> {
+    range: Range<T>,
+    last: Option<T>,
+}
 
-/// `Range<T>` with the exact length rayon's producers need.
-pub(crate) struct WideIter<T>(Range<T>);
+/// `Range<T>`, and the maximum after it, with the exact length rayon's producers need.
+pub(crate) struct WideIter<T> {
+    range: Range<T>,
+    last: Option<T>,
+}
 
 wide!(u64, i64);
 
@@ -146,6 +179,46 @@ mod tests {
         assert_eq!(negative, 0);
         let (start, end) = std::hint::black_box((10u64, 3u64));
         assert_eq!((start..end).into_wide().len(), 0);
+    }
+
+    #[test]
+    fn a_range_up_to_the_maximum_keeps_the_maximum_wherever_it_is_split() {
+        let top: Vec<i64> = (i64::MAX - 5..=i64::MAX).into_wide().collect();
+        assert_eq!(top, (i64::MAX - 5..=i64::MAX).collect::<Vec<_>>());
+        let found = (u64::MAX - 100_000..=u64::MAX)
+            .into_wide()
+            .with_min_len(1)
+            .position_first(|x| x == u64::MAX);
+        assert_eq!(found, Some(100_000));
+        let reversed: Vec<u64> = (u64::MAX - 3..=u64::MAX).into_wide().rev().collect();
+        assert_eq!(
+            reversed,
+            (u64::MAX - 3..=u64::MAX).rev().collect::<Vec<_>>()
+        );
+        let just_the_maximum: Vec<u64> = (u64::MAX..=u64::MAX).into_wide().collect();
+        assert_eq!(just_the_maximum, vec![u64::MAX]);
+        let with_positions: Vec<(usize, i64)> =
+            (i64::MAX - 2..=i64::MAX).into_wide().enumerate().collect();
+        assert_eq!(with_positions.last(), Some(&(2, i64::MAX)));
+        for at in 0..=4 {
+            let (left, right) = (u64::MAX - 3..=u64::MAX)
+                .into_wide()
+                .producer()
+                .split_at(at);
+            let left: Vec<u64> = left.into_iter().collect();
+            let right: Vec<u64> = right.into_iter().collect();
+            assert_eq!(left.len(), at);
+            assert_eq!(
+                [left, right].concat(),
+                (u64::MAX - 3..=u64::MAX).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "more items than `usize` can count")]
+    fn the_whole_of_u64_has_more_items_than_usize_counts() {
+        let _ = (0..=u64::MAX).into_wide().len();
     }
 }
 
