@@ -1167,3 +1167,34 @@ mod leave_to_outer_code {
         assert_eq!(in_a_parallel_loop(&[7, 6, 50]), Some(6));
     }
 }
+
+/// Counts down from `n`, built with a struct literal.
+struct Countdown {
+    n: u64,
+}
+
+impl Iterator for Countdown {
+    type Item = u64;
+    fn next(&mut self) -> Option<u64> {
+        self.n = self.n.checked_sub(1)?;
+        Some(self.n)
+    }
+}
+
+/// A stream's source may start with a struct literal in parentheses, as a `for` loop's
+/// may (found testing as a new user: "struct literals are not allowed here").
+#[par_for]
+fn squares_of_a_countdown(n: u64) -> Vec<u64> {
+    let mut out = Vec::new();
+    #[par_for(stream)]
+    for square in (Countdown { n }).map(|x| x * x) {
+        out.push(square);
+    }
+    out
+}
+
+#[test]
+fn a_stream_over_a_struct_literal_in_parentheses() {
+    let serial: Vec<u64> = (Countdown { n: 50 }).map(|x| x * x).collect();
+    assert_eq!(squares_of_a_countdown(50), serial);
+}

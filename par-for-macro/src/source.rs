@@ -207,3 +207,33 @@ pub(crate) fn strip_parens(expr: &Expr) -> &Expr {
         other => other,
     }
 }
+
+/// `expr` without the parentheses around it, unless it needs them where the expansion
+/// puts it, before a block (`match SOURCE { .. }`): a struct literal at its start
+/// (`(Countdown { n: 5 }).map(f)`) would be taken for the block.
+pub(crate) fn strip_parens_before_block(expr: &Expr) -> &Expr {
+    let stripped = strip_parens(expr);
+    if starts_with_struct_literal(stripped) {
+        expr
+    } else {
+        stripped
+    }
+}
+
+fn starts_with_struct_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Struct(_) => true,
+        Expr::MethodCall(call) => starts_with_struct_literal(&call.receiver),
+        Expr::Field(field) => starts_with_struct_literal(&field.base),
+        Expr::Index(index) => starts_with_struct_literal(&index.expr),
+        Expr::Try(tried) => starts_with_struct_literal(&tried.expr),
+        Expr::Await(awaited) => starts_with_struct_literal(&awaited.base),
+        Expr::Cast(cast) => starts_with_struct_literal(&cast.expr),
+        Expr::Binary(binary) => starts_with_struct_literal(&binary.left),
+        Expr::Range(range) => range
+            .start
+            .as_deref()
+            .is_some_and(starts_with_struct_literal),
+        _ => false,
+    }
+}

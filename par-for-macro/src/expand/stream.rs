@@ -13,7 +13,7 @@ use super::{
 use crate::check::StreamPlan;
 use crate::deferred::Moves;
 use crate::flow;
-use crate::source::strip_parens;
+use crate::source::strip_parens_before_block;
 use crate::task::{reads_under_the_source, shared_reads, typed_task};
 
 pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStream {
@@ -65,7 +65,7 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
     }
     settings.extend(progress_setting(options));
     let pat = &for_loop.pat;
-    let source = strip_parens(source);
+    let source = strip_parens_before_block(source);
     let captures = captures::captures_witness(source, lets);
     let captures_var = local("captures");
     let source_var = local("source");
