@@ -245,3 +245,58 @@ fn float_sums_agree_within_rounding() {
     let bound = v.len() as f64 * f64::EPSILON * v.iter().map(|x| x.abs()).sum::<f64>();
     assert!((parallel - serial).abs() <= bound, "{parallel} vs {serial}");
 }
+
+/// Counts bytes by their remainder by 4: a collection of one's own that has only
+/// `Default + Extend`, all std's `unzip` and `partition` ask of a target.
+#[derive(Debug, Default, PartialEq)]
+struct Histogram {
+    bins: [u32; 4],
+}
+
+impl Extend<u8> for Histogram {
+    fn extend<I: IntoIterator<Item = u8>>(&mut self, items: I) {
+        for b in items {
+            self.bins[usize::from(b % 4)] += 1;
+        }
+    }
+}
+
+/// What each case gave.
+type Split = (
+    (Vec<u8>, Histogram),
+    (Histogram, Histogram),
+    (String, Vec<usize>),
+);
+
+#[par_for]
+fn split_into_own_collections(bytes: &[u8], text: &str) -> Split {
+    #[par_for]
+    let halves: (Vec<u8>, Histogram) = bytes.iter().map(|b| (*b, b / 2)).unzip();
+    #[par_for]
+    let thirds: (Histogram, Histogram) = bytes.iter().copied().partition(|b| b % 3 == 0);
+    #[par_for]
+    let letters = text
+        .char_indices()
+        .filter(|(_, c)| c.is_alphabetic())
+        .map(|(i, c)| (c.to_ascii_uppercase(), i))
+        .unzip::<char, usize, String, Vec<usize>>();
+    (halves, thirds, letters)
+}
+
+#[test]
+fn unzip_and_partition_into_a_collection_of_ones_own() {
+    let bytes: Vec<u8> = (0..5_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let text = "par-for: one attribute, all cores! ".repeat(200);
+    let serial: Split = (
+        bytes.iter().map(|b| (*b, b / 2)).unzip(),
+        bytes.iter().copied().partition(|b| b % 3 == 0),
+        text.char_indices()
+            .filter(|(_, c)| c.is_alphabetic())
+            .map(|(i, c)| (c.to_ascii_uppercase(), i))
+            .unzip(),
+    );
+    assert_eq!(
+        on_four(|| split_into_own_collections(&bytes, &text)),
+        serial
+    );
+}

@@ -300,12 +300,18 @@ impl Chain {
             let span = self.consumer.method.span();
             let args = &self.consumer.args;
             quote_spanned!(span=> ::par_for::__private::position(#iter, #mode, #args))
-        } else if self.consumer.method == "collect" {
+        } else if ["collect", "unzip", "partition"]
+            .iter()
+            .any(|m| self.consumer.method == m)
+        {
+            // Std's, into any target it takes (rayon's would ask for `ParallelExtend`).
+            let method = &self.consumer.method;
             let target = self.consumer.turbofish.as_ref().map(|t| {
                 let args = &t.args;
                 quote!(::<#args, _>)
             });
-            quote_spanned!(self.consumer.method.span()=> ::par_for::__private::collect #target(#iter))
+            let args = self.consumer.args.iter();
+            quote_spanned!(method.span()=> ::par_for::__private::#method #target(#iter #(, #args)*))
         } else {
             self.consumer.call(iter, kind, rayon, Args::Plain, mode)
         };

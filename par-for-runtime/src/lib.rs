@@ -49,8 +49,9 @@ pub mod __private {
     pub use crate::mpi::__private as mpi;
     pub use crate::options::Options;
     pub use crate::pipeline::{
-        chain_range, collect, install, position, run_split, side, whole, Check, InBatches, Install,
-        IntoPipeline, IntoWhole, Items, Mode, Pipeline, SplitSource, TeamStage, ToIndexed,
+        chain_range, collect, install, partition, position, run_split, side, unzip, whole, Check,
+        InBatches, Install, IntoPipeline, IntoWhole, Items, Mode, Pipeline, SplitSource, TeamStage,
+        ToIndexed,
     };
     pub use crate::team::on_team::OnTeam;
 

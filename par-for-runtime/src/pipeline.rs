@@ -193,6 +193,33 @@ where
     iter.collect::<Vec<_>>().into_iter().collect()
 }
 
+/// `unzip()`: what std's `unzip` gives, into any `Default + Extend` targets (a
+/// collection of one's own included, which rayon's `ParallelExtend` would refuse): the
+/// pairs are collected in order in parallel, then split in order, as `collect` does.
+pub fn unzip<A, B, FromA, FromB, P>(iter: P) -> (FromA, FromB)
+where
+    P: ParallelIterator<Item = (A, B)>,
+    A: Send,
+    B: Send,
+    FromA: Default + Extend<A>,
+    FromB: Default + Extend<B>,
+{
+    iter.collect::<Vec<_>>().into_iter().unzip()
+}
+
+/// `partition(p)`: what std's `partition` gives, into any `Default + Extend` target:
+/// `p` runs on the pool, and the items are sorted into the two collections in order.
+pub fn partition<B, F, P>(iter: P, predicate: F) -> (B, B)
+where
+    P: ParallelIterator,
+    F: Fn(&P::Item) -> bool + Sync + Send,
+    B: Default + Extend<P::Item>,
+{
+    crate::batches::partition(std::iter::once(crate::batches::partition_marks(
+        iter, predicate,
+    )))
+}
+
 /// A pipeline stage about to meet an adapter or consumer that needs positions
 /// (`enumerate`, `zip`, `skip`, `take`, `step_by`, `rev`, `position`).
 ///
