@@ -28,13 +28,8 @@ pub(crate) fn bound_in_body(pat: &syn::Pat, body: &syn::Block) -> HashSet<String
         fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {}
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
-        // A macro of the user's may bind a name it is given (`bind!(k, ..)` expanding
-        // to `let k = ..;`), which only its expansion shows: every name in its tokens
-        // may be bound. Std's macros bind none.
         fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            if !binds_nothing(mac) {
-                collect_idents(mac.tokens.clone(), &mut self.0 .0);
-            }
+            may_bind(mac, &mut self.0 .0);
         }
     }
     let mut bindings = OutsideClosures(Bindings(HashSet::new()));
@@ -59,9 +54,7 @@ pub(crate) fn bound_in_fn(sig: &syn::Signature, body: &syn::Block) -> HashSet<St
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
         fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            if !binds_nothing(mac) {
-                collect_idents(mac.tokens.clone(), &mut self.0 .0);
-            }
+            may_bind(mac, &mut self.0 .0);
         }
     }
     let mut bindings = InFn(Bindings(HashSet::new()));
@@ -75,6 +68,15 @@ pub(crate) fn bound_names(expr: &Expr) -> HashSet<String> {
     let mut bindings = Bindings(HashSet::new());
     bindings.visit_expr(expr);
     bindings.0
+}
+
+/// A macro of the user's may bind a name it is given (`bind!(k, ..)` expanding to
+/// `let k = ..;`), which only its expansion shows: every name in its tokens may be
+/// bound. Std's macros bind none.
+fn may_bind(mac: &syn::Macro, into: &mut HashSet<String>) {
+    if !binds_nothing(mac) {
+        collect_idents(mac.tokens.clone(), into);
+    }
 }
 
 /// Every identifier among `tokens`, groups included.
