@@ -671,3 +671,68 @@ mod ranges_to_the_maximum {
         }
     }
 }
+
+/// An iterator that is not fused (asked again after its `None`, it yields more) is read
+/// as `for` reads it: never past its first `None` (found testing as a new user: a loop
+/// with a reduction asked again, and counted items the serial loop never saw).
+mod unfused {
+    use par_for::par_for;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// Counts down from `left`, then gives `None`; asked again, it starts over from 3.
+    struct Restarting {
+        left: u64,
+    }
+
+    impl Iterator for Restarting {
+        type Item = u64;
+        fn next(&mut self) -> Option<u64> {
+            if self.left == 0 {
+                self.left = 3;
+                return None;
+            }
+            self.left -= 1;
+            Some(self.left)
+        }
+    }
+
+    #[par_for]
+    fn marked(n: u64) -> (u64, u64, u64, u64) {
+        let mut total = 0;
+        #[par_for(reduce(total: +))]
+        for x in (Restarting { left: n }) {
+            total += x + 1;
+        }
+        let mut below = 0;
+        #[par_for(reduce(below: +))]
+        for x in (Restarting { left: n }).map(|x| x * 2) {
+            if x == u64::MAX {
+                break;
+            }
+            below += x;
+        }
+        let seen = AtomicU64::new(0);
+        #[par_for]
+        for x in (Restarting { left: n }) {
+            seen.fetch_add(x + 1, Ordering::Relaxed);
+        }
+        #[par_for]
+        let summed: u64 = (Restarting { left: n }).map(|x| x + 1).sum();
+        (total, below, seen.into_inner(), summed)
+    }
+
+    #[test]
+    fn a_loop_never_asks_an_iterator_again_after_its_none() {
+        for n in [0, 1, 2, 10, 5_000, 70_000] {
+            let once: u64 = (1..=n).sum();
+            let expected = (once, 2 * (once - n.min(once)), once, once);
+            for threads in [1, 2, 3] {
+                assert_eq!(
+                    par_for::with_threads(threads, || marked(n)),
+                    expected,
+                    "{n} items, {threads} threads"
+                );
+            }
+        }
+    }
+}

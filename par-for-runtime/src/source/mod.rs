@@ -325,7 +325,9 @@ where
         D: Fn(&A) -> bool + Sync + Send,
         K: OnPanic<A>,
     {
-        let mut items = self.0;
+        // Fused: the batch read meanwhile may ask again after the `None`, which `for`
+        // never does (an iterator that is not fused may give more items then).
+        let mut items = self.0.fuse();
         let mut batch: Vec<I::Item> = items.by_ref().take(BRIDGE_BATCH).collect();
         let mut acc: Option<A> = None;
         while !batch.is_empty() {
