@@ -421,6 +421,9 @@ impl<'a> JumpWalker<'a> {
                 span,
             ),
         };
+        // Without the operand's own parentheses (`(*x)?`), which an argument does not
+        // need: the `unused_parens` lint would fire at the user's code, suggesting `*x?`.
+        let operand = crate::source::strip_parens(operand);
         quote_spanned! {span=>
             match ::par_for::__private::branch(#operand) {
                 ::core::ops::ControlFlow::Continue(#value) => #value,

@@ -1,7 +1,8 @@
 //! A one-line body with no `;` after its last expression is ordinary Rust: no lint may
 //! fire on it (the generated code once made it a block's tail, and `unused_braces`
 //! suggested removing the braces of the loop's own body). Nor may one on a reduction
-//! the body never updates, which the serial loop has no warning for.
+//! the body never updates, which the serial loop has no warning for; nor `unused_parens`
+//! on the operand of a `?` that needs them (`(*x)?`).
 #![deny(warnings)]
 
 use std::sync::Mutex;
@@ -27,6 +28,18 @@ fn reduce(v: &[u64]) -> (u64, u64) {
     #[par_for(reduce(upto: +))]
     for r in v { if *r > 2 { break } else { upto += r } }
     (s, upto)
+}
+
+/// `(*x)?` needs its parentheses; the expansion must not make them look unneeded.
+#[par_for]
+fn question_mark_on_a_parenthesized_operand(v: &[Option<u64>]) -> Option<u64> {
+    let mut total = 0;
+    #[par_for(reduce(total: +))]
+    for x in v {
+        let y = (*x)?;
+        total += y;
+    }
+    Some(total)
 }
 
 #[par_for]
@@ -84,4 +97,6 @@ fn main() {
     assert_eq!(first_above(&v, 1), Some(2));
     assert_eq!(stream(&v), [2, 3, 4, 10, 20, 30]);
     assert_eq!(stream_return(&v), Some(4));
+    assert_eq!(question_mark_on_a_parenthesized_operand(&[Some(1), Some(2)]), Some(3));
+    assert_eq!(question_mark_on_a_parenthesized_operand(&[Some(1), None]), None);
 }
