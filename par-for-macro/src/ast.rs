@@ -9,6 +9,8 @@ use crate::attr::Options;
 pub(crate) struct Marked {
     pub options: Options,
     pub form: Form,
+    /// The labels of the marked loops around it (`'rows` of `#[par_for] 'rows: for ..`).
+    pub parallel_labels: Vec<String>,
 }
 
 /// The shape of a marked statement, before any rule is checked.

@@ -39,6 +39,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         marked: 0,
         lets: Lets::default(),
         variables: None,
+        parallel_labels: Vec::new(),
     };
     item.visit(&mut marked);
     if marked.marked == 0 && marked.errors.is_empty() {
@@ -232,6 +233,8 @@ struct MarkedStatements {
     lets: Lets,
     /// The names the enclosing function binds (see `scope::bound_in_fn`), once inside one.
     variables: Option<HashSet<String>>,
+    /// The labels of the marked loops around the statement being expanded.
+    parallel_labels: Vec<String>,
 }
 
 impl MarkedStatements {
@@ -246,10 +249,11 @@ impl MarkedStatements {
             return;
         };
         let form = Form::of(stmt.clone());
-        let Some(mut plan) = self
-            .errors
-            .push_result(check::check(Marked { options, form }))
-        else {
+        let Some(mut plan) = self.errors.push_result(check::check(Marked {
+            options,
+            form,
+            parallel_labels: self.parallel_labels.clone(),
+        })) else {
             return;
         };
         if let Some(variables) = &self.variables {
@@ -301,6 +305,20 @@ impl MarkedStatements {
 }
 
 impl VisitMut for MarkedStatements {
+    fn visit_expr_for_loop_mut(&mut self, for_loop: &mut syn::ExprForLoop) {
+        let parallel_label = for_loop
+            .label
+            .as_ref()
+            .filter(|_| for_loop.attrs.iter().any(is_marker))
+            .map(|label| label.name.ident.to_string());
+        let pushed = parallel_label.is_some();
+        self.parallel_labels.extend(parallel_label);
+        syn::visit_mut::visit_expr_for_loop_mut(self, for_loop);
+        if pushed {
+            self.parallel_labels.pop();
+        }
+    }
+
     fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
         let (sig, block) = (f.sig.clone(), f.block.clone());
         self.in_fn(&sig, &block, |this| {

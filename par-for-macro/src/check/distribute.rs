@@ -60,7 +60,7 @@ pub(super) fn check(options: Options, form: Form, errors: &mut Errors) -> syn::R
         Form::Loop(for_loop) => {
             let schedule = schedule(&options, errors);
             check_loop_effects(&options, &for_loop, errors);
-            let local = check_loop(options, for_loop, errors);
+            let local = check_loop(options, for_loop, &[], errors);
             Ok(Plan::DistributedLoop { local, schedule })
         }
         Form::Pipeline(stmt) => check_pipeline_distributed(options, stmt, errors),

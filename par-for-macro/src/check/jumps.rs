@@ -8,21 +8,37 @@ use crate::flow::{self, Escape, Jumps, Target};
 
 /// The jumps out of `body` (of the loop labelled `label`, run as `target`), reporting
 /// those the runtime cannot honour.
+/// `parallel_labels` are those of the marked loops around it.
 pub(super) fn check(
     body: &syn::Block,
     label: Option<&Lifetime>,
     target: Target,
+    parallel_labels: &[String],
     errors: &mut Errors,
 ) -> Jumps {
     let (jumps, escapes) = flow::scan(body, label, target);
     for escape in escapes {
-        errors.push(refuse(escape, target));
+        errors.push(refuse(escape, target, parallel_labels));
     }
     jumps
 }
 
-fn refuse(escape: Escape, target: Target) -> syn::Error {
+fn refuse(escape: Escape, target: Target, parallel_labels: &[String]) -> syn::Error {
     match escape {
+        Escape::OuterLabel {
+            keyword,
+            label,
+            span,
+        } if parallel_labels.contains(&label.ident.to_string()) => syn::Error::new(
+            span,
+            format!(
+                "`{keyword} {label}` jumps to a loop outside this #[par_for] loop, which a \
+                 parallel iteration cannot do: iterations run at once on other threads\n\
+                 help: the loop `{label}` runs in parallel already: remove `#[par_for]` from \
+                 this inner loop, so that it runs serially within each of its iterations, or \
+                 test its result instead (`if items.iter().any(..) {{ {keyword}; }}`)"
+            ),
+        ),
         Escape::OuterLabel {
             keyword,
             label,

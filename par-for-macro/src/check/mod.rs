@@ -112,7 +112,12 @@ pub(crate) struct StreamPlan {
 
 /// Checks a marked statement whose options passed [`check_options`].
 pub(crate) fn check(marked: Marked) -> syn::Result<Plan> {
-    let Marked { options, form } = marked;
+    let Marked {
+        options,
+        form,
+        parallel_labels,
+    } = marked;
+    let labels = &parallel_labels;
     let mut errors = Errors::default();
     let plan = match form {
         Form::Other(stmt) => return Err(not_a_form(stmt)),
@@ -121,7 +126,7 @@ pub(crate) fn check(marked: Marked) -> syn::Result<Plan> {
             let (source, task) = stream_parts(&for_loop)?;
             Plan::Stream(check_stream(options, for_loop, source, task, &mut errors))
         }
-        Form::Loop(for_loop) => Plan::Loop(check_loop(options, for_loop, &mut errors)),
+        Form::Loop(for_loop) => Plan::Loop(check_loop(options, for_loop, labels, &mut errors)),
         Form::Pipeline(stmt) => {
             let chain = pipeline_chain(&stmt)?;
             Plan::Pipeline(check_pipeline(options, stmt, chain, &mut errors))
@@ -132,7 +137,12 @@ pub(crate) fn check(marked: Marked) -> syn::Result<Plan> {
 
 /// Form 1: the body and the source's closures write no shared state, the reductions
 /// are only updated, and the jumps leave no further than the loop.
-fn check_loop(mut options: Options, for_loop: ExprForLoop, errors: &mut Errors) -> LoopPlan {
+fn check_loop(
+    mut options: Options,
+    for_loop: ExprForLoop,
+    parallel_labels: &[String],
+    errors: &mut Errors,
+) -> LoopPlan {
     let reductions: HashSet<String> = options.reduce.iter().map(|r| r.var.to_string()).collect();
     let reads = check_task(
         &[&for_loop.pat],
@@ -143,7 +153,13 @@ fn check_loop(mut options: Options, for_loop: ExprForLoop, errors: &mut Errors) 
     let reads = reads.and(source_reads(&for_loop.expr, errors));
     check_updates(&for_loop.pat, &for_loop.body, &mut options.reduce, errors);
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = jumps::check(&for_loop.body, label, Target::Worker, errors);
+    let jumps = jumps::check(
+        &for_loop.body,
+        label,
+        Target::Worker,
+        parallel_labels,
+        errors,
+    );
     LoopPlan {
         options,
         for_loop,
@@ -217,7 +233,8 @@ fn check_stream(
         _ => FreeVars { reads: Vec::new() },
     };
     let label = for_loop.label.as_ref().map(|l| &l.name);
-    let jumps = jumps::check(&for_loop.body, label, Target::Consumer, errors);
+    // A stream's body runs on the calling thread: it may jump to any loop around it.
+    let jumps = jumps::check(&for_loop.body, label, Target::Consumer, &[], errors);
     options::reject_for_stream(&options, errors);
     let read_by_source = if source_reads::window_of_one(options.window.as_ref()) {
         Vec::new()

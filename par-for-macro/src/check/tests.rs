@@ -18,6 +18,7 @@ fn plan(options: &str, stmt: syn::Stmt) -> syn::Result<Plan> {
     check(Marked {
         options,
         form: Form::of(stmt),
+        parallel_labels: Vec::new(),
     })
 }
 
