@@ -248,6 +248,9 @@ impl MarkedStatements {
         let Some(options) = self.options(&marker) else {
             return;
         };
+        if !self.reductions_are_variables(&options) {
+            return;
+        }
         let form = Form::of(stmt.clone());
         let Some(mut plan) = self.errors.push_result(check::check(Marked {
             options,
@@ -264,6 +267,32 @@ impl MarkedStatements {
         // rewrites the `return`s this expansion makes.
         *stmt = syn::parse2(tokens.clone())
             .unwrap_or_else(|_| Stmt::Expr(syn::Expr::Verbatim(tokens), None));
+    }
+
+    /// Whether every `reduce(VAR: ..)` names a variable of the enclosing function; each
+    /// that does not is reported once, at the option, rather than by the compiler at
+    /// every place the expansion uses it.
+    fn reductions_are_variables(&mut self, options: &Options) -> bool {
+        let Some(variables) = &self.variables else {
+            return true;
+        };
+        let mut all = true;
+        for reduction in &options.reduce {
+            let var = &reduction.var;
+            if !crate::valid::is_variable(var, variables) {
+                all = false;
+                self.errors.push(syn::Error::new(
+                    var.span(),
+                    format!(
+                        "`{var}` is not a variable of this function: a reduction combines the \
+                         workers' copies into a variable declared before the loop\nhelp: \
+                         declare it before the loop, starting from the value the serial loop \
+                         starts from (`let mut {var} = 0;`)"
+                    ),
+                ));
+            }
+        }
+        all
     }
 
     /// The options of `marker`, parsed and checked, or `None` once every problem with
