@@ -268,3 +268,54 @@ fn a_pipeline_chained_to_an_endless_part_stops_where_serial_stops() {
     let some: Vec<u64> = (0..10u64).chain(100..).take(25).collect();
     assert_eq!(chain_endless_marked(&nums), (first, some));
 }
+
+#[par_for]
+fn zip_borrowed_then_filter_marked(
+    nums: &[u64],
+    ids: &mut std::ops::Range<u64>,
+) -> Vec<(u64, u64)> {
+    #[par_for]
+    let first: Vec<(u64, u64)> = nums
+        .iter()
+        .copied()
+        .zip(ids.by_ref())
+        .filter(|(x, _)| x % 10 == 0)
+        .take(3)
+        .collect();
+    first
+}
+
+#[par_for]
+fn borrowed_zip_then_filter_marked(ids: &mut std::ops::Range<u64>, nums: &[u64]) -> Option<usize> {
+    #[par_for]
+    let at = ids
+        .by_ref()
+        .zip(nums.iter())
+        .filter(|(_, x)| **x % 7 == 0)
+        .position(|(id, _)| id > 40);
+    at
+}
+
+#[test]
+fn a_borrowed_side_is_read_as_far_as_serially_before_a_filter_that_stops() {
+    let nums = nums();
+    let (mut ids, mut serial_ids) = (0..20_000u64, 0..20_000u64);
+    let serial: Vec<(u64, u64)> = nums
+        .iter()
+        .copied()
+        .zip(serial_ids.by_ref())
+        .filter(|(x, _)| x % 10 == 0)
+        .take(3)
+        .collect();
+    assert_eq!(zip_borrowed_then_filter_marked(&nums, &mut ids), serial);
+    assert_eq!(ids, serial_ids);
+
+    let (mut ids, mut serial_ids) = (0..20_000u64, 0..20_000u64);
+    let serial = serial_ids
+        .by_ref()
+        .zip(nums.iter())
+        .filter(|(_, x)| **x % 7 == 0)
+        .position(|(id, _)| id > 40);
+    assert_eq!(borrowed_zip_then_filter_marked(&mut ids, &nums), serial);
+    assert_eq!(ids, serial_ids);
+}

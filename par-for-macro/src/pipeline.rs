@@ -221,10 +221,19 @@ impl Chain {
     fn expand_parts(&self, options: &Ident) -> TokenStream {
         let iter = local("iter");
         let mode = local("mode");
+        // Set when a borrowed part of a source read as written makes it exact.
+        let exact = local("exact");
+        let mut exact_if = None;
         let source = if self.stops_after_unknown_positions() && !self.needs_whole() {
             // Without its parentheses: `InBatches::new((0..n))` would warn at the user's code.
-            let serial = crate::source::strip_parens(&self.source);
-            let read = quote_spanned! {serial.span()=>
+            let stripped = crate::source::strip_parens(&self.source);
+            let serial = if joins_sides(stripped) {
+                exact_if = Some(quote!(.exact_if(#exact.get())));
+                mark_parts(stripped, &exact)
+            } else {
+                quote!(#stripped)
+            };
+            let read = quote_spanned! {stripped.span()=>
                 (&&&::par_for::__private::InBatches::new(#serial)).__par_for_in_batches()
             };
             quote! {
@@ -254,7 +263,11 @@ impl Chain {
         let dispatch = quote_spanned! {at_source=>
             (&&&::par_for::__private::Check::new(#source)).__par_for_pipeline()
         };
+        let declare_exact = exact_if
+            .as_ref()
+            .map(|_| quote!(let #exact = ::core::cell::Cell::new(false);));
         quote! {
+            #declare_exact
             match {
                 use ::par_for::__private::dispatch::{ViaBorrowed as _, ViaHere as _, ViaOwned as _};
                 #dispatch
@@ -265,7 +278,7 @@ impl Chain {
                     })
                 }
                 ::par_for::__private::Pipeline::Serial(#items) => {
-                    ::par_for::__private::install(&#options, #items, |#items| {
+                    ::par_for::__private::install(&#options, #items #exact_if, |#items| {
                         #batched
                     })
                 }
@@ -418,6 +431,51 @@ impl Step {
             }
         });
         quote_spanned!(span=> #path::#method #turbofish(#iter #(, #args)*))
+    }
+}
+
+/// Whether a source read as written has sides joined to it (`a.zip(b)`, `a.chain(b)`,
+/// made part of it by `Chain::with_zips_in_source`).
+fn joins_sides(source: &Expr) -> bool {
+    match crate::source::strip_parens(source) {
+        Expr::MethodCall(call)
+            if crate::source::is_source_adapter(&call.method, &call.turbofish, call.args.len()) =>
+        {
+            call.method == "zip" || call.method == "chain" || joins_sides(&call.receiver)
+        }
+        _ => false,
+    }
+}
+
+/// A source read as written with each of its parts (its root and the sides of its `zip`s
+/// and `chain`s) passed through the runtime's `ExactSide`, which sets `exact` for one
+/// that is borrowed.
+fn mark_parts(source: &Expr, exact: &Ident) -> TokenStream {
+    let part = |part: &Expr| {
+        let side = quote_spanned! {part.span()=>
+            (&&&::par_for::__private::ExactSide::new(&#exact, #part)).__par_for_side()
+        };
+        quote! {
+            {
+                use ::par_for::__private::dispatch::{ViaBorrowedSide as _, ViaOwnedSide as _};
+                #side
+            }
+        }
+    };
+    match crate::source::strip_parens(source) {
+        Expr::MethodCall(call)
+            if crate::source::is_source_adapter(&call.method, &call.turbofish, call.args.len()) =>
+        {
+            let receiver = mark_parts(&call.receiver, exact);
+            let method = &call.method;
+            let joins = call.method == "zip" || call.method == "chain";
+            let args = call
+                .args
+                .iter()
+                .map(|arg| if joins { part(arg) } else { quote!(#arg) });
+            quote!(#receiver.#method(#(#args),*))
+        }
+        root => part(root),
     }
 }
 

@@ -50,8 +50,8 @@ pub mod __private {
     pub use crate::options::Options;
     pub use crate::pipeline::{
         chain_range, collect, install, partition, position, run_split, side, unzip, whole, Check,
-        InBatches, Install, IntoPipeline, IntoWhole, Items, Mode, Pipeline, SplitSource, TeamStage,
-        ToIndexed,
+        ExactSide, InBatches, Install, IntoPipeline, IntoWhole, Items, Mode, Pipeline, SplitSource,
+        TeamStage, ToIndexed,
     };
     pub use crate::team::on_team::OnTeam;
 
@@ -97,8 +97,8 @@ pub mod __private {
     pub mod dispatch {
         pub use crate::capture::{ViaCopy, ViaRef};
         pub use crate::pipeline::{
-            ViaAsIs, ViaBatchesHere, ViaBorrowed, ViaBorrowedBatches, ViaCollect, ViaHere,
-            ViaIndexed, ViaOwned, ViaSendBatches, ViaTeam,
+            ViaAsIs, ViaBatchesHere, ViaBorrowed, ViaBorrowedBatches, ViaBorrowedSide, ViaCollect,
+            ViaHere, ViaIndexed, ViaOwned, ViaOwnedSide, ViaSendBatches, ViaTeam,
         };
         #[cfg(target_pointer_width = "64")]
         pub use crate::source::ViaWideRange;

@@ -26,8 +26,9 @@ use crate::way::{Run, Way};
 mod source;
 
 pub use source::{
-    install, whole, Check, InBatches, Install, IntoPipeline, IntoWhole, Items, Pipeline,
-    ViaBatchesHere, ViaBorrowed, ViaBorrowedBatches, ViaHere, ViaOwned, ViaSendBatches,
+    install, whole, Check, ExactSide, InBatches, Install, IntoPipeline, IntoWhole, Items, Pipeline,
+    ViaBatchesHere, ViaBorrowed, ViaBorrowedBatches, ViaBorrowedSide, ViaHere, ViaOwned,
+    ViaOwnedSide, ViaSendBatches,
 };
 
 /// `chain(a..b)` with literal bounds in a pipeline: the range takes the items' integer

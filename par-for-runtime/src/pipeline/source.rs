@@ -77,6 +77,65 @@ where
     }
 }
 
+impl<I> Items<I> {
+    /// The same items, read exactly as far as serially if `exact` (a borrowed side of a
+    /// source read as written, see [`ExactSide`]).
+    pub fn exact_if(mut self, exact: bool) -> Self {
+        self.exact |= exact;
+        self
+    }
+}
+
+/// A part of a pipeline's source that is read in batches as written (its root, or a side
+/// of a `zip` or `chain` in it): `(&&&ExactSide::new(&exact, part)).__par_for_side()`
+/// gives the part back, and sets `exact` if the part is borrowed (`ids.by_ref()`), so
+/// that the batches read it exactly as far as serially ([`Items::exact_if`]).
+pub struct ExactSide<'e, T>(&'e Cell<bool>, Cell<Option<T>>);
+
+impl<'e, T> ExactSide<'e, T> {
+    /// Wraps the part.
+    pub fn new(exact: &'e Cell<bool>, part: T) -> Self {
+        ExactSide(exact, Cell::new(Some(part)))
+    }
+
+    fn take(&self) -> T {
+        self.1
+            .take()
+            .expect("par_for: a part of a pipeline's source is used exactly once")
+    }
+}
+
+/// [`ExactSide`]'s dispatch level 1: a borrowed part, which makes the source exact.
+pub trait ViaBorrowedSide {
+    /// The part.
+    type Part;
+    /// Gives it back.
+    fn __par_for_side(&self) -> Self::Part;
+}
+
+impl<'a, J: Iterator + ?Sized> ViaBorrowedSide for &&ExactSide<'_, &'a mut J> {
+    type Part = &'a mut J;
+    fn __par_for_side(&self) -> &'a mut J {
+        self.0.set(true);
+        self.take()
+    }
+}
+
+/// [`ExactSide`]'s dispatch level 2: any other part, as it is.
+pub trait ViaOwnedSide {
+    /// The part.
+    type Part;
+    /// Gives it back.
+    fn __par_for_side(&self) -> Self::Part;
+}
+
+impl<T> ViaOwnedSide for &ExactSide<'_, T> {
+    type Part = T;
+    fn __par_for_side(&self) -> T {
+        self.take()
+    }
+}
+
 /// A pipeline's source about to be told apart: `(&&&Check::new(source)).__par_for_pipeline()`.
 pub struct Check<S>(Cell<Option<S>>);
 
@@ -368,5 +427,19 @@ mod tests {
         let kept: NotSend<RcRange> =
             (&&&InBatches::new(RcRange(std::marker::PhantomData, 0..10))).__par_for_in_batches();
         assert_eq!(borrowed.0.count() + sent.0.count() + kept.0.count(), 30);
+    }
+
+    // The references are the dispatch's levels (clippy sees only the one taken).
+    #[allow(clippy::needless_borrow)]
+    #[test]
+    fn only_a_borrowed_part_makes_a_source_exact() {
+        let exact = Cell::new(false);
+        let owned: std::ops::Range<u64> = (&&&ExactSide::new(&exact, 0..10u64)).__par_for_side();
+        assert!(!exact.get());
+        let mut counter = 0..10u64;
+        let borrowed: &mut std::ops::Range<u64> =
+            (&&&ExactSide::new(&exact, &mut counter)).__par_for_side();
+        assert!(exact.get());
+        assert_eq!(owned.zip(borrowed).count(), 10);
     }
 }
