@@ -165,8 +165,9 @@
 //! Adapters: `map filter filter_map flat_map flatten enumerate zip copied cloned inspect
 //! skip take step_by rev chain`. Consumers: `collect` (into any `FromIterator` target,
 //! order kept) `sum product count min max min_by_key max_by_key min_by max_by find
-//! find_map position any all for_each reduce unzip partition` (`unzip` and `partition`
-//! into any `Default + Extend` targets, as std's), each giving what std
+//! find_map position any all for_each reduce unzip partition` (`partition` into any
+//! `Default + Extend` target, as std's; `unzip` into collections rayon can extend from
+//! several threads: `Vec`, `VecDeque`, `String`, std's maps and sets), each giving what std
 //! gives: `find` and `position` the first in order, ties broken as std breaks them, and
 //! a `collect` (or `sum`, `product`) into `Result<C, E>` or `Option<C>` the first error
 //! (or `None`) in iteration order. `reduce` must be given an associative function, and

@@ -51,7 +51,7 @@ pub mod __private {
     pub use crate::pipeline::{
         chain_range, collect, install, partition, position, run_split, side, unzip, whole, Check,
         ExactSide, InBatches, Install, IntoPipeline, IntoWhole, Items, Mode, Pipeline, SplitSource,
-        TeamStage, ToIndexed,
+        TeamStage, ToIndexed, UnzipInto,
     };
     pub use crate::team::on_team::OnTeam;
 

@@ -1,5 +1,5 @@
-//! `unzip` and `partition` take any target std's take (`Default + Extend`), a
-//! collection of one's own included.
+//! `partition` takes any target std's takes (`Default + Extend`), a collection of
+//! one's own included; `unzip` any that rayon can extend from several threads.
 use par_for::par_for;
 
 #[derive(Debug, Default, PartialEq)]
@@ -23,6 +23,9 @@ fn main() {
     #[par_for]
     let (odd, even): (Tally, Tally) = nums.iter().copied().partition(|x| x % 2 == 1);
     #[par_for]
-    let (squares, cubes): (Vec<u64>, Tally) = nums.iter().map(|x| (x * x, x * x * x)).unzip();
-    assert_eq!((odd.total, even.total, squares.len(), cubes.total), (25, 30, 10, 3025));
+    let (squares, cubes): (Vec<u64>, std::collections::VecDeque<u64>) =
+        nums.iter().map(|x| (x * x, x * x * x)).unzip();
+    let mut tally = Tally::default();
+    tally.extend(cubes);
+    assert_eq!((odd.total, even.total, squares.len(), tally.total), (25, 30, 10, 3025));
 }
