@@ -87,9 +87,9 @@
 //! and `?` make the function return exactly what the serial loop would have, the value
 //! of the earliest iteration in order. Reductions and collected values hold only what
 //! the serial loop's would. Iterations after the one that leaves may have run before
-//! it was known (other threads run later items meanwhile), so their effects through a
-//! `Mutex` or an atomic may show; once it is known, every thread stops at its next
-//! block of 256 items:
+//! it was known (other threads run later items meanwhile), so their effects may show
+//! (writes through their `iter_mut()` items, through a `Mutex` or an atomic); once it is
+//! known, every thread stops at its next block of 256 items:
 //!
 //! ```
 //! use par_for::par_for;
@@ -294,9 +294,10 @@
 //!   loop on the calling thread, where the loops its body starts see one thread.
 //! - `reduce(VAR: OP, ...)`: VAR is a reduction: each worker task accumulates in place
 //!   into a private copy that starts at OP's identity (one copy per task, not per item);
-//!   the copies are combined in iteration order, then with VAR's value at the end, so an
-//!   associative but non-commutative function (appending `Vec`s) gives the serial
-//!   order. OP is `+ * min max & | ^` or the path of a `fn(T, T) -> T` whose identity is
+//!   the copies are combined in iteration order, then with VAR's value at the end, so
+//!   an associative but non-commutative function (appending `Vec`s) gives the serial
+//!   order (a float `+` or `*` may differ from the serial result in the last bits: the
+//!   additions are grouped differently). OP is `+ * min max & | ^` or the path of a `fn(T, T) -> T` whose identity is
 //!   `T::default()`. A type without that identity names one: `reduce(v: + = Vec3::ZERO,
 //!   m: * = Mat2::IDENTITY, hist: merge = Hist::empty())`. Inside the body VAR may only
 //!   be updated (`total += x`, `best = best.max(x)`, `acc = merge(acc, x)`,
