@@ -149,6 +149,11 @@ impl<'a> Updates<'a> {
             self.allow(path);
         }
         if operand.is_none() || !updates_with(&reduction.op, rhs) {
+            // Its uses on the right are part of the refused update, reported once, here:
+            // not reads of their own (`total = total + x - 1`, `best = if x > best ..`).
+            for path in uses_of(&reduction.var, rhs) {
+                self.allow(path);
+            }
             let message = not_an_update(reduction, rhs);
             self.errors
                 .push(syn::Error::new_spanned(&assign.right, message));
@@ -395,4 +400,25 @@ impl Updates<'_> {
             after_dot = matches!(&token, TokenTree::Punct(p) if p.as_char() == '.');
         }
     }
+}
+
+/// The paths naming `var` in `expr`.
+fn uses_of<'e>(var: &syn::Ident, expr: &'e Expr) -> Vec<&'e ExprPath> {
+    struct Uses<'v, 'e> {
+        var: &'v syn::Ident,
+        found: Vec<&'e ExprPath>,
+    }
+    impl<'e> Visit<'e> for Uses<'_, 'e> {
+        fn visit_expr_path(&mut self, path: &'e ExprPath) {
+            if path.qself.is_none() && path.path.is_ident(self.var) {
+                self.found.push(path);
+            }
+        }
+    }
+    let mut uses = Uses {
+        var,
+        found: Vec::new(),
+    };
+    uses.visit_expr(expr);
+    uses.found
 }
