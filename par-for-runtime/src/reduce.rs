@@ -166,6 +166,24 @@ pub fn written<T, C: Fn(T, T) -> T>(_like: &T, combine: C) -> C {
     combine
 }
 
+/// The function of `reduce(VAR: f)`, which combines two copies: `like` gives it the
+/// variable's type. Its result is a `Fn(T, T) -> T` even where `f` is not one, so that
+/// the one error about `f` is the only one.
+pub fn function<T, F: Merge<T>>(_like: &T, combine: F) -> impl Fn(T, T) -> T + Sync + Send {
+    combine
+}
+
+/// A function that combines two copies of a reduction variable of type `T`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot combine the workers' copies of this reduction: a function reduction takes two copies and returns their combination, `fn(a: {T}, b: {T}) -> {T}`",
+    label = "not a `fn({T}, {T}) -> {T}`",
+    note = "one that merges in place (`fn merge(into: &mut {T}, other: {T})`) can be wrapped: `fn merged(mut a: {T}, b: {T}) -> {T} {{ merge(&mut a, b); a }}`, then `reduce(VAR: merged)`"
+)]
+pub trait Merge<T>: Fn(T, T) -> T + Sync + Send {}
+
+#[diagnostic::do_not_recommend]
+impl<T, F: Fn(T, T) -> T + Sync + Send> Merge<T> for F {}
+
 /// `a + b`.
 pub fn add<T: Addable>(a: T, b: T) -> T {
     a + b

@@ -151,7 +151,11 @@ pub(crate) fn combine(reduction: &Reduction) -> TokenStream {
         return quote!(::par_for::__private::reduce::written(&#var, #closure));
     }
     let (name, span) = match &reduction.op {
-        ReduceOp::Function(path) => return quote!(#path),
+        ReduceOp::Function(path) => {
+            // At the path: one that is not `fn(T, T) -> T` is reported there, saying so.
+            let span = path.span();
+            return quote_spanned!(span=> ::par_for::__private::reduce::function(&#var, #path));
+        }
         ReduceOp::Operator(op @ syn::BinOp::Add(_)) => ("add", op.span()),
         ReduceOp::Operator(op @ syn::BinOp::Mul(_)) => ("mul", op.span()),
         ReduceOp::Operator(op @ syn::BinOp::BitAnd(_)) => ("bitand", op.span()),
