@@ -2,12 +2,12 @@
 //! default methods) or inline `mod`, find every statement inside marked `#[par_for]` and
 //! replace it by its expansion.
 
+use std::collections::HashSet;
+
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
-use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
-
 use syn::{Attribute, Item, Stmt};
 
 use crate::ast::{Form, Marked};
@@ -269,6 +269,13 @@ impl MarkedStatements {
             .unwrap_or_else(|_| Stmt::Expr(syn::Expr::Verbatim(tokens), None));
     }
 
+    /// Visits a function's body knowing the names it binds.
+    fn in_fn(&mut self, sig: &syn::Signature, body: &syn::Block, visit: impl FnOnce(&mut Self)) {
+        let outer = self.variables.replace(crate::scope::bound_in_fn(sig, body));
+        visit(self);
+        self.variables = outer;
+    }
+
     /// Whether every `reduce(VAR: ..)` names a variable of the enclosing function; each
     /// that does not is reported once, at the option, rather than by the compiler at
     /// every place the expansion uses it.
@@ -321,15 +328,6 @@ impl MarkedStatements {
                 None
             }
         }
-    }
-}
-
-impl MarkedStatements {
-    /// Visits a function's body knowing the names it binds.
-    fn in_fn(&mut self, sig: &syn::Signature, body: &syn::Block, visit: impl FnOnce(&mut Self)) {
-        let outer = self.variables.replace(crate::scope::bound_in_fn(sig, body));
-        visit(self);
-        self.variables = outer;
     }
 }
 

@@ -7,8 +7,8 @@ use crate::error::Errors;
 use crate::flow::{self, Escape, Jumps, Target};
 
 /// The jumps out of `body` (of the loop labelled `label`, run as `target`), reporting
-/// those the runtime cannot honour.
-/// `parallel_labels` are those of the marked loops around it.
+/// those the runtime cannot honour; `parallel_labels` are the labels of the marked
+/// loops around it, whose help differs.
 pub(super) fn check(
     body: &syn::Block,
     label: Option<&Lifetime>,
