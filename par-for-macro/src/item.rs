@@ -103,7 +103,15 @@ impl ToTokens for Enabled {
     }
 }
 
+/// The item the attribute enables, with the grouping of the expressions a
+/// `macro_rules!` macro handed over kept (see `grouping`).
 fn parse_item(input: TokenStream) -> syn::Result<Enabled> {
+    let mut item = parse_enabled(input)?;
+    item.visit(&mut crate::grouping::KeepGrouping);
+    Ok(item)
+}
+
+fn parse_enabled(input: TokenStream) -> syn::Result<Enabled> {
     let not_here = |span| {
         syn::Error::new(
             span,

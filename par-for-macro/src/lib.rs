@@ -31,6 +31,7 @@ mod effects;
 mod error;
 mod expand;
 mod flow;
+mod grouping;
 mod in_place;
 mod item;
 mod pipeline;
