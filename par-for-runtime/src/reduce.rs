@@ -168,7 +168,8 @@ pub fn written<T, C: Fn(T, T) -> T>(_like: &T, combine: C) -> C {
 
 /// The function of `reduce(VAR: f)`, which combines two copies: `like` gives it the
 /// variable's type. Its result is a `Fn(T, T) -> T` even where `f` is not one, so that
-/// the one error about `f` is the only one.
+/// an `f` of another signature is reported for its signature (at `f`, and once more at
+/// the item's attribute), not as mismatched types at every call of it.
 pub fn function<T, F: Merge<T>>(_like: &T, combine: F) -> impl Fn(T, T) -> T + Sync + Send {
     combine
 }
