@@ -357,8 +357,8 @@
 //!
 //! The default pool is rayon's global pool, sized by `PAR_FOR_THREADS`, else
 //! `RAYON_NUM_THREADS`, else [`cpu_count`]. `PAR_FOR_THREADS=1` runs every annotated
-//! loop serially, in order, on the calling thread: the debugging switch (a loop that
-//! asks for a pool of its own, `threads = N` or inside `with_threads`, still gets it). Nested
+//! loop serially, in order, on the calling thread: the debugging switch (loops with
+//! `threads = N`, and loops inside `with_threads`, too). Nested
 //! annotated loops, and loops inside `threads = N` pools, never deadlock.
 //!
 //! Entering rayon's pool from outside costs tens of microseconds (waking the workers,

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use par_for::par_for;
 
+mod common;
+
 /// Runs `f` on a pool of 4 threads and returns the distinct threads `record` saw.
 ///
 /// One test at a time (see [`alone_on_the_pool_of_four`]).
@@ -19,6 +21,20 @@ fn on_four_threads(f: impl FnOnce(&Mutex<HashSet<ThreadId>>) + Send) -> usize {
     par_for::with_threads(4, || f(&seen));
     let n = seen.lock().unwrap().len();
     n
+}
+
+/// That a loop `on_four_threads` ran on `threads` threads as it should: on several, or
+/// on the calling thread alone under `PAR_FOR_THREADS=1`.
+#[track_caller]
+fn assert_spread(threads: usize, name: &str) {
+    if common::serial_switch() {
+        assert_eq!(
+            threads, 1,
+            "{name}: PAR_FOR_THREADS=1, yet {threads} threads ran it"
+        );
+    } else {
+        assert!(threads > 1, "{name}: ran on {threads} thread(s)");
+    }
 }
 
 /// The tests of this file share the one pool of 4 threads; with several at once every
@@ -65,7 +81,7 @@ fn range() {
     let mut result = 0;
     let threads = on_four_threads(|seen| result = range_sum(200, seen));
     assert_eq!(result, (0..200).sum());
-    assert!(threads > 1, "ran on {threads} thread(s)");
+    assert_spread(threads, "range");
 }
 
 #[par_for]
@@ -82,7 +98,7 @@ fn iter_mut_writes_through_items() {
     let mut v: Vec<u64> = (0..200).collect();
     let threads = on_four_threads(|seen| squares_in_place(&mut v, seen));
     assert_eq!(v, (0..200u64).map(|x| x * x).collect::<Vec<_>>());
-    assert!(threads > 1);
+    assert_spread(threads, "");
 }
 
 #[par_for]
@@ -148,7 +164,7 @@ fn vec_slice_and_array_sources() {
         ("array", &|s: &Mutex<_>| assert_eq!(sum_array(s), 64)),
     ] {
         let threads = on_four_threads(|seen| run(seen));
-        assert!(threads > 1, "{name}: ran on {threads} thread(s)");
+        assert_spread(threads, name);
     }
     assert_eq!(v.len(), 100);
 }
@@ -172,7 +188,7 @@ fn enumerate_and_zip_starmap() {
     let threads = on_four_threads(|seen| out = enumerate_zip(&a, &b, seen));
     let serial: Vec<u32> = a.iter().zip(&b).map(|(x, y)| x * y).collect();
     assert_eq!(out, serial);
-    assert!(threads > 1);
+    assert_spread(threads, "");
 }
 
 #[par_for]
@@ -200,7 +216,7 @@ fn chunks_and_chunks_mut() {
     let threads = on_four_threads(|seen| total = chunked(&mut v, seen));
     assert_eq!(total, 320);
     assert!(v.iter().all(|&x| x == 2));
-    assert!(threads > 1);
+    assert_spread(threads, "");
 }
 
 #[par_for]
@@ -238,7 +254,7 @@ fn map_and_set_sources() {
     let threads = on_four_threads(|seen| total = maps_and_sets(&m, &b, &s, seen));
     let serial = 2 * (1225 + 50) + 1225;
     assert_eq!(total, serial);
-    assert!(threads > 1);
+    assert_spread(threads, "");
 }
 
 struct Countdown(u32);
@@ -275,7 +291,7 @@ fn any_iterator_runs_through_the_bridge() {
     let threads = on_four_threads(|seen| out = bridged(&text, seen));
     let serial_len: usize = text.lines().map(str::len).sum();
     assert_eq!(out, (serial_len, (0..100).sum()));
-    assert!(threads > 1);
+    assert_spread(threads, "");
 }
 
 /// Whether the source the macro would build from `$value` is split natively by rayon.
@@ -356,7 +372,11 @@ fn all_at_once(items: usize, started: &AtomicUsize) -> bool {
 #[test]
 fn few_long_items_all_start_at_once() {
     // Nothing runs ahead on the calling thread: each of 4 items on 4 threads waits
-    // until all 4 have started, which only happens if they run at the same time.
+    // until all 4 have started, which only happens if they run at the same time (and
+    // never under `PAR_FOR_THREADS=1`, which runs them one after another).
+    if common::serial_switch() {
+        return;
+    }
     let _alone = alone_on_the_pool_of_four();
     for _ in 0..3 {
         let started = AtomicUsize::new(0);

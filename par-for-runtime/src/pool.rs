@@ -35,13 +35,14 @@ pub fn physical_cpu_count() -> usize {
 /// the pool the calling thread belongs to, or of the default pool.
 ///
 /// The default pool has `PAR_FOR_THREADS` threads if that variable is set, else
-/// `RAYON_NUM_THREADS`, else [`cpu_count`].
+/// `RAYON_NUM_THREADS`, else [`cpu_count`]. With `PAR_FOR_THREADS=1` it is 1
+/// everywhere, inside [`with_threads`] too: every annotated loop runs serially.
 ///
 /// ```
 /// assert_eq!(par_for_runtime::with_threads(3, par_for_runtime::current_threads), 3);
 /// ```
 pub fn current_threads() -> usize {
-    if ONE_THREAD.with(Cell::get) > 0 {
+    if serial_switch() || ONE_THREAD.with(Cell::get) > 0 {
         return 1;
     }
     ensure_default_pool();
@@ -73,8 +74,9 @@ impl Drop for OneThread {
 }
 
 /// Runs `f` inside a pool of exactly `n` threads; every annotated loop that `f` starts
-/// (without its own `threads = ..`) runs on that pool. Pools are built once per size and
-/// reused for the life of the process.
+/// (without its own `threads = ..`) runs on that pool, except under `PAR_FOR_THREADS=1`,
+/// which runs every annotated loop serially. Pools are built once per size and reused
+/// for the life of the process.
 ///
 /// # Panics
 /// If `n` is zero, or if the OS refuses to start the threads.
@@ -98,8 +100,8 @@ where
     F: FnOnce() -> R + Send,
     R: Send,
 {
-    match threads {
-        Some(n) => with_threads(n, f),
+    match pool_for(threads) {
+        Some(pool) => pool.install(f),
         None => {
             ensure_default_pool();
             f()
@@ -114,8 +116,8 @@ pub(crate) fn in_place_scope<'scope, R>(
     threads: Option<usize>,
     op: impl FnOnce(&rayon::Scope<'scope>) -> R,
 ) -> R {
-    match threads {
-        Some(n) => sized_pool(n).in_place_scope(op),
+    match pool_for(threads) {
+        Some(pool) => pool.in_place_scope(op),
         None => {
             ensure_default_pool();
             rayon::in_place_scope(op)
@@ -125,7 +127,31 @@ pub(crate) fn in_place_scope<'scope, R>(
 
 /// How many threads a loop asking for `threads` gets.
 pub(crate) fn threads_for(threads: Option<usize>) -> usize {
+    if serial_switch() {
+        return 1;
+    }
     threads.unwrap_or_else(current_threads)
+}
+
+/// Whether `PAR_FOR_THREADS=1`, the debugging switch: every annotated loop then runs
+/// serially, whatever pool it asks for (`threads = N`, [`with_threads`]). Read once.
+pub(crate) fn serial_switch() -> bool {
+    static SWITCH: OnceLock<bool> = OnceLock::new();
+    *SWITCH.get_or_init(|| {
+        std::env::var("PAR_FOR_THREADS")
+            .is_ok_and(|value| parse_thread_count("PAR_FOR_THREADS", &value) == Some(1))
+    })
+}
+
+/// The dedicated pool a loop asking for `threads` runs on, `None` for the calling
+/// thread's. Under the switch, work that would go to a larger pool (one of
+/// `threads = N`, or the [`with_threads`] pool the caller runs in) goes to a pool of one.
+fn pool_for(threads: Option<usize>) -> Option<Arc<ThreadPool>> {
+    if serial_switch() {
+        ensure_default_pool();
+        return (rayon::current_num_threads() > 1).then(|| sized_pool(1));
+    }
+    threads.map(sized_pool)
 }
 
 pub(crate) fn sized_pool(n: usize) -> Arc<ThreadPool> {
