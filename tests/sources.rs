@@ -435,11 +435,15 @@ mod not_send {
 
     #[test]
     fn the_iterations_run_on_more_than_one_thread() {
-        let threads = par_for::with_threads(2, || threads_that_ran(countdown(200)));
+        let run = || par_for::with_threads(2, || threads_that_ran(countdown(200)));
         if crate::common::serial_switch() {
-            assert_eq!(threads, 1);
+            assert_eq!(run(), 1);
         } else {
-            assert!(threads >= 2, "ran on {threads} thread(s)");
+            // The calling thread runs a batch itself when the pool's other thread is
+            // slow to take it: on a loaded machine (load 5 on 2 cores) one run in
+            // about seven stayed on one thread. Three tries.
+            let most = (0..3).map(|_| run()).max().unwrap();
+            assert!(most >= 2, "ran on {most} thread(s)");
         }
     }
 
