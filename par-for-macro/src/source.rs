@@ -12,8 +12,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprClosure, ExprMethodCall, Ident};
+use syn::{Expr, ExprClosure, ExprMethodCall, Ident, Token};
 
 /// The tokens of an expression evaluating to a `Native` or `Bridge` source.
 pub(crate) fn parallel_source(expr: &Expr) -> TokenStream {
@@ -56,30 +57,26 @@ fn translate(expr: &Expr) -> TokenStream {
     let Expr::MethodCall(call) = expr else {
         return probe(quote!(#expr), into_iter, expr.span());
     };
-    let name = call.method.to_string();
     let receiver = &call.receiver;
     let method = &call.method;
-    let args: Vec<&Expr> = call.args.iter().collect();
     let span = call.method.span();
-    match (name.as_str(), args.as_slice()) {
-        ("enumerate" | "copied" | "cloned" | "rev", []) if call.turbofish.is_none() => {
-            let inner = translate(receiver);
-            quote_spanned!(span=> #inner.#method())
-        }
-        ("map" | "skip" | "take" | "step_by", [arg]) if call.turbofish.is_none() => {
-            let inner = translate(receiver);
-            quote_spanned!(span=> #inner.#method(#arg))
-        }
-        ("chain", [other]) if call.turbofish.is_none() && is_literal_range(other) => {
-            let inner = translate(receiver);
-            let other = strip_parens(other);
-            quote_spanned!(span=> #inner.chain_range(#other))
-        }
-        ("zip" | "chain", [other]) if call.turbofish.is_none() => {
-            let inner = translate(receiver);
-            let other = translate(other);
-            quote_spanned!(span=> #inner.#method(#other))
-        }
+    if let Some(adapter) = adapter(method, &call.turbofish, &call.args) {
+        let inner = translate(receiver);
+        return match adapter {
+            Adapter::Plain => quote_spanned!(span=> #inner.#method()),
+            Adapter::Taking(arg) => quote_spanned!(span=> #inner.#method(#arg)),
+            Adapter::Joining(other) if method == "chain" && is_literal_range(other) => {
+                let other = strip_parens(other);
+                quote_spanned!(span=> #inner.chain_range(#other))
+            }
+            Adapter::Joining(other) => {
+                let other = translate(other);
+                quote_spanned!(span=> #inner.#method(#other))
+            }
+        };
+    }
+    let args: Vec<&Expr> = call.args.iter().collect();
+    match (method.to_string().as_str(), args.as_slice()) {
         ("iter", []) => borrowed(call, quote!(__par_for_ref), span),
         ("iter_mut", []) => borrowed(call, quote!(__par_for_mut), span),
         ("into_iter", []) => {
@@ -96,20 +93,36 @@ fn translate(expr: &Expr) -> TokenStream {
     }
 }
 
-/// Whether `translate` makes `.method(args)` on a source the adapter of the source's
-/// kind (see the runtime's `adapt`), rather than a source of its own.
-pub(crate) fn is_source_adapter(
+/// An adapter every kind of source has (see the runtime's `adapt`), which `translate`
+/// makes the adapter of the source's own kind rather than a source of its own. The one
+/// list of them: `translate`, the checks of their closures and a pipeline's source all
+/// read it.
+pub(crate) enum Adapter<'e> {
+    /// `.enumerate()`, `.copied()`, `.cloned()`, `.rev()`.
+    Plain,
+    /// `.map(f)`, `.skip(n)`, `.take(n)`, `.step_by(n)`, with their argument.
+    Taking(&'e Expr),
+    /// `.zip(other)`, `.chain(other)`, with the other side.
+    Joining(&'e Expr),
+}
+
+/// What `.method::<turbofish>(args)` on a source is (see [`Adapter`]); `None` for a call
+/// the source's kind does not have.
+pub(crate) fn adapter<'e>(
     method: &Ident,
     turbofish: &Option<syn::AngleBracketedGenericArguments>,
-    args: usize,
-) -> bool {
-    let name = method.to_string();
-    turbofish.is_none()
-        && match args {
-            0 => ["enumerate", "copied", "cloned", "rev"].contains(&name.as_str()),
-            1 => ["map", "skip", "take", "step_by", "zip", "chain"].contains(&name.as_str()),
-            _ => false,
-        }
+    args: &'e Punctuated<Expr, Token![,]>,
+) -> Option<Adapter<'e>> {
+    if turbofish.is_some() {
+        return None;
+    }
+    let args: Vec<&Expr> = args.iter().collect();
+    match (method.to_string().as_str(), args.as_slice()) {
+        ("enumerate" | "copied" | "cloned" | "rev", []) => Some(Adapter::Plain),
+        ("map" | "skip" | "take" | "step_by", [arg]) => Some(Adapter::Taking(arg)),
+        ("zip" | "chain", [other]) => Some(Adapter::Joining(other)),
+        _ => None,
+    }
 }
 
 /// The serial iterator of a value the loop runs over as written: what `for` calls, so
@@ -130,20 +143,15 @@ fn collect_closures<'e>(expr: &'e Expr, closures: &mut Vec<&'e ExprClosure>) {
     let Expr::MethodCall(call) = strip_parens(expr) else {
         return;
     };
-    if call.turbofish.is_some() {
-        return;
-    }
-    let args: Vec<&Expr> = call.args.iter().collect();
-    match (call.method.to_string().as_str(), args.as_slice()) {
-        ("enumerate" | "copied" | "cloned" | "rev", []) => {}
-        ("skip" | "take" | "step_by", [_]) => {}
-        ("map", [f]) => {
+    match adapter(&call.method, &call.turbofish, &call.args) {
+        Some(Adapter::Taking(f)) if call.method == "map" => {
             if let Expr::Closure(closure) = strip_parens(f) {
                 closures.push(closure);
             }
         }
-        ("zip" | "chain", [other]) => collect_closures(other, closures),
-        _ => return,
+        Some(Adapter::Joining(other)) => collect_closures(other, closures),
+        Some(Adapter::Plain | Adapter::Taking(_)) => {}
+        None => return,
     }
     collect_closures(&call.receiver, closures);
 }

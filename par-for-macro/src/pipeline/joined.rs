@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, Token};
 
 use super::Chain;
+use crate::source::{adapter, Adapter};
 
 impl Chain {
     /// The same pipeline with its leading adapters, up to its last `zip` or `chain`,
@@ -21,12 +22,14 @@ impl Chain {
         let leading = self
             .adapters
             .iter()
-            .take_while(|a| crate::source::is_source_adapter(&a.method, &a.turbofish, a.args.len()))
+            .take_while(|a| adapter(&a.method, &a.turbofish, &a.args).is_some())
             .count();
-        let joined = self.adapters[..leading]
-            .iter()
-            .rposition(|a| a.method == "zip" || a.method == "chain")?
-            + 1;
+        let joined = self.adapters[..leading].iter().rposition(|a| {
+            matches!(
+                adapter(&a.method, &a.turbofish, &a.args),
+                Some(Adapter::Joining(_))
+            )
+        })? + 1;
         let mut source = self.source.clone();
         for step in &self.adapters[..joined] {
             let span = step.method.span();
@@ -53,11 +56,11 @@ impl Chain {
 /// made part of it by `Chain::with_zips_in_source`).
 pub(super) fn joins_sides(source: &Expr) -> bool {
     match crate::source::strip_parens(source) {
-        Expr::MethodCall(call)
-            if crate::source::is_source_adapter(&call.method, &call.turbofish, call.args.len()) =>
-        {
-            call.method == "zip" || call.method == "chain" || joins_sides(&call.receiver)
-        }
+        Expr::MethodCall(call) => match adapter(&call.method, &call.turbofish, &call.args) {
+            Some(Adapter::Joining(_)) => true,
+            Some(_) => joins_sides(&call.receiver),
+            None => false,
+        },
         _ => false,
     }
 }
@@ -77,19 +80,21 @@ pub(super) fn mark_parts(source: &Expr, exact: &Ident) -> TokenStream {
             }
         }
     };
-    match crate::source::strip_parens(source) {
-        Expr::MethodCall(call)
-            if crate::source::is_source_adapter(&call.method, &call.turbofish, call.args.len()) =>
-        {
+    let source = crate::source::strip_parens(source);
+    match source {
+        Expr::MethodCall(call) => {
+            let Some(kind) = adapter(&call.method, &call.turbofish, &call.args) else {
+                return part(source);
+            };
             let receiver = mark_parts(&call.receiver, exact);
             let method = &call.method;
-            let joins = call.method == "zip" || call.method == "chain";
+            let joins = matches!(kind, Adapter::Joining(_));
             let args = call
                 .args
                 .iter()
                 .map(|arg| if joins { part(arg) } else { quote!(#arg) });
             quote!(#receiver.#method(#(#args),*))
         }
-        root => part(root),
+        _ => part(source),
     }
 }
