@@ -206,3 +206,19 @@ fn a_tuple_max_starts_from_the_least_tuple_without_a_named_identity() {
         assert_eq!(longest_with_index(&words), serial, "call {call}");
     }
 }
+
+#[par_for]
+fn sum_into_a_raw_identifier(v: &[u64]) -> u64 {
+    let mut r#type = 0;
+    #[par_for(reduce(r#type: +))]
+    for x in v {
+        r#type += x;
+    }
+    r#type
+}
+
+#[test]
+fn a_raw_identifier_names_a_reduction() {
+    let v: Vec<u64> = (0..10_000).collect();
+    assert_eq!(sum_into_a_raw_identifier(&v), v.iter().sum());
+}

@@ -259,7 +259,13 @@ impl MarkedStatements {
         if !self.reductions_are_variables(&options) {
             return;
         }
-        let form = Form::of(stmt.clone());
+        // The attributes beside the mark (`#[cfg(..)]`, `#[allow(..)]`) go on the
+        // expansion, which they then configure as they did the statement.
+        let mut marked = stmt.clone();
+        let beside = stmt_attrs(&mut marked)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let form = Form::of(marked);
         let Some(mut plan) = self.errors.push_result(check::check(Marked {
             options,
             form,
@@ -273,8 +279,16 @@ impl MarkedStatements {
         let tokens = expand::plan(plan, &self.lets);
         // Parsed back into syntax, not kept verbatim, so that an enclosing marked loop
         // rewrites the `return`s this expansion makes.
-        *stmt = syn::parse2(tokens.clone())
-            .unwrap_or_else(|_| Stmt::Expr(syn::Expr::Verbatim(tokens), None));
+        *stmt = match syn::parse2::<Stmt>(tokens.clone()) {
+            Ok(mut expanded) => match stmt_attrs(&mut expanded) {
+                Some(attrs) => {
+                    attrs.splice(0..0, beside);
+                    expanded
+                }
+                None => Stmt::Expr(syn::Expr::Verbatim(quote!(#(#beside)* #expanded)), None),
+            },
+            Err(_) => Stmt::Expr(syn::Expr::Verbatim(quote!(#(#beside)* #tokens)), None),
+        };
     }
 
     /// Visits a function's body knowing the names it binds.

@@ -21,6 +21,8 @@ const PIECES: &[&str] = &[
     "#[par_for(reduce(t: -))]",
     "#[par_for(reduce(t: + = 0, u: merge = M::new(), v: += Z))]",
     "#[par_for(reduce(t: min =))]",
+    "#[par_for(reduce(r#type: +, r#in: max))]",
+    "{ r#type += x; r#in = r#in.max(x); }",
     "{ t = t.max(x); }",
     "{ t = f(t, x); t.push(x); *t.entry(x).or_default() += 1; }",
     "{ if t > 3 { println!(\"{t}\"); } }",

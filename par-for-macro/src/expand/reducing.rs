@@ -3,6 +3,7 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use super::{local, unit_statement, Task};
@@ -57,7 +58,10 @@ impl Task {
         let combine = quote!(|#left, #right| (#(#combines,)*));
         // The accumulators' types, for the task's arguments (see the runtime's `task`):
         // each variable in the body is `&mut` to this task's private copy.
-        let types: Vec<Ident> = vars.iter().map(|v| local(&format!("type_{v}"))).collect();
+        let types: Vec<Ident> = vars
+            .iter()
+            .map(|v| local(&format!("type_{}", v.unraw())))
+            .collect();
         let bind = quote! {
             #start
             #bind
