@@ -14,6 +14,24 @@
 //! `#[par_for(...)]`. Remove the mark from a loop (or run with `PAR_FOR_THREADS=1`) and
 //! it is your serial loop again.
 //!
+//! To make parallelism a feature of your crate, mark under a condition: the statement
+//! is marked where the condition holds and plain elsewhere.
+//!
+//! ```
+//! use par_for::par_for;
+//!
+//! #[par_for]
+//! fn total(v: &[u64]) -> u64 {
+//!     let mut total = 0;
+//!     #[cfg_attr(not(feature = "serial-only"), par_for(reduce(total: +)))]
+//!     for x in v {
+//!         total += x;
+//!     }
+//!     total
+//! }
+//! assert_eq!(total(&[1, 2, 3]), 6);
+//! ```
+//!
 //! # Form 1: the parallel loop
 //!
 //! ```

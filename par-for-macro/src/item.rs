@@ -16,6 +16,8 @@ use crate::check;
 use crate::error::Errors;
 use crate::expand::{self, Lets};
 
+mod conditional;
+
 /// Expands the enabling attribute: `args` are its own (empty) arguments.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
@@ -36,6 +38,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let mut marked = MarkedStatements {
         errors: Errors::default(),
+        conditional_errors: Vec::new(),
         marked: 0,
         lets: Lets::default(),
         variables: None,
@@ -51,13 +54,17 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         ));
     }
     errors.push_result(marked.errors.finish());
+    let conditional = conditional::errors(marked.conditional_errors);
     match errors.finish() {
-        Ok(()) => item.into_token_stream(),
+        Ok(()) => {
+            let item = item.into_token_stream();
+            quote!(#conditional #item)
+        }
         Err(error) => {
             let mut original = parse_item(input).expect("parsed once already");
             original.visit(&mut Unmark);
             let error = error.to_compile_error();
-            quote!(#error #original)
+            quote!(#error #conditional #original)
         }
     }
 }
@@ -152,8 +159,11 @@ fn unmarked(input: TokenStream) -> TokenStream {
 
 /// Whether an attribute is `#[par_for]`, `#[par_for(...)]` or `#[par_for::par_for]`.
 fn is_marker(attr: &Attribute) -> bool {
-    attr.path()
-        .segments
+    is_marker_path(attr.path())
+}
+
+fn is_marker_path(path: &syn::Path) -> bool {
+    path.segments
         .last()
         .is_some_and(|segment| segment.ident == "par_for")
 }
@@ -236,6 +246,9 @@ fn enables_itself(item: &Item) -> bool {
 /// Replaces each marked statement of an enabled item by its expansion, inner ones first.
 struct MarkedStatements {
     errors: Errors,
+    /// The errors of statements marked under a condition, with it: they are errors only
+    /// where it holds (see `conditional`).
+    conditional_errors: Vec<(syn::Meta, syn::Error)>,
     marked: usize,
     /// The `let` bindings visible at the statement being expanded.
     lets: Lets,
@@ -394,11 +407,29 @@ impl VisitMut for MarkedStatements {
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let outer = self.lets.mark();
-        for stmt in &mut block.stmts {
-            self.visit_stmt_mut(stmt);
-            self.expand_stmt(stmt);
-            self.lets.bind(stmt);
+        let mut stmts = Vec::with_capacity(block.stmts.len());
+        for mut stmt in std::mem::take(&mut block.stmts) {
+            self.visit_stmt_mut(&mut stmt);
+            let unmarked = match conditional::split(&mut stmt) {
+                Some((unmarked, condition)) => {
+                    let others = std::mem::take(&mut self.errors);
+                    self.expand_stmt(&mut stmt);
+                    let errors = std::mem::replace(&mut self.errors, others);
+                    if let Err(error) = errors.finish() {
+                        self.conditional_errors.push((condition, error));
+                    }
+                    Some(unmarked)
+                }
+                None => {
+                    self.expand_stmt(&mut stmt);
+                    None
+                }
+            };
+            self.lets.bind(&stmt);
+            stmts.push(stmt);
+            stmts.extend(unmarked);
         }
+        block.stmts = stmts;
         self.lets.forget_after(outer);
     }
 
@@ -416,6 +447,7 @@ impl VisitMut for Unmark {
     fn visit_stmt_mut(&mut self, stmt: &mut Stmt) {
         if let Some(attrs) = stmt_attrs(stmt) {
             attrs.retain(|attr| !is_marker(attr));
+            conditional::unmark(attrs);
         }
         syn::visit_mut::visit_stmt_mut(self, stmt);
     }
