@@ -243,7 +243,16 @@ impl Parse for OptionItem {
         };
         let mut args = TokenStream::new();
         let value = if input.peek(Token![=]) {
-            input.parse::<Token![=]>()?;
+            let eq = input.parse::<Token![=]>()?;
+            if input.is_empty() || input.peek(Token![,]) {
+                return Err(syn::Error::new(
+                    eq.span,
+                    format!(
+                        "`{name} =` needs a value after the `=`: {}",
+                        example_of(&name)
+                    ),
+                ));
+            }
             OptionValue::Expr(input.parse()?)
         } else if input.peek(syn::token::Paren) {
             let content;
@@ -290,6 +299,18 @@ impl Parse for Reduction {
                 _ => (ReduceOp::Function(path), false),
             }
         } else {
+            if input.peek(Token![|]) || input.peek(Token![||]) {
+                if let Ok(closure) = input.fork().parse::<syn::ExprClosure>() {
+                    return Err(syn::Error::new_spanned(
+                        closure,
+                        format!(
+                            "a reduction operation is an operator or the path of a function, \
+                             not a closure\nhelp: name the closure before the loop, \
+                             `let merge = |a, b| ..;`, and write `reduce({var}: merge)`"
+                        ),
+                    ));
+                }
+            }
             let op: syn::BinOp = input.parse().map_err(|e| {
                 syn::Error::new(e.span(), "a reduction operation is `+`, `*`, `min`, `max`, `&`, `|`, `^`, or the path of a `fn(T, T) -> T`")
             })?;
@@ -309,6 +330,18 @@ impl Parse for Reduction {
             identity,
             written: None,
         })
+    }
+}
+
+/// What a value of option `name` looks like, for the message of one left out.
+fn example_of(name: &Ident) -> &'static str {
+    match name.to_string().as_str() {
+        "threads" => "`threads = 4`",
+        "min_len" => "`min_len = 1000`",
+        "if" => "`if = items.len() > 10_000`",
+        "window" => "`window = 64`",
+        "progress" => "`progress = \"label\"`, or `progress` alone",
+        _ => "`threads = 4`",
     }
 }
 

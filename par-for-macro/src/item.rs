@@ -36,16 +36,22 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return quote!(#error #item);
         }
     };
+    if item.attrs().iter().any(is_marker) {
+        // `#[par_for]` twice: the other one expands it.
+        return input;
+    }
     let mut marked = MarkedStatements {
         errors: Errors::default(),
         conditional_errors: Vec::new(),
         marked: 0,
+        enabled_inside: false,
+        in_const_fn: false,
         lets: Lets::default(),
         variables: None,
         parallel_labels: Vec::new(),
     };
     item.visit(&mut marked);
-    if marked.marked == 0 && marked.errors.is_empty() {
+    if marked.marked == 0 && marked.errors.is_empty() && !marked.enabled_inside {
         errors.push(syn::Error::new(
             item.name_span(),
             "#[par_for] on this item enables parallel loops inside it, but no statement inside is \
@@ -79,6 +85,17 @@ impl Enabled {
         match self {
             Enabled::Item(item) => visitor.visit_item_mut(item),
             Enabled::Method(method) => visitor.visit_impl_item_fn_mut(method),
+        }
+    }
+
+    fn attrs(&self) -> &[Attribute] {
+        match self {
+            Enabled::Item(Item::Fn(f)) => &f.attrs,
+            Enabled::Item(Item::Mod(m)) => &m.attrs,
+            Enabled::Item(Item::Impl(i)) => &i.attrs,
+            Enabled::Item(Item::Trait(t)) => &t.attrs,
+            Enabled::Item(_) => &[],
+            Enabled::Method(m) => &m.attrs,
         }
     }
 
@@ -138,7 +155,9 @@ fn parse_enabled(input: TokenStream) -> syn::Result<Enabled> {
                  seen\nhelp: put `#[par_for]` on the `fn` (or `impl`, `trait`, inline `mod`) \
                  around it; a mark inside a `macro_rules!` body is never seen that way (the \
                  `fn`'s attribute sees only the macro's call): mark the statement where the \
-                 macro is used, or write the loop outside the macro",
+                 macro is used, or write the loop outside the macro; under another name \
+                 (`use par_for::par_for as parallel;`) the enabling attribute is \
+                 `#[parallel]`, and the marks inside are still spelled `#[par_for]`",
             )),
             Err(_) => Err(not_here(input.span())),
         },
@@ -250,6 +269,11 @@ struct MarkedStatements {
     /// where it holds (see `conditional`).
     conditional_errors: Vec<(syn::Meta, syn::Error)>,
     marked: usize,
+    /// Whether an item inside has an enabling attribute of its own (which then expands
+    /// it, and says so if nothing inside it is marked).
+    enabled_inside: bool,
+    /// Whether the enclosing function is a `const fn`.
+    in_const_fn: bool,
     /// The `let` bindings visible at the statement being expanded.
     lets: Lets,
     /// The names the enclosing function binds (see `scope::bound_in_fn`), once inside one.
@@ -266,6 +290,24 @@ impl MarkedStatements {
             return;
         };
         self.marked += 1;
+        if let Some(again) = stmt_attrs(stmt).and_then(|attrs| attrs.iter().find(|a| is_marker(a)))
+        {
+            self.errors.push(syn::Error::new_spanned(
+                again,
+                "this statement is marked twice: write one mark with all the options, \
+                 `#[par_for(threads = 4, reduce(total: +))]`",
+            ));
+            return;
+        }
+        if self.in_const_fn {
+            self.errors.push(syn::Error::new_spanned(
+                &marker,
+                "a loop of a `const fn` cannot run on threads: a `const fn` may run at \
+                 compile time, where there are none\nhelp: remove `const` from the function, \
+                 or move the loop into a function that is not `const`",
+            ));
+            return;
+        }
         let Some(options) = self.options(&marker) else {
             return;
         };
@@ -307,8 +349,10 @@ impl MarkedStatements {
     /// Visits a function's body knowing the names it binds.
     fn in_fn(&mut self, sig: &syn::Signature, body: &syn::Block, visit: impl FnOnce(&mut Self)) {
         let outer = self.variables.replace(crate::scope::bound_in_fn(sig, body));
+        let outer_const = std::mem::replace(&mut self.in_const_fn, sig.constness.is_some());
         visit(self);
         self.variables = outer;
+        self.in_const_fn = outer_const;
     }
 
     /// Whether every `reduce(VAR: ..)` names a variable of the enclosing function; each
@@ -389,6 +433,10 @@ impl VisitMut for MarkedStatements {
     }
 
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        if f.attrs.iter().any(is_marker) {
+            self.enabled_inside = true;
+            return;
+        }
         let (sig, block) = (f.sig.clone(), f.block.clone());
         self.in_fn(&sig, &block, |this| {
             syn::visit_mut::visit_impl_item_fn_mut(this, f)
@@ -396,6 +444,10 @@ impl VisitMut for MarkedStatements {
     }
 
     fn visit_trait_item_fn_mut(&mut self, f: &mut syn::TraitItemFn) {
+        if f.attrs.iter().any(is_marker) {
+            self.enabled_inside = true;
+            return;
+        }
         let Some(block) = f.default.clone() else {
             return;
         };
@@ -434,7 +486,9 @@ impl VisitMut for MarkedStatements {
     }
 
     fn visit_item_mut(&mut self, item: &mut Item) {
-        if !enables_itself(item) {
+        if enables_itself(item) {
+            self.enabled_inside = true;
+        } else {
             syn::visit_mut::visit_item_mut(self, item);
         }
     }
