@@ -194,7 +194,8 @@
 //! items meet first), so compare with `f64::total_cmp`. `for_each` and `inspect` run
 //! their closures in any order, as a loop's body. Adapters whose meaning is sequential (`scan`, `take_while`, `fold`, `peekable`, ...)
 //! are compile errors that say what to write instead. Float sums may differ from the
-//! serial sum in the last bits, because the additions are grouped differently.
+//! serial sum, because the additions are grouped differently: in the last bits, and
+//! over many `f32` items in more.
 //!
 //! What follows the consumer is ordinary serial code on its result, as written:
 //!
@@ -314,10 +315,15 @@
 //!   into a private copy that starts at OP's identity (one copy per task, not per item);
 //!   the copies are combined in iteration order, then with VAR's value at the end, so
 //!   an associative but non-commutative function (appending `Vec`s) gives the serial
-//!   order (a float `+` or `*` may differ from the serial result in the last bits: the
-//!   additions are grouped differently). OP is `+ * min max & | ^` or the path of a `fn(T, T) -> T` whose identity is
-//!   `T::default()`. A type without that identity names one: `reduce(v: + = Vec3::ZERO,
-//!   m: * = Mat2::IDENTITY, hist: merge = Hist::empty())`. Inside the body VAR may only
+//!   order (a float `+` or `*` may differ from the serial result: the operations are
+//!   grouped differently, and over many items the rounding adds up, beyond the last
+//!   bits: an `f32` sum of 100,000 items differed in its sixth digit; sum in `f64`, or
+//!   keep the loop serial where every bit counts). OP is `+ * min max & | ^` or the
+//!   path of a `fn(T, T) -> T` whose identity is `T::default()`. A type without that
+//!   identity names one: `reduce(v: + = Vec3::ZERO, m: * = Mat2::IDENTITY, hist: merge
+//!   = Hist::empty())`; so does a `Vec` whose elements the body updates, which would
+//!   start empty: `reduce(counts: merge = vec![0; 256])` (serially, or under
+//!   `PAR_FOR_THREADS=1`, the loop updates `counts` itself and never shows it). Inside the body VAR may only
 //!   be updated (`total += x`, `best = best.max(x)`, `acc = merge(acc, x)`,
 //!   `h.count[b] += 1`, `v.push(x);`): each copy holds a partial value, so any other read
 //!   (a condition, an index, an argument, a print) is a compile error at the read

@@ -222,3 +222,49 @@ fn a_raw_identifier_names_a_reduction() {
     let v: Vec<u64> = (0..10_000).collect();
     assert_eq!(sum_into_a_raw_identifier(&v), v.iter().sum());
 }
+
+/// A marked loop inside a marked loop, both reducing the same variable: the inner one
+/// adds into the outer one's running value, as serially.
+#[par_for]
+fn nested_sums(rows: &[Vec<u64>]) -> (u64, u64, HashMap<u64, usize>) {
+    let mut total = 0;
+    let mut largest = 0;
+    let mut counts: HashMap<u64, usize> = HashMap::new();
+    #[par_for(reduce(total: +, largest: max, counts: merge_counts_by_key))]
+    for row in rows {
+        total += 1000;
+        #[par_for(reduce(total: +, largest: max, counts: merge_counts_by_key))]
+        for &x in row {
+            total += x;
+            largest = largest.max(x);
+            *counts.entry(x % 7).or_insert(0) += 1;
+        }
+    }
+    (total, largest, counts)
+}
+
+fn merge_counts_by_key(mut a: HashMap<u64, usize>, b: HashMap<u64, usize>) -> HashMap<u64, usize> {
+    for (k, n) in b {
+        *a.entry(k).or_insert(0) += n;
+    }
+    a
+}
+
+#[test]
+fn a_loop_nested_in_a_loop_reduces_the_same_variable() {
+    let rows: Vec<Vec<u64>> = (0..40u64)
+        .map(|r| (0..500).map(|x| (x * 31 + r * 17) % 1009).collect())
+        .collect();
+    let mut counts = HashMap::new();
+    for x in rows.iter().flatten() {
+        *counts.entry(x % 7).or_insert(0) += 1;
+    }
+    let serial = (
+        40 * 1000 + rows.iter().flatten().sum::<u64>(),
+        *rows.iter().flatten().max().unwrap(),
+        counts,
+    );
+    for call in 0..4 {
+        assert_eq!(nested_sums(&rows), serial, "call {call}");
+    }
+}

@@ -17,6 +17,7 @@ use crate::error::Errors;
 use crate::expand::{self, Lets};
 
 mod conditional;
+mod nested;
 
 /// Expands the enabling attribute: `args` are its own (empty) arguments.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
@@ -48,6 +49,8 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         in_const_fn: false,
         lets: Lets::default(),
         variables: None,
+        mut_ref_params: HashSet::new(),
+        enclosing: Vec::new(),
         parallel_labels: Vec::new(),
     };
     item.visit(&mut marked);
@@ -176,6 +179,37 @@ fn unmarked(input: TokenStream) -> TokenStream {
     }
 }
 
+/// The reductions of a marked `for` loop, for the loops inside it (see `nested`).
+fn marked_reductions(stmt: &Stmt) -> Option<nested::Enclosing> {
+    let Stmt::Expr(syn::Expr::ForLoop(for_loop), _) = stmt else {
+        return None;
+    };
+    let marker = for_loop.attrs.iter().find(|attr| is_marker(attr))?;
+    let syn::Meta::List(list) = &marker.meta else {
+        return None;
+    };
+    let options = Options::parse(list.tokens.clone(), &mut Errors::default())?;
+    Some(nested::reductions(&options))
+}
+
+/// The names of `sig`'s parameters of a `&mut` type (`total: &mut u64`).
+fn mut_ref_params(sig: &syn::Signature) -> HashSet<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(typed) => Some(typed),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .filter(|typed| {
+            matches!(&*typed.ty, syn::Type::Reference(reference) if reference.mutability.is_some())
+        })
+        .filter_map(|typed| match &*typed.pat {
+            syn::Pat::Ident(ident) => Some(ident.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether an attribute is `#[par_for]`, `#[par_for(...)]` or `#[par_for::par_for]`.
 fn is_marker(attr: &Attribute) -> bool {
     is_marker_path(attr.path())
@@ -278,6 +312,10 @@ struct MarkedStatements {
     lets: Lets,
     /// The names the enclosing function binds (see `scope::bound_in_fn`), once inside one.
     variables: Option<HashSet<String>>,
+    /// The enclosing function's parameters of a `&mut` type.
+    mut_ref_params: HashSet<String>,
+    /// The reductions of the marked loops around the statement being expanded.
+    enclosing: Vec<nested::Enclosing>,
     /// The labels of the marked loops around the statement being expanded.
     parallel_labels: Vec<String>,
 }
@@ -314,6 +352,22 @@ impl MarkedStatements {
         if !self.reductions_are_variables(&options) {
             return;
         }
+        match nested::shared_with_outer(&options, &self.enclosing) {
+            Err(error) => return self.errors.push(error),
+            Ok(shared) if !shared.is_empty() => {
+                let mut inner = stmt.clone();
+                if let Some(attrs) = stmt_attrs(&mut inner) {
+                    attrs.insert(0, marker);
+                }
+                // Inside, the variables are the block's own locals.
+                let outer = std::mem::take(&mut self.enclosing);
+                self.expand_stmt(&mut inner);
+                self.enclosing = outer;
+                *stmt = nested::wrap(inner, &shared);
+                return;
+            }
+            Ok(_) => {}
+        }
         // The attributes beside the mark (`#[cfg(..)]`, `#[allow(..)]`) go on the
         // expansion, which they then configure as they did the statement.
         let mut marked = stmt.clone();
@@ -349,9 +403,11 @@ impl MarkedStatements {
     /// Visits a function's body knowing the names it binds.
     fn in_fn(&mut self, sig: &syn::Signature, body: &syn::Block, visit: impl FnOnce(&mut Self)) {
         let outer = self.variables.replace(crate::scope::bound_in_fn(sig, body));
+        let outer_params = std::mem::replace(&mut self.mut_ref_params, mut_ref_params(sig));
         let outer_const = std::mem::replace(&mut self.in_const_fn, sig.constness.is_some());
         visit(self);
         self.variables = outer;
+        self.mut_ref_params = outer_params;
         self.in_const_fn = outer_const;
     }
 
@@ -365,7 +421,19 @@ impl MarkedStatements {
         let mut all = true;
         for reduction in &options.reduce {
             let var = &reduction.var;
-            if !crate::valid::is_variable(var, variables) {
+            if self.mut_ref_params.contains(&var.to_string()) {
+                all = false;
+                self.errors.push(syn::Error::new(
+                    var.span(),
+                    format!(
+                        "`{var}` is a `&mut` parameter: a reduction combines the workers' \
+                         copies into a variable of its own\nhelp: reduce into a local \
+                         declared before the loop and update `*{var}` with it after the \
+                         loop: `let mut part = 0;` (the identity), `reduce(part: ..)`, the \
+                         body updating `part`, then `*{var} += part;`"
+                    ),
+                ));
+            } else if !crate::valid::is_variable(var, variables) {
                 all = false;
                 self.errors.push(syn::Error::new(
                     var.span(),
@@ -461,7 +529,13 @@ impl VisitMut for MarkedStatements {
         let outer = self.lets.mark();
         let mut stmts = Vec::with_capacity(block.stmts.len());
         for mut stmt in std::mem::take(&mut block.stmts) {
+            let reductions = marked_reductions(&stmt);
+            let around = reductions.is_some();
+            self.enclosing.extend(reductions);
             self.visit_stmt_mut(&mut stmt);
+            if around {
+                self.enclosing.pop();
+            }
             let unmarked = match conditional::split(&mut stmt) {
                 Some((unmarked, condition)) => {
                     let others = std::mem::take(&mut self.errors);

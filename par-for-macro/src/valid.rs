@@ -331,8 +331,10 @@ fn element_fix(collection: &str, write: Write) -> String {
     match write {
         Write::Compound(_) => format!(
             "{own}; if iterations update the same elements (a histogram), make the elements \
-             atomics (`AtomicU64::fetch_add`) or declare a reduction with a merge function, \
-             `#[par_for(reduce(NAME: merge))]`"
+             atomics (`AtomicU64::fetch_add`) or declare a reduction with a merge function \
+             and the value each worker's copy starts from, \
+             `#[par_for(reduce({collection}: merge = vec![0; LEN]))]` (without it a copy \
+             starts from `Default::default()`, an empty `Vec`)"
         ),
         _ => format!(
             "{own}; or build it in order: `#[par_for] let v: Vec<_> = (0..n).map(|i| ..).collect();`"

@@ -70,7 +70,7 @@ pub mod __private {
     pub mod reduce {
         pub use crate::reduce::{
             add, all_ones, bitand, bitor, bitxor, function, greatest, least, max, min, mul, named,
-            one, written, zero, Addable, AllOnes, Bounded, Merge, One, Zero,
+            nested, one, written, zero, Addable, AllOnes, Bounded, Merge, One, Zero,
         };
     }
     pub use crate::adapt::{

@@ -129,6 +129,14 @@ where
     }
 }
 
+/// The outer loop's copy of a variable that a loop nested in it reduces too, with the
+/// same operation: the inner loop reduces into a local taken from it and gives the
+/// local back (see the macro's `item/nested.rs`). A call, so that the outer loop's rules
+/// see an update.
+pub fn nested<T>(place: &mut T) -> &mut T {
+    place
+}
+
 /// The identity of `+` and of a function reduction: `T::default()`.
 pub fn zero<T: Zero>(_like: &T) -> T {
     T::zero()

@@ -167,10 +167,23 @@ pub(super) fn named_arg_message(reduction: &Reduction) -> String {
 pub(super) fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCall) -> String {
     let v = &reduction.var;
     let method = &call.method;
+    let name = method.to_string();
+    let per_key = if ["get_mut", "get", "contains_key"].contains(&name.as_str()) {
+        format!("; to count or gather per key, `*{v}.entry(key).or_insert(0) += 1`")
+    } else {
+        String::new()
+    };
+    // Only what may change `v` makes sense as such a statement (`seen.insert(x);`).
+    let accessor = ["len", "is_empty", "get", "get_mut", "contains", "contains_key", "iter"];
+    let example = if accessor.contains(&name.as_str()) {
+        String::new()
+    } else {
+        format!(" (`{v}.{method}(..);`)")
+    };
     format!(
         "the value of `.{method}(..)` on the reduction variable `{v}` is used, but it comes from \
          one worker's partial value of `{v}`, not from the serial running value\nhelp: a method \
-         call may update `{v}` only as a statement whose value is not used (`{v}.{method}(..);`); \
+         call may update `{v}` only as a statement whose value is not used{example}{per_key}; \
          compute what depends on `{v}` after the loop, or collect the per-item values \
          (`#[par_for] let v: Vec<_> = items.iter().map(..).collect();`)"
     )
@@ -178,11 +191,38 @@ pub(super) fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCal
 
 pub(super) fn not_an_update(reduction: &Reduction, rhs: &Expr) -> String {
     let v = &reduction.var;
+    let help = match strip(rhs) {
+        // `s = s.saturating_add(x)` under `+`: `s += x` would not saturate.
+        Expr::MethodCall(call)
+            if is_var(&call.receiver, v) && (call.method == "min" || call.method == "max") =>
+        {
+            let m = &call.method;
+            format!(
+                "`.{m}(..)` updates a `{m}` reduction: declare `reduce({v}: {m})` if the \
+                 {m}imum is what the loop computes; otherwise {}",
+                how_to_update(reduction)
+            )
+        }
+        Expr::MethodCall(call) if is_var(&call.receiver, v) && call.args.len() == 1 => {
+            let m = &call.method;
+            format!(
+                "`.{m}(..)` does not combine as `{op}`: if combining the workers' partial \
+                 values with it gives the serial result, make it the reduction's function, \
+                 `reduce({v}: T::{m})` with `T` the type of `{v}` (`u64::{m}`); otherwise {how}",
+                op = op_name(&reduction.op),
+                how = how_to_update(reduction)
+            )
+        }
+        _ => how_to_update(reduction),
+    };
     format!(
         "`{v} = {}` does not update the `{}` reduction `{v}`: each worker holds a partial value \
-         of `{v}`, and the serial result comes only from updates that combine\nhelp: {}",
+         of `{v}`, and the serial result comes only from updates that combine\nhelp: {help}",
         shown(strip(rhs)),
         op_name(&reduction.op),
-        how_to_update(reduction)
     )
+}
+
+fn is_var(expr: &Expr, var: &syn::Ident) -> bool {
+    matches!(strip(expr), Expr::Path(path) if path.path.is_ident(var))
 }
