@@ -11,7 +11,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Meta, Stmt, Token};
 
-use super::{is_marker_path, stmt_attrs};
+use super::marks::{is_marker_path, stmt_attrs};
 
 /// Makes `stmt` the marked copy of a statement marked under a condition and returns
 /// the plain copy and the condition; `None`, leaving it as it is, for any other
