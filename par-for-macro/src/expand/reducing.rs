@@ -48,7 +48,8 @@ impl Task {
             .map(|i| quote!((#combiners.#i)(#left.#i, #right.#i)));
         let merge_back = reductions.iter().zip(&index).map(|(r, i)| {
             let var = &r.var;
-            quote!(#var = (#combiners.#i)(#var, #total.#i);)
+            // At the option: a variable declared without `mut` is reported there.
+            quote_spanned!(var.span()=> #var = (#combiners.#i)(#var, #total.#i);)
         });
         let start = quote! {
             let #identities = (#(|| #make_identity,)*);
@@ -125,9 +126,9 @@ impl Task {
     }
 }
 
-/// A fresh copy of the variable: its named identity, or the operation's. Spanned at
-/// the variable in the `reduce(..)` option, so that a type without the identity is reported there.
-/// The identity a reduction variable's private copies start from.
+/// The identity a reduction variable's private copies start from: its named identity,
+/// or the operation's. Spanned at the variable in the `reduce(..)` option, so that a
+/// type without the identity is reported there.
 pub(crate) fn identity(reduction: &Reduction) -> TokenStream {
     let var = &reduction.var;
     if let Some(named) = &reduction.identity {
