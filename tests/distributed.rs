@@ -91,12 +91,60 @@ fn panic_on_last_rank(n: u64) -> u64 {
     total
 }
 
+/// What follows a consumer is serial code on the pipeline's value, on every rank.
+#[par_for]
+fn after_the_consumer(data: &[u64]) {
+    #[par_for(distribute)]
+    let doubled = data.iter().sum::<u64>() * 2;
+    check("sum() * 2", doubled, data.iter().sum::<u64>() * 2);
+    #[par_for(distribute)]
+    let found = data.iter().copied().find(|&x| x > 500).map(|x| x * 10);
+    check(
+        "find(..).map(..)",
+        found,
+        data.iter().find(|&&x| x > 500).map(|x| x * 10),
+    );
+    #[par_for(distribute)]
+    let top = data.iter().copied().max().unwrap_or(0) + 1;
+    check(
+        "max().unwrap_or(0) + 1",
+        top,
+        data.iter().max().copied().unwrap_or(0) + 1,
+    );
+    #[par_for(distribute)]
+    let any_big = data.iter().position(|&x| x > 2000).is_some();
+    check("position(..).is_some()", any_big, false);
+    #[par_for(distribute)]
+    let evens = data
+        .iter()
+        .copied()
+        .filter(|x| x % 2 == 0)
+        .collect::<Vec<_>>()
+        .len();
+    check(
+        "collect().len()",
+        evens,
+        data.iter().filter(|x| *x % 2 == 0).count(),
+    );
+    let parsed = || -> Result<usize, String> {
+        #[par_for(distribute)]
+        let all = data
+            .iter()
+            .map(|&x| if x < 2000 { Ok(x) } else { Err(format!("{x}")) })
+            .collect::<Result<Vec<u64>, String>>()?;
+        Ok(all.len())
+    };
+    check("collect::<Result<..>>()?", parsed(), Ok(data.len()));
+}
+
 #[par_for]
 fn pipelines() {
     let n = 1000u64;
     let data: Vec<u64> = (0..n).map(|i| (i * 7919) % 1009).collect();
 
     check("collect", squares(n), (0..n).map(|i| i * i).collect());
+
+    after_the_consumer(&data);
 
     #[par_for(distribute)]
     let kept: Vec<(usize, u64)> = data
@@ -301,6 +349,11 @@ fn loops() {
         (total, top)
     });
     check("for: break", break_loop(&[3, 4, 5, 8, 1, 9, 2]), 3 + 4 + 5);
+    check(
+        "for: continue with a reduction",
+        continue_loop(1000),
+        (0..1000u64).filter(|i| i % 3 != 0).sum(),
+    );
     check("for: return", return_loop(1000), Some(3 * 17 * 19));
     check(
         "for: ?",
@@ -330,6 +383,19 @@ fn reduce_loop(n: u64) -> (u64, u64) {
         top = top.max(i % 1234);
     }
     (total, top)
+}
+
+#[par_for]
+fn continue_loop(n: u64) -> u64 {
+    let mut total = 0;
+    #[par_for(distribute, reduce(total: +))]
+    for i in 0..n {
+        if i % 3 == 0 {
+            continue;
+        }
+        total += i;
+    }
+    total
 }
 
 #[par_for]

@@ -42,12 +42,17 @@ pub(crate) fn distributed_pipeline(
     let Ok(mut stmt) = syn::parse2::<syn::Stmt>(local.clone()) else {
         return local;
     };
-    let slot = match pipeline_expr_mut(&mut stmt) {
+    let marked = match pipeline_expr_mut(&mut stmt) {
         Some(slot) => slot,
         None => match &mut stmt {
             syn::Stmt::Expr(expr, _) => expr,
             _ => return local,
         },
+    };
+    // Only the pipeline's value: what comes after its consumer (`.map(f)`, `* 2`, `?`)
+    // is serial code on either value, as written.
+    let Some(slot) = plan.chain.place_in(marked) else {
+        return local;
     };
     let plan_var = local_ident("plan");
     let site = site(plan.chain.consumer.method.span());
@@ -123,6 +128,13 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
         quote!((#identities.#i)())
     });
     let body = expand::unit_statement(&body);
+    // A body that cannot leave the loop was rewritten for a task returning `()` (its
+    // `continue` is a plain `return`): run it in a closure of its own.
+    let body = if jumps.breaks || jumps.returns {
+        body
+    } else {
+        quote!((|| { #body })();)
+    };
 
     let plan = local_ident("plan");
     let options_var = local_ident("options");
@@ -141,10 +153,11 @@ fn split_loop(plan: &LoopPlan, split: &TokenStream, local: TokenStream) -> Token
     let combines = index
         .iter()
         .map(|i| quote!((#combiners.#i)(#left.#i, #right.#i)));
-    let merge_back = options.reduce.iter().zip(&index).map(|(r, i)| {
-        let var = &r.var;
-        quote!(#var = (#combiners.#i)(#var, #total.#i);)
-    });
+    let merge_back = options
+        .reduce
+        .iter()
+        .zip(&index)
+        .map(|(r, i)| expand::merge_back(&r.var, quote!((#combiners.#i)), quote!(#total.#i)));
     let value = if jumps.returns { quote!(_) } else { quote!(()) };
     let leave = if jumps.returns {
         quote! {

@@ -134,9 +134,11 @@ fn acts_error(span: Span, root: &Ident, method: &Ident) -> syn::Error {
             "this calls `{method}` on `{root}` for its effect, but `{root}` is declared outside \
              this `distribute` loop: each MPI rank has its own copy of `{root}`, so the effect \
              would stay on the rank that runs the iteration and the other ranks would never see \
-             it\nhelp: declare a reduction (`#[par_for(distribute, reduce(total: +))]`) and \
-             update it here, or compute the values with a `distribute` pipeline and collect \
-             them; or drop `distribute` to run this loop on this machine only"
+             it\nhelp: keep what the loop gathers in a reduction variable declared before \
+             it (`#[par_for(distribute, reduce(NAME: OP))]`: `+` for a count, a merge \
+             function for a collection) and apply it to `{root}` after the loop, or compute \
+             the values with a `distribute` pipeline and collect them; or drop `distribute` \
+             to run this loop on this machine only"
         ),
     )
 }

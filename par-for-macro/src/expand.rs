@@ -21,7 +21,7 @@ mod reducing;
 mod stream;
 
 pub(crate) use captures::Lets;
-pub(crate) use reducing::{combine, identity};
+pub(crate) use reducing::{combine, identity, merge_back};
 pub(crate) use stream::stream_loop;
 
 /// The code that replaces one checked marked statement.

@@ -54,6 +54,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         variables: None,
         mut_ref_params: HashSet::new(),
         enclosing: Vec::new(),
+        statement_marks: None,
         parallel_labels: Vec::new(),
     };
     item.visit(&mut marked);
@@ -233,6 +234,9 @@ struct MarkedStatements {
     mut_ref_params: HashSet<String>,
     /// The reductions of the marked loops around the statement being expanded.
     enclosing: Vec<nested::Enclosing>,
+    /// Where the statement being visited keeps its mark (see `marks::stmt_attrs`); a mark
+    /// on any other expression is misplaced. Compared, never read through.
+    statement_marks: Option<*const Vec<Attribute>>,
     /// The labels of the marked loops around the statement being expanded.
     parallel_labels: Vec<String>,
 }
@@ -395,7 +399,35 @@ impl MarkedStatements {
     }
 }
 
+impl MarkedStatements {
+    /// A mark on an expression inside a statement (`1 + #[par_for] v.iter().sum()`),
+    /// reported and taken out, so that the compiler does not apply it to the expression.
+    fn refuse_mark_inside(&mut self, expr: &mut syn::Expr) {
+        let Some(attrs) = marks::expr_attrs(expr) else {
+            return;
+        };
+        if self.statement_marks == Some(attrs as *const Vec<Attribute>) {
+            return;
+        }
+        let Some(marker) = take_marker(attrs) else {
+            return;
+        };
+        self.marked += 1;
+        self.errors.push(syn::Error::new_spanned(
+            marker,
+            "#[par_for] marks a whole statement, not an expression inside one\nhelp: give \
+             the loop or pipeline a statement of its own, marked, and use its result here: \
+             `#[par_for] let part: u64 = v.iter().map(..).sum();`",
+        ));
+    }
+}
+
 impl VisitMut for MarkedStatements {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        self.refuse_mark_inside(expr);
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+
     fn visit_expr_for_loop_mut(&mut self, for_loop: &mut syn::ExprForLoop) {
         let parallel_label = for_loop
             .label
@@ -449,7 +481,10 @@ impl VisitMut for MarkedStatements {
             let reductions = marked_reductions(&stmt);
             let around = reductions.is_some();
             self.enclosing.extend(reductions);
+            let statement_marks = stmt_attrs(&mut stmt).map(|attrs| attrs as *const Vec<Attribute>);
+            let outer_marks = std::mem::replace(&mut self.statement_marks, statement_marks);
             self.visit_stmt_mut(&mut stmt);
+            self.statement_marks = outer_marks;
             if around {
                 self.enclosing.pop();
             }

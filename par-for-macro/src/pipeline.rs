@@ -118,6 +118,14 @@ impl Chain {
     /// The consumer's call within the marked expression, which the expansion replaces;
     /// what is outside it stays as written.
     pub(crate) fn consumer_in<'e>(&self, expr: &'e mut Expr) -> &'e mut Expr {
+        self.place_in(expr)
+            .expect("the path was found by `check::chain::parse` in the same expression")
+    }
+
+    /// The place of the consumer's call in `expr`, the marked expression or one whose
+    /// consumer the expansion replaced (the code on the way is as written in both);
+    /// `None` if `expr` has another shape.
+    pub(crate) fn place_in<'e>(&self, expr: &'e mut Expr) -> Option<&'e mut Expr> {
         let mut node = expr;
         for down in &self.path {
             node = match (down, strip_parens_mut(node)) {
@@ -128,12 +136,10 @@ impl Chain {
                 (Down::Right, Expr::Binary(binary)) => &mut binary.right,
                 (Down::Unary, Expr::Unary(unary)) => &mut unary.expr,
                 (Down::Cast, Expr::Cast(cast)) => &mut cast.expr,
-                _ => unreachable!(
-                    "the path was found by `check::chain::parse` in the same expression"
-                ),
+                _ => return None,
             };
         }
-        strip_parens_mut(node)
+        Some(strip_parens_mut(node))
     }
 
     /// Whether an adapter needs the whole of the stage before it (`chain`, `rev`), so

@@ -46,11 +46,10 @@ impl Task {
         let combines = index
             .iter()
             .map(|i| quote!((#combiners.#i)(#left.#i, #right.#i)));
-        let merge_back = reductions.iter().zip(&index).map(|(r, i)| {
-            let var = &r.var;
-            // At the option: a variable declared without `mut` is reported there.
-            quote_spanned!(var.span()=> #var = (#combiners.#i)(#var, #total.#i);)
-        });
+        let merge_back = reductions
+            .iter()
+            .zip(&index)
+            .map(|(r, i)| merge_back(&r.var, quote!((#combiners.#i)), quote!(#total.#i)));
         let start = quote! {
             let #identities = (#(|| #make_identity,)*);
             let #combiners = (#(#make_combine,)*);
@@ -124,6 +123,14 @@ impl Task {
             #leave
         }
     }
+}
+
+/// `var = combine(var, reduced);` after the loop. The assignment is at the variable in
+/// the `reduce(..)` option, so that one declared without `mut` is reported there.
+pub(crate) fn merge_back(var: &Ident, combine: TokenStream, reduced: TokenStream) -> TokenStream {
+    let merged = Ident::new("__par_for_merged", var.span());
+    let assign = quote_spanned!(var.span()=> #var = #merged;);
+    quote!({ let #merged = #combine(#var, #reduced); #assign })
 }
 
 /// The identity a reduction variable's private copies start from: its named identity,

@@ -104,6 +104,14 @@ impl VisitMut for Unmark {
         syn::visit_mut::visit_stmt_mut(self, stmt);
     }
 
+    /// Also misplaced marks, on expressions inside statements.
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let Some(attrs) = expr_attrs(expr) {
+            attrs.retain(|attr| !is_marker(attr));
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+
     fn visit_item_mut(&mut self, item: &mut Item) {
         if !enables_itself(item) {
             syn::visit_mut::visit_item_mut(self, item);

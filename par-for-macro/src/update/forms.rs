@@ -174,7 +174,15 @@ pub(super) fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCal
         String::new()
     };
     // Only what may change `v` makes sense as such a statement (`seen.insert(x);`).
-    let accessor = ["len", "is_empty", "get", "get_mut", "contains", "contains_key", "iter"];
+    let accessor = [
+        "len",
+        "is_empty",
+        "get",
+        "get_mut",
+        "contains",
+        "contains_key",
+        "iter",
+    ];
     let example = if accessor.contains(&name.as_str()) {
         String::new()
     } else {

@@ -47,7 +47,7 @@ impl Plan {
 #[diagnostic::on_unimplemented(
     message = "a `distribute` loop cannot split this source across MPI ranks",
     label = "its items have no positions that every rank agrees on",
-    note = "a distributed loop deals its items to the ranks by position: iterate over a range, a `Vec`, a slice or an array (or `.iter()`, `.enumerate()`, `.zip(..)` on them); collect other sources (maps, sets, iterators) into a `Vec` first, sorted if their order is not fixed"
+    note = "a distributed loop deals its items to the ranks by position: iterate over a bounded range (`0..n`: an endless `1..` has no last position), a `Vec`, a slice or an array (or `.iter()`, `.enumerate()`, `.zip(..)` on them); collect other sources (maps, sets, iterators) into a `Vec` first, sorted if their order is not fixed"
 )]
 pub trait Splittable {
     /// The indexed parallel iterator.
