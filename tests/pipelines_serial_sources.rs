@@ -684,3 +684,47 @@ mod not_send {
         );
     }
 }
+
+fn counted_adder(calls: &AtomicU64) -> impl Fn(usize) -> usize + Sync {
+    calls.fetch_add(1, Ordering::Relaxed);
+    |n| n + 1
+}
+
+/// Functions handed to the adapters as written: a `move` closure that captures a
+/// `Vec`, a reference to a local closure, a function made by a call, over a split and
+/// a serial source alike.
+#[par_for]
+fn functions_as_written(idx: &[usize], text: &str, calls: &AtomicU64) -> Vec<Vec<usize>> {
+    let table: Vec<usize> = (0..10).map(|i| i * i).collect();
+    let again = table.clone();
+    #[par_for]
+    let moved: Vec<usize> = idx.iter().map(move |&i| table[i % 10]).collect();
+    #[par_for]
+    let moved_serial: Vec<usize> = text.lines().map(move |l| again[l.len() % 10]).collect();
+    let triple = |x: &usize| x * 3;
+    #[par_for]
+    let borrowed: Vec<usize> = idx.iter().map(&triple).collect();
+    let short = |l: &&str| l.len() < 3;
+    #[par_for]
+    let borrowed_serial: Vec<usize> = text.lines().filter(&short).map(str::len).collect();
+    #[par_for]
+    let made_once: Vec<usize> = text.lines().map(str::len).map(counted_adder(calls)).collect();
+    vec![moved, moved_serial, borrowed, borrowed_serial, made_once]
+}
+
+#[test]
+fn functions_are_taken_as_written_and_made_once() {
+    let idx: Vec<usize> = (0..5000).map(|i| i * 7 % 13).collect();
+    let text: String = (0..20_000).map(|i| "x".repeat(i % 5) + "\n").collect();
+    let table: Vec<usize> = (0..10).map(|i| i * i).collect();
+    let serial = vec![
+        idx.iter().map(|&i| table[i % 10]).collect::<Vec<_>>(),
+        text.lines().map(|l| table[l.len() % 10]).collect(),
+        idx.iter().map(|x| x * 3).collect(),
+        text.lines().filter(|l| l.len() < 3).map(str::len).collect(),
+        text.lines().map(|l| l.len() + 1).collect(),
+    ];
+    let calls = AtomicU64::new(0);
+    assert_eq!(functions_as_written(&idx, &text, &calls), serial);
+    assert_eq!(calls.into_inner(), 1, "the function was made more than once");
+}

@@ -48,12 +48,13 @@ pub(crate) fn expand(chain: &Chain, items: &Ident) -> TokenStream {
             }
             _ => {
                 let (_, kind, rayon, args) = adapter_entry(method);
-                let call = reusable(adapter).call(&iter, kind, rayon, args, &mode);
+                let call = reusable(adapter, at, &mut before).call(&iter, kind, rayon, args, &mode);
                 steps.extend(quote!(let #iter = #call;));
             }
         }
     }
-    let (partial, finish) = consumer(&chain.consumer, &iter, &mode, &batches);
+    let at = chain.adapters.len();
+    let (partial, finish) = consumer(&chain.consumer, at, &iter, &mode, &batches, &mut before);
     quote! {
         #before
         let #batches = ::par_for::__private::batch::batches(#items, #stages, |#iter, #cursor| {
@@ -68,14 +69,16 @@ pub(crate) fn expand(chain: &Chain, items: &Ident) -> TokenStream {
 /// The consumer over one batch, and the consumer of the batches' results.
 fn consumer(
     step: &Step,
+    at: usize,
     iter: &Ident,
     mode: &Ident,
     batches: &Ident,
+    before: &mut TokenStream,
 ) -> (TokenStream, TokenStream) {
     let name = step.method.to_string();
     let span = step.method.span();
     let method = &step.method;
-    let step = reusable(step);
+    let step = reusable(step, at, before);
     let args: Vec<&Expr> = step.args.iter().collect();
     let turbofish = step.turbofish.as_ref().map(|t| {
         let args = &t.args;
@@ -119,15 +122,28 @@ fn consumer(
     }
 }
 
-/// The step with each function argument that is not a closure literal taken by
-/// reference (`map(f)` becomes `map(&f)`), so that each batch may use it.
-fn reusable(step: &Step) -> Step {
+/// The step with its function arguments made usable in every batch: one that is not a
+/// closure literal is evaluated once, before the batches (`before`), and passed by
+/// reference (`.map(&g)`, `.map(make_f())`); a closure literal is written again in each
+/// batch, without its `move`, so that it borrows what it would have moved (the batches'
+/// closure is called once per batch, and could not move it again). Either way the
+/// function reads the same values, as it must from every thread.
+fn reusable(step: &Step, at: usize, before: &mut TokenStream) -> Step {
     let args = step
         .args
         .iter()
-        .map(|arg| match arg {
-            Expr::Closure(_) => arg.clone(),
-            other => Expr::Verbatim(quote!(&#other)),
+        .enumerate()
+        .map(|(k, arg)| match arg {
+            Expr::Closure(closure) => {
+                let mut closure = closure.clone();
+                closure.capture = None;
+                Expr::Closure(closure)
+            }
+            other => {
+                let name = local(&format!("arg{at}_{k}"));
+                before.extend(quote!(let #name = #other;));
+                Expr::Verbatim(quote!(&#name))
+            }
         })
         .collect();
     Step {

@@ -363,10 +363,12 @@ impl<'ast, R: Rule> Visit<'ast> for Walker<R> {
 #[cfg(test)]
 mod tests;
 
-/// The value name an item declares in its block, if any.
+/// The value name an item declares in its block, if any. Not a `static mut`'s: declared
+/// in the body or not, it is one place that every iteration shares.
 fn item_name(item: &syn::Item) -> Option<&syn::Ident> {
     match item {
         syn::Item::Fn(f) => Some(&f.sig.ident),
+        syn::Item::Static(s) if matches!(s.mutability, syn::StaticMutability::Mut(_)) => None,
         syn::Item::Static(s) => Some(&s.ident),
         syn::Item::Const(c) => Some(&c.ident),
         _ => None,
