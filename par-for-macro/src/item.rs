@@ -166,9 +166,40 @@ fn parse_enabled(input: TokenStream) -> syn::Result<Enabled> {
                  (`use par_for::par_for as parallel;`) the enabling attribute is \
                  `#[parallel]`, and the marks inside are still spelled `#[par_for]`",
             )),
-            Err(_) => Err(not_here(input.span())),
+            Err(_) => match syn::parse2::<Item>(input.clone()) {
+                // An item of a kind it goes on, which does not parse: the compiler
+                // reports the syntax error itself.
+                Err(error) if names_an_enabling_item(&input) => Err(syn::Error::new(
+                    error.span(),
+                    format!(
+                        "#[par_for] cannot read this item: {error}\nhelp: fix the syntax \
+                         error the compiler reports here first"
+                    ),
+                )),
+                _ => Err(not_here(input.span())),
+            },
         },
     }
+}
+
+/// Whether `input` starts like a `fn`, `impl`, `trait` or `mod` (after attributes and
+/// qualifiers), whatever follows.
+fn names_an_enabling_item(input: &TokenStream) -> bool {
+    use proc_macro2::TokenTree;
+    input
+        .clone()
+        .into_iter()
+        .filter_map(|token| match token {
+            TokenTree::Ident(ident) => Some(ident.to_string()),
+            _ => None,
+        })
+        .find(|word| {
+            ![
+                "pub", "crate", "const", "async", "unsafe", "extern", "default",
+            ]
+            .contains(&word.as_str())
+        })
+        .is_some_and(|word| ["fn", "impl", "trait", "mod"].contains(&word.as_str()))
 }
 
 /// An item the attribute cannot go on, with the marks inside it removed, so that the
@@ -179,7 +210,7 @@ fn unmarked(input: TokenStream) -> TokenStream {
             syn::visit_mut::visit_item_mut(&mut Unmark, &mut item);
             item.into_token_stream()
         }
-        Err(_) => input,
+        Err(_) => marks::strip_tokens(input),
     }
 }
 

@@ -87,7 +87,6 @@ fn check(
         errors,
         reads: Vec::new(),
         seen: HashSet::new(),
-        callees: HashSet::new(),
         hints: Hints::default(),
     };
     let mut checker = Walker::new(writes, bound);
@@ -114,8 +113,6 @@ pub(crate) struct Writes<'a> {
     errors: &'a mut Errors,
     reads: Vec<Ident>,
     seen: HashSet<String>,
-    /// The callees `f` of calls `f(..)`: usually function items, not captured variables.
-    callees: HashSet<*const ExprPath>,
     /// Assignments of a serial idiom whose fix the help names (see `hints`).
     hints: Hints,
 }
@@ -394,19 +391,14 @@ impl Rule for Writes<'_> {
             Expr::RawAddr(raw) if matches!(raw.mutability, syn::PointerMutability::Mut(_)) => {
                 self.check_write(&raw.expr, Write::BorrowMut, scopes);
             }
-            Expr::Call(call) => {
-                if let Expr::Path(callee) = &*call.func {
-                    self.callees.insert(callee);
-                }
-            }
             _ => {}
         }
     }
 
+    /// A callee `f(..)` too: a function item is no variable of the enclosing function
+    /// and is left out later (`FreeVars::keep_variables`), but a closure or a generic
+    /// `F: Fn` parameter is read, and must be `Sync`.
     fn free(&mut self, path: &ExprPath, _: &Scopes) {
-        if self.callees.contains(&(path as *const ExprPath)) {
-            return;
-        }
         if let Some(ident) = path.path.get_ident() {
             self.record_read(ident);
         }

@@ -116,7 +116,7 @@ pub mod __private {
     #[diagnostic::on_unimplemented(
         message = "`{Name}` cannot be shared by the iterations of a #[par_for] loop: its type `{Self}` is not `Sync`",
         label = "every iteration reads `{Name}` at once, on several threads",
-        note = "a #[par_for] loop may read an outer variable only if its type is `Sync`; a type is not when it is or holds a `Cell`, `RefCell`, `Rc`, raw pointer or trait object without `+ Sync` (`dyn Fn(f64) -> f64`): use a `Mutex`, `RwLock` or an atomic instead of `Cell`/`RefCell`, `Arc` instead of `Rc`, add `+ Sync` to a trait object (`Box<dyn Fn(f64) -> f64 + Sync>`), and instead of writing through a raw pointer, loop over `iter_mut()` or `chunks_mut(n)` of the data"
+        note = "a #[par_for] loop may read an outer variable only if its type is `Sync`; a type is not when it is or holds a `Cell`, `RefCell`, `Rc`, raw pointer, trait object or generic function parameter without `+ Sync` (`dyn Fn(f64) -> f64`, `F: Fn(f64) -> f64`): use a `Mutex`, `RwLock` or an atomic instead of `Cell`/`RefCell`, `Arc` instead of `Rc`, add `+ Sync` to a trait object or bound (`Box<dyn Fn(f64) -> f64 + Sync>`, `F: Fn(f64) -> f64 + Sync`), and instead of writing through a raw pointer, loop over `iter_mut()` or `chunks_mut(n)` of the data"
     )]
     pub trait SharedAcrossIterations<Name> {}
     // The error is about this trait, whose message names the variable, not about the

@@ -1,6 +1,7 @@
 //! The marks: which attributes are `#[par_for]`, where a statement keeps them, and
 //! taking them out of code that is compiled as written.
 
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Item, Stmt};
 
@@ -117,4 +118,40 @@ impl VisitMut for Unmark {
             syn::visit_mut::visit_item_mut(self, item);
         }
     }
+}
+
+/// The tokens of code that does not parse, with every `#[par_for..]` taken out, so that
+/// the compiler's own syntax error is not joined by others about attributes on
+/// expressions.
+pub(super) fn strip_tokens(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(hash) if hash.as_char() == '#' => {
+                let is_mark = matches!(
+                    tokens.peek(),
+                    Some(TokenTree::Group(group))
+                        if group.delimiter() == Delimiter::Bracket && is_mark_tokens(group.stream())
+                );
+                if is_mark {
+                    tokens.next();
+                } else {
+                    out.push(TokenTree::Punct(hash));
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut stripped = Group::new(group.delimiter(), strip_tokens(group.stream()));
+                stripped.set_span(group.span());
+                out.push(TokenTree::Group(stripped));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Whether the inside of `#[..]` is a mark: `par_for`, `par_for(..)`, `par_for::par_for`.
+fn is_mark_tokens(inside: TokenStream) -> bool {
+    syn::parse2::<syn::Meta>(inside).is_ok_and(|meta| is_marker_path(meta.path()))
 }

@@ -104,14 +104,22 @@ fn running_best_help(cond: &Expr, assigns: &[(&syn::ExprAssign, String)]) -> Opt
         _ => "*x",
     };
     let which = if on_ties { "last" } else { "first" };
-    let single = if assigns.len() == 1 {
-        "; a `max` or `min` reduction also keeps it (`reduce(best: max)`, then \
-         `if x > best { best = x; }`)"
-    } else {
-        ""
+    let (verb, single) = match assigns {
+        [(_, name)] => {
+            let op = if larger { "max" } else { "min" };
+            let cmp = if larger { ">" } else { "<" };
+            (
+                "keeps",
+                format!(
+                    "; a `{op}` reduction also keeps it (`reduce({name}: {op})`, then \
+                     `if x {cmp} {name} {{ {name} = x; }}`)"
+                ),
+            )
+        }
+        _ => ("keep", String::new()),
     };
     Some(format!(
-        "{} keep the best item so far: find it with a pipeline, which keeps the {which} of \
+        "{} {verb} the best item so far: find it with a pipeline, which keeps the {which} of \
          equal items as the comparison does: `#[par_for] let best = items.iter().enumerate()\
          .{by}(|&(i, x)| {key});`{single}",
         names(assigns)
