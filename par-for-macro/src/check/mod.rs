@@ -195,6 +195,7 @@ fn pipeline_chain(stmt: &Stmt) -> syn::Result<Chain> {
 /// Form 2: options a pipeline has, closures that write no shared state.
 fn check_pipeline(options: Options, stmt: Stmt, chain: Chain, errors: &mut Errors) -> PipelinePlan {
     options::reject_for_pipeline(&options, errors);
+    reject_exclusive_functions(&chain, errors);
     let mut reads = FreeVars { reads: Vec::new() };
     for closure in chain.closures().chain(source_closures(&chain.source)) {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
@@ -210,6 +211,35 @@ fn check_pipeline(options: Options, stmt: Stmt, chain: Chain, errors: &mut Error
         stmt,
         chain,
         reads,
+    }
+}
+
+/// A function handed over as `&mut f` (`.map(&mut f)`): one that needs exclusive
+/// access, which the pipeline's threads would call at once.
+fn reject_exclusive_functions(chain: &Chain, errors: &mut Errors) {
+    let steps = chain.adapters.iter().chain(std::iter::once(&chain.consumer));
+    for step in steps {
+        for arg in &step.args {
+            let syn::Expr::Reference(reference) = arg else {
+                continue;
+            };
+            if reference.mutability.is_none() {
+                continue;
+            }
+            let f = crate::error::shown(&reference.expr);
+            let method = &step.method;
+            errors.push(syn::Error::new_spanned(
+                arg,
+                format!(
+                    "`.{method}(&mut {f})` hands the pipeline a function that changes its own \
+                     state (an `FnMut`), but the pipeline calls it on several threads at \
+                     once\nhelp: let the function only read what it captures and return what \
+                     it found, and let the pipeline's consumer combine the values (`.sum()`, \
+                     `.count()`, `.collect()`); for a count kept on the side, capture an \
+                     atomic (`AtomicUsize::fetch_add` takes `&self`)"
+                ),
+            ));
+        }
     }
 }
 
