@@ -708,7 +708,11 @@ fn functions_as_written(idx: &[usize], text: &str, calls: &AtomicU64) -> Vec<Vec
     #[par_for]
     let borrowed_serial: Vec<usize> = text.lines().filter(&short).map(str::len).collect();
     #[par_for]
-    let made_once: Vec<usize> = text.lines().map(str::len).map(counted_adder(calls)).collect();
+    let made_once: Vec<usize> = text
+        .lines()
+        .map(str::len)
+        .map(counted_adder(calls))
+        .collect();
     vec![moved, moved_serial, borrowed, borrowed_serial, made_once]
 }
 
@@ -726,5 +730,9 @@ fn functions_are_taken_as_written_and_made_once() {
     ];
     let calls = AtomicU64::new(0);
     assert_eq!(functions_as_written(&idx, &text, &calls), serial);
-    assert_eq!(calls.into_inner(), 1, "the function was made more than once");
+    assert_eq!(
+        calls.into_inner(),
+        1,
+        "the function was made more than once"
+    );
 }

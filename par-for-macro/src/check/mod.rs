@@ -217,7 +217,10 @@ fn check_pipeline(options: Options, stmt: Stmt, chain: Chain, errors: &mut Error
 /// A function handed over as `&mut f` (`.map(&mut f)`): one that needs exclusive
 /// access, which the pipeline's threads would call at once.
 fn reject_exclusive_functions(chain: &Chain, errors: &mut Errors) {
-    let steps = chain.adapters.iter().chain(std::iter::once(&chain.consumer));
+    let steps = chain
+        .adapters
+        .iter()
+        .chain(std::iter::once(&chain.consumer));
     for step in steps {
         for arg in &step.args {
             let syn::Expr::Reference(reference) = arg else {
