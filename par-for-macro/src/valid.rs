@@ -161,6 +161,27 @@ impl Writes<'_> {
         ));
     }
 
+    /// `prev = x;` in a loop body that read `prev` before: each iteration takes what the
+    /// one before it left, so the iterations depend on each other in order.
+    fn carried_over(&self, assign: &syn::ExprAssign, scopes: &Scopes) -> Option<String> {
+        if !matches!(self.task, Task::LoopBody) {
+            return None;
+        }
+        let Expr::Path(path) = &*assign.left else {
+            return None;
+        };
+        let name = path.path.get_ident()?;
+        if scopes.is_bound(name) || !self.seen.contains(&name.to_string()) {
+            return None;
+        }
+        Some(format!(
+            "each iteration reads the `{name}` that the iteration before it left: the \
+             iterations depend on each other, in order, and cannot run at once. If `{name}` \
+             is the previous item, give each iteration both: loop over `items.windows(2)` \
+             (`let (prev, x) = (&w[0], &w[1]);`) or `items.iter().zip(items.iter().skip(1))`"
+        ))
+    }
+
     fn record_read(&mut self, ident: &Ident) {
         if !starts_upper(ident) && self.seen.insert(ident.to_string()) {
             self.reads.push(ident.clone());
@@ -374,7 +395,11 @@ impl Rule for Writes<'_> {
     fn expr(&mut self, expr: &Expr, scopes: &Scopes) {
         match expr {
             Expr::Assign(assign) => {
-                let help = self.hints.help(assign).cloned();
+                let help = self
+                    .hints
+                    .help(assign)
+                    .cloned()
+                    .or_else(|| self.carried_over(assign, scopes));
                 self.check_write_with(&assign.left, assignment(assign), help, scopes);
             }
             Expr::If(expr_if) if matches!(self.task, Task::LoopBody) => {
