@@ -36,7 +36,8 @@ pub(crate) fn shown(code: &impl quote::ToTokens) -> String {
             .replace(" . ", ".")
             .replace(" :: ", "::")
             .replace(" ,", ",")
-            .replace(" [", "["),
+            .replace(" [", "[")
+            .replace("& mut ", "&mut "),
     );
     let ends_operand = |c: char| c.is_alphanumeric() || matches!(c, ')' | ']' | '_' | '\'' | '"');
     let mut out = String::with_capacity(printed.len());

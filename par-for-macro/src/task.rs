@@ -19,6 +19,7 @@ pub(crate) fn shared_reads(free: &FreeVars) -> TokenStream {
     let borrowed = local("shared");
     free.reads
         .iter()
+        .chain(&free.called)
         .map(|var| {
             if var == "self" {
                 return quote_spanned!(var.span()=> ::par_for::__private::assert_self_shared(&#var););

@@ -38,7 +38,15 @@ use written::{assigned, kept_if, resolve, Update};
 use forms::{
     compound_allowed, first_operand, how_to_update, named_arg_message, not_an_update, op_name,
     read_message, strip, tokens, update_root, updates_with, used_call_message,
+    used_mut_arg_message,
 };
+
+/// The macro's own `reduce::nested(&mut v)` (see `item/nested.rs`), whose value is the
+/// place it is given.
+fn is_nested_take(call: &syn::ExprCall) -> bool {
+    matches!(strip(&call.func), Expr::Path(path)
+        if path.path.segments.iter().map(|s| s.ident.to_string()).eq(["par_for", "__private", "reduce", "nested"]))
+}
 
 /// Reports every read of a reduction variable in a loop body that binds `pat`, and
 /// records in each reduction the update form its copies combine with, if the body's
@@ -56,6 +64,7 @@ pub(crate) fn check_updates(
         reductions,
         allowed: HashSet::new(),
         unused_calls: HashSet::new(),
+        unused_fn_calls: HashSet::new(),
         min_max_ifs: HashMap::new(),
         forms: reductions.iter().map(|_| Vec::new()).collect(),
         errors,
@@ -80,6 +89,8 @@ struct Updates<'a> {
     allowed: HashSet<*const ExprPath>,
     /// Method calls whose value the body does not use.
     unused_calls: HashSet<*const syn::ExprMethodCall>,
+    /// Function calls whose value the body does not use.
+    unused_fn_calls: HashSet<*const syn::ExprCall>,
     /// The `v = e` of `if e < v { v = e }` under `min` (`>` under `max`), with its form.
     min_max_ifs: HashMap<*const syn::ExprAssign, (Written, TokenStream)>,
     /// Each reduction's updates of the bare variable, in the body's order.
@@ -264,17 +275,34 @@ impl<'a> Updates<'a> {
         ));
     }
 
-    /// `&mut v` / `&mut P` given to a function or method.
-    fn allow_mut_args<'e>(&mut self, args: impl IntoIterator<Item = &'e Expr>, scopes: &Scopes) {
+    /// `&mut v` / `&mut P` given to a function or method (`call`): an update when the
+    /// call's value is not used (`unused`); otherwise what it returns may come from the
+    /// partial value (`if first_time(&mut seen, x) { .. }`), a read.
+    fn allow_mut_args<'e>(
+        &mut self,
+        args: impl IntoIterator<Item = &'e Expr>,
+        unused: bool,
+        call: &dyn ToTokens,
+        scopes: &Scopes,
+    ) {
         for arg in args {
-            if let Expr::Reference(reference) = strip(arg) {
-                if reference.mutability.is_some() {
-                    if let Some((root, _)) = update_root(&reference.expr) {
-                        if self.reduction(root, scopes).is_some() {
-                            self.allow(root);
-                        }
-                    }
-                }
+            let Expr::Reference(reference) = strip(arg) else {
+                continue;
+            };
+            if reference.mutability.is_none() {
+                continue;
+            }
+            let Some((root, _)) = update_root(&reference.expr) else {
+                continue;
+            };
+            let Some(reduction) = self.reduction(root, scopes) else {
+                continue;
+            };
+            self.allow(root);
+            if !unused {
+                let call = call.to_token_stream();
+                let message = used_mut_arg_message(reduction, &shown(&call));
+                self.errors.push(syn::Error::new_spanned(call, message));
             }
         }
     }
@@ -316,8 +344,14 @@ impl<'a> Updates<'a> {
 
 impl Rule for Updates<'_> {
     fn discarded(&mut self, expr: &Expr, _: &Scopes) {
-        if let Expr::MethodCall(call) = expr {
-            self.unused_calls.insert(call);
+        match expr {
+            Expr::MethodCall(call) => {
+                self.unused_calls.insert(call);
+            }
+            Expr::Call(call) => {
+                self.unused_fn_calls.insert(call);
+            }
+            _ => {}
         }
     }
 
@@ -328,9 +362,14 @@ impl Rule for Updates<'_> {
             Expr::If(expr_if) => self.allow_min_max_if(expr_if, scopes),
             Expr::MethodCall(call) => {
                 self.check_method_call(call, scopes);
-                self.allow_mut_args(&call.args, scopes);
+                let unused = self.unused_calls.contains(&(call as *const _));
+                self.allow_mut_args(&call.args, unused, call, scopes);
             }
-            Expr::Call(call) => self.allow_mut_args(&call.args, scopes),
+            Expr::Call(call) => {
+                let unused =
+                    self.unused_fn_calls.contains(&(call as *const _)) || is_nested_take(call);
+                self.allow_mut_args(&call.args, unused, call, scopes);
+            }
             _ => {}
         }
     }
@@ -366,7 +405,8 @@ impl Rule for Updates<'_> {
                 Some(Expr::Path(path)) if self.reduction(path, scopes).is_some() => {
                     self.allow(path)
                 }
-                Some(destination) => self.allow_mut_args([destination], scopes),
+                // Its `fmt::Result` says nothing of the destination's value.
+                Some(destination) => self.allow_mut_args([destination], true, mac, scopes),
                 None => {}
             }
         }

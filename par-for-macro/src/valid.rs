@@ -25,6 +25,9 @@ use hints::Hints;
 pub(crate) struct FreeVars {
     /// The first use of each free variable, in order of appearance.
     pub reads: Vec<Ident>,
+    /// The free names called as functions (`f(x)`) and read nowhere else: function
+    /// items, or closures and `F: Fn` parameters, whose `Sync` is checked too.
+    pub called: Vec<Ident>,
 }
 
 impl FreeVars {
@@ -34,6 +37,15 @@ impl FreeVars {
     /// the captures (`&drop`) could not even infer its type.
     pub(crate) fn keep_variables(&mut self, variables: &HashSet<String>) {
         self.reads.retain(|read| is_variable(read, variables));
+        self.called.retain(|called| is_variable(called, variables));
+    }
+
+    /// No free variable at all.
+    pub(crate) fn none() -> FreeVars {
+        FreeVars {
+            reads: Vec::new(),
+            called: Vec::new(),
+        }
     }
 
     /// The reads of both, each variable once.
@@ -41,6 +53,11 @@ impl FreeVars {
         for read in other.reads {
             if !self.reads.contains(&read) {
                 self.reads.push(read);
+            }
+        }
+        for called in other.called {
+            if !self.called.contains(&called) {
+                self.called.push(called);
             }
         }
         self
@@ -87,12 +104,21 @@ fn check(
         errors,
         reads: Vec::new(),
         seen: HashSet::new(),
+        callees: HashSet::new(),
+        called: Vec::new(),
         hints: Hints::default(),
     };
     let mut checker = Walker::new(writes, bound);
     body(&mut checker);
+    let writes = checker.into_rule();
+    let called = writes
+        .called
+        .into_iter()
+        .filter(|name| !writes.seen.contains(&name.to_string()))
+        .collect();
     FreeVars {
-        reads: checker.into_rule().reads,
+        reads: writes.reads,
+        called,
     }
 }
 
@@ -113,6 +139,10 @@ pub(crate) struct Writes<'a> {
     errors: &'a mut Errors,
     reads: Vec<Ident>,
     seen: HashSet<String>,
+    /// The callees `f` of calls `f(..)`, which the `return` values and stream bodies do
+    /// not count as reads (see `FreeVars::called`).
+    callees: HashSet<*const ExprPath>,
+    called: Vec<Ident>,
     /// Assignments of a serial idiom whose fix the help names (see `hints`).
     hints: Hints,
 }
@@ -416,14 +446,24 @@ impl Rule for Writes<'_> {
             Expr::RawAddr(raw) if matches!(raw.mutability, syn::PointerMutability::Mut(_)) => {
                 self.check_write(&raw.expr, Write::BorrowMut, scopes);
             }
+            Expr::Call(call) => {
+                if let Expr::Path(callee) = &*call.func {
+                    self.callees.insert(callee);
+                }
+            }
             _ => {}
         }
     }
 
-    /// A callee `f(..)` too: a function item is no variable of the enclosing function
-    /// and is left out later (`FreeVars::keep_variables`), but a closure or a generic
-    /// `F: Fn` parameter is read, and must be `Sync`.
     fn free(&mut self, path: &ExprPath, _: &Scopes) {
+        if self.callees.contains(&(path as *const ExprPath)) {
+            if let Some(ident) = path.path.get_ident().filter(|i| !starts_upper(i)) {
+                if !self.called.contains(ident) {
+                    self.called.push(ident.clone());
+                }
+            }
+            return;
+        }
         if let Some(ident) = path.path.get_ident() {
             self.record_read(ident);
         }

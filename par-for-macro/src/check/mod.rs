@@ -171,7 +171,7 @@ fn check_loop(
 /// Checks the closures of a loop source's adapters (`map(f)`), which run on the pool
 /// like a body, and gives what they read.
 fn source_reads(source: &Expr, errors: &mut Errors) -> FreeVars {
-    let mut free = FreeVars { reads: Vec::new() };
+    let mut free = FreeVars::none();
     for closure in source_closures(source) {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
         let reads = check_closure_task(
@@ -196,7 +196,7 @@ fn pipeline_chain(stmt: &Stmt) -> syn::Result<Chain> {
 fn check_pipeline(options: Options, stmt: Stmt, chain: Chain, errors: &mut Errors) -> PipelinePlan {
     options::reject_for_pipeline(&options, errors);
     reject_exclusive_functions(&chain, errors);
-    let mut reads = FreeVars { reads: Vec::new() };
+    let mut reads = FreeVars::none();
     for closure in chain.closures().chain(source_closures(&chain.source)) {
         let inputs: Vec<&syn::Pat> = closure.inputs.iter().collect();
         let free = check_closure_task(
@@ -263,7 +263,7 @@ fn check_stream(
                 errors,
             )
         }
-        _ => FreeVars { reads: Vec::new() },
+        _ => FreeVars::none(),
     };
     let label = for_loop.label.as_ref().map(|l| &l.name);
     // A stream's body runs on the calling thread: it may jump to any loop around it.

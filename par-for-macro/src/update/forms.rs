@@ -197,6 +197,17 @@ pub(super) fn used_call_message(reduction: &Reduction, call: &syn::ExprMethodCal
     )
 }
 
+pub(super) fn used_mut_arg_message(reduction: &Reduction, call: &str) -> String {
+    let v = &reduction.var;
+    format!(
+        "the value of `{call}` is used, but the call is given `&mut {v}`, one worker's partial \
+         value of the reduction variable `{v}`, not the serial running value: what it \
+         returns may differ from the serial loop's\nhelp: a call may update `{v}` only as a \
+         statement whose value is not used (`f(&mut {v}, x);`); compute what depends on \
+         `{v}` after the loop (`{v}.len()`), or collect the per-item values"
+    )
+}
+
 pub(super) fn not_an_update(reduction: &Reduction, rhs: &Expr) -> String {
     let v = &reduction.var;
     let help = match strip(rhs) {
