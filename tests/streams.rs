@@ -1209,3 +1209,89 @@ fn a_stream_over_a_struct_literal_in_parentheses() {
     let serial: Vec<u64> = (Countdown { n: 50 }).map(|x| x * x).collect();
     assert_eq!(squares_of_a_countdown(50), serial);
 }
+
+/// A stream over a borrowed iterator whose body leaves the loop: the code after it
+/// reads on where the serial loop stopped.
+#[par_for]
+fn headers_then_body(text: &str) -> (Vec<String>, Vec<String>) {
+    use std::io::BufRead;
+    let mut lines = std::io::Cursor::new(text).lines();
+    let mut headers = Vec::new();
+    #[par_for(stream)]
+    for h in lines.by_ref().map(|l| l.unwrap().to_uppercase()) {
+        if h.is_empty() {
+            break;
+        }
+        headers.push(h);
+    }
+    let body: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    (headers, body)
+}
+
+#[par_for]
+fn up_to_the_first_big(v: &[u64]) -> (Vec<u64>, Option<u64>) {
+    let mut it = v.iter();
+    let mut head = Vec::new();
+    #[par_for(stream, unordered)]
+    for r in it.by_ref().map(|x| x * 2) {
+        head.push(r);
+        if r >= 20 {
+            break;
+        }
+    }
+    (head, it.next().copied())
+}
+
+/// The same with the borrowed iterator inside the source's chain, and as a parameter.
+#[par_for]
+fn numbered_up_to(it: &mut std::slice::Iter<'_, u64>, stop: u64) -> Vec<(usize, u64)> {
+    let mut head = Vec::new();
+    #[par_for(stream)]
+    for (i, r) in it.by_ref().enumerate().map(|(i, x)| (i, x * 2)) {
+        if r >= stop {
+            return head;
+        }
+        head.push((i, r));
+    }
+    head
+}
+
+#[par_for]
+fn first_over(it: &mut std::slice::Iter<'_, u64>, stop: u64) -> Option<u64> {
+    #[par_for(stream)]
+    for r in it.map(|x| x * 3) {
+        if r > stop {
+            return Some(r);
+        }
+    }
+    None
+}
+
+#[test]
+fn a_borrowed_source_is_read_exactly_as_far_as_serially_when_the_body_leaves() {
+    let w: Vec<u64> = (0..1000).collect();
+    for _ in 0..20 {
+        let mut it = w.iter();
+        let head = numbered_up_to(&mut it, 20);
+        assert_eq!(head, (0..10).map(|i| (i, i as u64 * 2)).collect::<Vec<_>>());
+        assert_eq!(it.next(), Some(&11));
+        let mut it = w.iter();
+        assert_eq!(first_over(&mut it, 30), Some(33));
+        assert_eq!(it.next(), Some(&12));
+    }
+    let text = "host: a\naccept: b\n\nline 1\nline 2\n";
+    let v: Vec<u64> = (0..1000).collect();
+    for _ in 0..20 {
+        assert_eq!(
+            headers_then_body(text),
+            (
+                vec!["HOST: A".to_string(), "ACCEPT: B".to_string()],
+                vec!["line 1".to_string(), "line 2".to_string()]
+            )
+        );
+        assert_eq!(
+            up_to_the_first_big(&v),
+            ((0..=10).map(|x| x * 2).collect(), Some(11))
+        );
+    }
+}

@@ -83,7 +83,7 @@ pub mod __private {
     };
     pub use crate::stream::{
         assert_self_unchanged_under_the_source, assert_unchanged_under_the_source, stream_for_each,
-        stream_loop, AllSendSync, Captures, Fed, Pulled, SelfUnchangedUnderTheSource,
+        stream_loop, AllSendSync, Captures, Exact, Fed, Pulled, SelfUnchangedUnderTheSource,
         SentToTheBody, StreamOptions, StreamProbe, StreamSource, UnchangedUnderTheSource, Unseen,
     };
     pub use crate::task::{
@@ -105,7 +105,7 @@ pub mod __private {
         pub use crate::source::{
             Receiver, ViaBorrowedIter, ViaBridge, ViaIndexedRayon, ViaNotSend, ViaRayon, ViaRecover,
         };
-        pub use crate::stream::{ViaFed, ViaPulled};
+        pub use crate::stream::{ViaBorrowedStream, ViaFed, ViaPulled};
         /// Stands in for `ViaWideRange` where `usize` is narrower than 64 bits.
         #[cfg(not(target_pointer_width = "64"))]
         pub trait ViaWideRange {}

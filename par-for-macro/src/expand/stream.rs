@@ -85,6 +85,41 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
         leave: &leave_enum,
         outer_jumps: &outer_jumps,
     };
+    // A body that can leave the loop reads a borrowed source exactly as far as serially:
+    // a borrowed part of its chain (`it.by_ref().enumerate()`) sets `exact`, and the
+    // source as a whole (a `&mut I` parameter) is dispatched on its type.
+    let leaves = jumps.breaks || jumps.returns || jumps.outer;
+    let exact = local("exact");
+    let (declare_exact, marked_source, exact_window) = if leaves {
+        (
+            quote!(let #exact = ::core::cell::Cell::new(false);),
+            mark_borrowed(source, &exact),
+            quote! {
+                let #options_var = if #exact.get() {
+                    ::core::clone::Clone::clone(&#options_var).window(1)
+                } else {
+                    #options_var
+                };
+            },
+        )
+    } else {
+        (quote!(), quote!(#source), quote!())
+    };
+    let dispatch = if leaves {
+        quote! {{
+            use ::par_for::__private::dispatch::{
+                ViaBorrowedStream as _, ViaFed as _, ViaPulled as _,
+            };
+            (&&&::par_for::__private::StreamProbe::new(#source_var, #captures_var))
+                .__par_for_stream_source()
+        }}
+    } else {
+        quote! {{
+            use ::par_for::__private::dispatch::{ViaFed as _, ViaPulled as _};
+            (&&::par_for::__private::StreamProbe::new(#source_var, #captures_var))
+                .__par_for_stream_source()
+        }}
+    };
     let declare = exit.declare();
     let leave = exit.leave();
     let witness = if taken.is_empty() {
@@ -104,14 +139,12 @@ pub(crate) fn stream_loop(plan: &StreamPlan, lets: &[captures::Let]) -> TokenStr
             // long as the loop.
             #[allow(unreachable_code)]
             let #captures_var = #captures;
-            let #exit_var = match #source {
+            #declare_exact
+            let #exit_var = match #marked_source {
                 #source_var => {
+                    #exact_window
                     // Pulled by the pool's threads when it is `Send`, by this one otherwise.
-                    let #source_var = {
-                        use ::par_for::__private::dispatch::{ViaFed as _, ViaPulled as _};
-                        (&&::par_for::__private::StreamProbe::new(#source_var, #captures_var))
-                            .__par_for_stream_source()
-                    };
+                    let #source_var = #dispatch;
                     let #item_type = ::par_for::__private::stream_item_type(&#source_var);
                     #run_stream(#source_var, #task, &#options_var,
                         |#pat| -> ::core::ops::ControlFlow<::core::option::Option<#value>> {
@@ -256,5 +289,38 @@ impl StreamExit<'_> {
                 ::core::option::Option::None => {}
             }
         }
+    }
+}
+
+/// `source` with each part of its chain that may be a borrowed iterator (a method
+/// call's value, `&mut it`) passed through the runtime's `ExactSide`, which sets `exact`
+/// for one that is. Paths are left as they are: passing one would move it.
+fn mark_borrowed(source: &syn::Expr, exact: &Ident) -> TokenStream {
+    let mark = |part: TokenStream, span: Span| {
+        let side = quote_spanned! {span=>
+            (&&&::par_for::__private::ExactSide::new(&#exact, #part)).__par_for_side()
+        };
+        quote! {
+            {
+                use ::par_for::__private::dispatch::{ViaBorrowedSide as _, ViaOwnedSide as _};
+                #side
+            }
+        }
+    };
+    match crate::source::strip_parens(source) {
+        syn::Expr::MethodCall(call) => {
+            let receiver = mark_borrowed(&call.receiver, exact);
+            let method = &call.method;
+            let turbofish = &call.turbofish;
+            let args = &call.args;
+            mark(
+                quote!(#receiver.#method #turbofish(#args)),
+                syn::spanned::Spanned::span(&call.method),
+            )
+        }
+        syn::Expr::Reference(reference) if reference.mutability.is_some() => {
+            mark(quote!(#reference), syn::spanned::Spanned::span(reference))
+        }
+        _ => quote!(#source),
     }
 }

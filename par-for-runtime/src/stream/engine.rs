@@ -118,6 +118,56 @@ impl<It> Fed<It> {
     }
 }
 
+/// A borrowed iterator (`it.by_ref()`, `&mut it`) as the source of a stream whose body
+/// can leave it: the code after the loop reads on where the loop stopped, so the
+/// calling thread pulls it exactly as far as the serial loop, each item once the body
+/// has run for the one before (a `window` of 1; the tasks then run one at a time).
+pub struct Exact<It>(It);
+
+/// Dispatch level 0, asked for only when the body can leave the loop (`break`,
+/// `return`, `?`, a jump to a loop around it): the source is a borrowed iterator.
+pub trait ViaBorrowedStream {
+    /// The wrapped source.
+    type Source;
+    /// Wraps the source for its engine.
+    fn __par_for_stream_source(&self) -> Self::Source;
+}
+
+impl<'a, I, W> ViaBorrowedStream for &&StreamProbe<&'a mut I, W>
+where
+    I: Iterator,
+    I::Item: Send,
+{
+    type Source = Exact<&'a mut I>;
+    fn __par_for_stream_source(&self) -> Self::Source {
+        Exact(self.take())
+    }
+}
+
+impl<It: Iterator> IntoIterator for Exact<It> {
+    type Item = It::Item;
+    type IntoIter = It;
+    fn into_iter(self) -> It {
+        self.0
+    }
+}
+
+impl<It> StreamSource for Exact<It>
+where
+    It: Iterator,
+    It::Item: Send,
+{
+    fn run<F, T, C, R>(self, task: F, options: &StreamOptions, consumer: C) -> Option<R>
+    where
+        F: Fn(It::Item) -> T + Sync + Send,
+        T: Send,
+        C: FnMut(T) -> ControlFlow<Option<R>>,
+    {
+        let exact = options.clone().window(1);
+        for_each::run(self.0, task, &exact, consumer, for_each::feed)
+    }
+}
+
 /// Dispatch level 1: the source is `Send`, its threads pull it.
 pub trait ViaPulled {
     /// The wrapped source.

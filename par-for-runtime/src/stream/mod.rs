@@ -81,7 +81,8 @@ mod tests;
 mod window;
 
 pub use engine::{
-    AllSendSync, Captures, Fed, Pulled, StreamProbe, StreamSource, Unseen, ViaFed, ViaPulled,
+    AllSendSync, Captures, Exact, Fed, Pulled, StreamProbe, StreamSource, Unseen,
+    ViaBorrowedStream, ViaFed, ViaPulled,
 };
 pub use for_each::{stream_for_each, stream_loop, SentToTheBody, StreamOptions};
 pub use iter::{stream, stream_unordered, Stream};
