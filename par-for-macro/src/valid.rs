@@ -299,6 +299,11 @@ fn fix(target: &Target, write: Write, task: Task) -> String {
             "declare it a reduction: `#[par_for(reduce({name}: {}))]`, or return values and collect them",
             op.trim_end_matches('=')
         ),
+        // `-=` updates a `+` reduction (a potential energy subtracts only).
+        (Task::LoopBody, Write::Compound("-=")) => format!(
+            "declare it a reduction: `#[par_for(reduce({name}: +))]` (`{name} -= x` is one of \
+             its updates), or return values and collect them"
+        ),
         (Task::LoopBody, _) => format!(
             "return values and collect them (`#[par_for] let v: Vec<_> = ...collect();`), \
              declare a reduction (`#[par_for(reduce({name}: OP))]`), or put `{name}` in a \
