@@ -144,13 +144,20 @@ where
     }
 }
 
-impl<It: Iterator> IntoIterator for Exact<It> {
-    type Item = It::Item;
-    type IntoIter = It;
-    fn into_iter(self) -> It {
-        self.0
-    }
+/// Each engine's wrapper gives back the iterator it wraps.
+macro_rules! into_wrapped_iterator {
+    ($($wrapper:ident),*) => {$(
+        impl<It: Iterator> IntoIterator for $wrapper<It> {
+            type Item = It::Item;
+            type IntoIter = It;
+            fn into_iter(self) -> It {
+                self.0
+            }
+        }
+    )*};
 }
+
+into_wrapped_iterator!(Exact, Pulled, Fed);
 
 impl<It> StreamSource for Exact<It>
 where
@@ -213,22 +220,6 @@ pub trait StreamSource: IntoIterator {
         F: Fn(Self::Item) -> T + Sync + Send,
         T: Send,
         C: FnMut(T) -> ControlFlow<Option<R>>;
-}
-
-impl<It: Iterator> IntoIterator for Pulled<It> {
-    type Item = It::Item;
-    type IntoIter = It;
-    fn into_iter(self) -> It {
-        self.0
-    }
-}
-
-impl<It: Iterator> IntoIterator for Fed<It> {
-    type Item = It::Item;
-    type IntoIter = It;
-    fn into_iter(self) -> It {
-        self.0
-    }
 }
 
 impl<It> StreamSource for Pulled<It>
