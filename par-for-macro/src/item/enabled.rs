@@ -10,7 +10,7 @@ use syn::{Attribute, Item};
 use super::marks::{self, Unmark};
 
 /// What the enabling attribute is on: an item (`fn`, `impl`, `trait`, inline `mod`), or
-/// a method, whose attribute runs before its `impl` block is read.
+/// one method of an `impl` block.
 pub(super) enum Enabled {
     Item(Item),
     Method(syn::ImplItemFn),
