@@ -134,7 +134,10 @@
 //! iterations reached a `return` too. It may borrow what the function's arguments lend,
 //! read variables declared outside the loop, and move them (`return (header, Some(i))`:
 //! such a value is built after the loop from the variables themselves, as the serial
-//! loop moves them when it returns):
+//! loop moves them when it returns). The error of a `?` goes from the pool's thread to
+//! the calling thread, so it must be `Send`: a function that returns
+//! `Box<dyn Error>` writes `Box<dyn Error + Send + Sync>` instead (`?` works on
+//! `Result`, `Option` and `ControlFlow`):
 //!
 //! ```
 //! use par_for::par_for;

@@ -267,3 +267,32 @@ fn a_zero_thread_count_computed_at_run_time_panics_clearly() {
         Some("par_for: `threads` must be at least 1, got 0")
     );
 }
+
+fn check_sign(i: usize, x: i64) -> std::ops::ControlFlow<usize> {
+    if x < 0 {
+        std::ops::ControlFlow::Break(i)
+    } else {
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
+/// `?` on a `ControlFlow`, as on a `Result` or an `Option`: the earliest break wins.
+#[par_for]
+fn first_negative(v: &[i64]) -> std::ops::ControlFlow<usize> {
+    #[par_for]
+    for (i, x) in v.iter().enumerate() {
+        check_sign(i, *x)?;
+    }
+    std::ops::ControlFlow::Continue(())
+}
+
+#[test]
+fn question_mark_on_control_flow_breaks_at_the_earliest_item() {
+    let mut v: Vec<i64> = (0..100_000).collect();
+    v[70_000] = -1;
+    v[90_000] = -2;
+    for _ in 0..10 {
+        assert_eq!(first_negative(&v), std::ops::ControlFlow::Break(70_000));
+    }
+    assert_eq!(first_negative(&[1, 2]), std::ops::ControlFlow::Continue(()));
+}

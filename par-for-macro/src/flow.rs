@@ -411,7 +411,8 @@ impl<'a> JumpWalker<'a> {
 
     fn leave_try(&self, operand: &Expr, span: Span) -> TokenStream {
         let value = syn::Ident::new("__par_for_value", Span::mixed_site());
-        let residual = syn::Ident::new("__par_for_residual", Span::mixed_site());
+        // At the `?`: an error type that cannot go to the caller is reported there.
+        let residual = syn::Ident::new("__par_for_residual", span);
         let leave = match self.target {
             Target::Worker => quote_spanned! {span=>
                 ::par_for::__private::Flow::Return(::par_for::__private::residual(#residual))

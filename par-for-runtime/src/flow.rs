@@ -189,6 +189,17 @@ impl<T> Branch for Option<T> {
     }
 }
 
+impl<B, C> Branch for ControlFlow<B, C> {
+    type Output = C;
+    type Residual = ControlFlow<B, Infallible>;
+    fn branch(self) -> ControlFlow<Self::Residual, C> {
+        match self {
+            ControlFlow::Continue(value) => ControlFlow::Continue(value),
+            ControlFlow::Break(value) => ControlFlow::Break(ControlFlow::Break(value)),
+        }
+    }
+}
+
 /// Builds the enclosing function's return value from a `?` residual, converting the
 /// error with `From` exactly as `?` does.
 pub trait FromResidual<R> {
@@ -208,5 +219,14 @@ impl<T, E, F: From<E>> FromResidual<Result<Infallible, E>> for Result<T, F> {
 impl<T> FromResidual<Option<Infallible>> for Option<T> {
     fn from_residual(_: Option<Infallible>) -> Self {
         None
+    }
+}
+
+impl<B, C> FromResidual<ControlFlow<B, Infallible>> for ControlFlow<B, C> {
+    fn from_residual(residual: ControlFlow<B, Infallible>) -> Self {
+        match residual {
+            ControlFlow::Break(value) => ControlFlow::Break(value),
+            ControlFlow::Continue(never) => match never {},
+        }
     }
 }

@@ -151,8 +151,21 @@ pub mod __private {
     pub fn residual<'a, R, Res>(residual: Res) -> Deferred<'a, R>
     where
         R: FromResidual<Res>,
-        Res: Send + 'a,
+        Res: SentToTheCaller + 'a,
     {
         Deferred::new(move || R::from_residual(residual))
     }
+
+    /// The error of a `?` in a parallel iteration, which goes from the pool's thread to
+    /// the calling thread: `Send`, asked under this name so that the message says why.
+    #[diagnostic::on_unimplemented(
+        message = "the error of this `?` cannot be sent from the pool's threads to the function's caller: `{Self}` is not `Send`",
+        label = "an iteration fails here, on a pool thread, and its error goes to the calling thread",
+        note = "`Box<dyn Error>` is not `Send`: write `Box<dyn Error + Send + Sync>` in the function's and its helpers' types (`?` converts a `Send + Sync` error into it); a generic error type needs `E: Send`"
+    )]
+    pub trait SentToTheCaller: Send {}
+    // The error is about this trait, whose message says where the value goes, not about
+    // the `Send` of a field deep inside its type.
+    #[diagnostic::do_not_recommend]
+    impl<T: Send> SentToTheCaller for T {}
 }
