@@ -16,6 +16,8 @@ use joined::{joins_sides, mark_parts};
 
 mod joined;
 
+pub(crate) use joined::exact_side;
+
 /// A pipeline: the source, its adapters from the source outwards, and its consumer.
 pub(crate) struct Chain {
     pub source: Expr,

@@ -296,17 +296,7 @@ impl StreamExit<'_> {
 /// call's value, `&mut it`) passed through the runtime's `ExactSide`, which sets `exact`
 /// for one that is. Paths are left as they are: passing one would move it.
 fn mark_borrowed(source: &syn::Expr, exact: &Ident) -> TokenStream {
-    let mark = |part: TokenStream, span: Span| {
-        let side = quote_spanned! {span=>
-            (&&&::par_for::__private::ExactSide::new(&#exact, #part)).__par_for_side()
-        };
-        quote! {
-            {
-                use ::par_for::__private::dispatch::{ViaBorrowedSide as _, ViaOwnedSide as _};
-                #side
-            }
-        }
-    };
+    let mark = |part: TokenStream, span: Span| crate::pipeline::exact_side(part, exact, span);
     match crate::source::strip_parens(source) {
         syn::Expr::MethodCall(call) => {
             let receiver = mark_borrowed(&call.receiver, exact);

@@ -69,17 +69,7 @@ pub(super) fn joins_sides(source: &Expr) -> bool {
 /// and `chain`s) passed through the runtime's `ExactSide`, which sets `exact` for one
 /// that is borrowed.
 pub(super) fn mark_parts(source: &Expr, exact: &Ident) -> TokenStream {
-    let part = |part: &Expr| {
-        let side = quote_spanned! {part.span()=>
-            (&&&::par_for::__private::ExactSide::new(&#exact, #part)).__par_for_side()
-        };
-        quote! {
-            {
-                use ::par_for::__private::dispatch::{ViaBorrowedSide as _, ViaOwnedSide as _};
-                #side
-            }
-        }
-    };
+    let part = |part: &Expr| exact_side(quote!(#part), exact, part.span());
     let source = crate::source::strip_parens(source);
     match source {
         Expr::MethodCall(call) => {
@@ -96,5 +86,19 @@ pub(super) fn mark_parts(source: &Expr, exact: &Ident) -> TokenStream {
             quote!(#receiver.#method(#(#args),*))
         }
         _ => part(source),
+    }
+}
+
+/// `part` passed through the runtime's `ExactSide`, which sets `exact` when it is a
+/// borrowed iterator and gives it back as it is; spanned at `span`.
+pub(crate) fn exact_side(part: TokenStream, exact: &Ident, span: proc_macro2::Span) -> TokenStream {
+    let side = quote_spanned! {span=>
+        (&&&::par_for::__private::ExactSide::new(&#exact, #part)).__par_for_side()
+    };
+    quote! {
+        {
+            use ::par_for::__private::dispatch::{ViaBorrowedSide as _, ViaOwnedSide as _};
+            #side
+        }
     }
 }
